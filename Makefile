@@ -1,0 +1,69 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The embedded defaults (SQLite, in-memory channel layer, immediate tasks) with a
+# development secret; nothing here is meant for production.
+RUN_ENV := DEBUG=true
+# The test suite decides itself whether PostgreSQL and Redis are there (config/test_settings.py).
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
+
+.PHONY: run test lint format messages lock worker clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(PIP) -e ".[test]"
+	@touch $@
+
+run: $(VENV)/.installed-run
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+	$(RUN_ENV) $(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	@echo "Linli is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(RUN_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+worker: $(VENV)/.installed-run
+	$(BIN)/python manage.py db_worker
+
+test: $(VENV)/.installed-test
+	@scripts/ensure-chromium
+	$(MAKE) --no-print-directory lint
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(MANAGE) check
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(VENV)/.installed-run
+	$(RUN_ENV) $(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(RUN_ENV) $(MANAGE) makemessages -d djangojs -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e ".[test]"
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles linli.sqlite3 test-output

@@ -1,0 +1,70 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from accounts.roles import has_second_factor, needs_second_factor
+
+
+def _chosen_language(request) -> str:
+    supported = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in supported:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    return settings.LANGUAGE_CODE
+
+
+class PreferencesMiddleware:
+    """Language and elder mode as the person chose them, remembered on the account or
+    in a cookie. The browser's Accept-Language is ignored on purpose: Linli is Chinese
+    unless someone switches (docs/decisions/0002)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = _chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        user = request.user
+        if user.is_authenticated:
+            request.elder_mode = user.elder_mode
+        else:
+            request.elder_mode = request.COOKIES.get(settings.ELDER_MODE_COOKIE) == "1"
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class RequireSecondFactorMiddleware:
+    """Staff, purchaser officers and admins set up an authenticator app before they
+    reach any staff screen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith(settings.STAFF_SCREEN_PREFIXES)
+            and needs_second_factor(request.user)
+            and not has_second_factor(request.user)
+        ):
+            messages.info(
+                request,
+                _(
+                    "Staff screens hold other people's data. Please set up an authenticator "
+                    "app as a second factor first."
+                ),
+            )
+            target = reverse("mfa_activate_totp")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -1,0 +1,237 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.querysets import CareRecipientQuerySet
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    PROVIDER_MEMBER = "provider_member", _("Provider member")
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    PURCHASER_OFFICER = "purchaser_officer", _("Government purchaser officer")
+    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+
+
+# These roles handle other people's data and public money: a password is not enough.
+ROLES_REQUIRING_SECOND_FACTOR = frozenset(
+    {Role.COMMUNITY_STAFF, Role.PURCHASER_OFFICER, Role.PLATFORM_ADMIN}
+)
+# Roles that are granted with a region scope (RoleAssignment rows).
+SCOPED_ROLES = (Role.COMMUNITY_STAFF, Role.PURCHASER_OFFICER)
+
+
+class EmailUserManager(UserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account. People log in with their e-mail address; there is no username."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    # How the site addresses the person; Chinese names do not split into first/last.
+    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    elder_mode = models.BooleanField(_("elder mode"), default=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name or f"{self.last_name}{self.first_name}" or self.email
+
+    def get_short_name(self) -> str:
+        return self.display_name or self.email
+
+
+class RoleAssignment(models.Model):
+    """A scoped role: community staff or a purchaser officer over one region."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="role_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in SCOPED_ROLES]),
+                name="role_assignment_only_scoped_roles",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+class ResidentProfile(models.Model):
+    """What a resident tells us about themself: how to reach them and where they live."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="resident_profile",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    community = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": "community"},
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("resident profile")
+        verbose_name_plural = _("resident profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class CareRecipient(models.Model):
+    """The person a service is for (被照护人). Many have no account of their own.
+
+    Subsidy eligibility belongs to this person, not to whoever books for them.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    community = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": "community"},
+        related_name="care_recipients",
+    )
+    address = models.CharField(_("address"), max_length=200)
+    living_alone = models.BooleanField(_("lives alone"), default=False)
+    # Set when the recipient is also an account holder booking for themself.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("own account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_care_recipient",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = CareRecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("care recipient")
+        verbose_name_plural = _("care recipients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class CareLink(models.Model):
+    """An account that may book and act for a care recipient (a daughter for her mother)."""
+
+    class Relationship(models.TextChoices):
+        SELF = "self", _("Self")
+        CHILD = "child", _("Son or daughter")
+        SPOUSE = "spouse", _("Spouse")
+        RELATIVE = "relative", _("Other relative")
+        OTHER = "other", _("Other")
+
+    care_recipient = models.ForeignKey(
+        CareRecipient,
+        verbose_name=_("care recipient"),
+        on_delete=models.CASCADE,
+        related_name="links",
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="care_links",
+    )
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("linked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("care link")
+        verbose_name_plural = _("care links")
+        constraints = [
+            models.UniqueConstraint(fields=["care_recipient", "account"], name="care_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.care_recipient}"

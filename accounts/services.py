@@ -1,0 +1,148 @@
+"""The only doors to changes of accounts, profiles, care recipients and roles."""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.exceptions import AccountsError
+from accounts.models import CareLink, CareRecipient, ResidentProfile, Role, RoleAssignment, User
+from communities.models import Region
+from communities.scoping import may_act_on_community
+
+
+def _require_community(community: Region) -> None:
+    if community.level != Region.Level.COMMUNITY:
+        raise AccountsError(_("Please choose a community, not a street or district."))
+
+
+@transaction.atomic
+def update_resident_profile(
+    *, user: User, phone: str, community: Region | None, address: str
+) -> ResidentProfile:
+    """A resident says how to reach them and where they live."""
+    if community is not None:
+        _require_community(community)
+    profile, _created = ResidentProfile.objects.select_for_update().get_or_create(user=user)
+    profile.phone = phone
+    profile.community = community
+    profile.address = address
+    profile.save(update_fields=["phone", "community", "address"])
+    return profile
+
+
+@transaction.atomic
+def set_preferences(
+    *, user: User, language: str | None = None, elder_mode: bool | None = None
+) -> User:
+    """A person chooses their language or elder mode; it follows them to other devices."""
+    fields = []
+    if language is not None:
+        if language not in dict(settings.LANGUAGES):
+            raise AccountsError(_("This language is not available."))
+        user.language = language
+        fields.append("language")
+    if elder_mode is not None:
+        user.elder_mode = elder_mode
+        fields.append("elder_mode")
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+@transaction.atomic
+def create_care_recipient(
+    *,
+    by: User,
+    name: str,
+    community: Region,
+    address: str,
+    relationship: str,
+    birth_date: datetime.date | None = None,
+    phone: str = "",
+    living_alone: bool = False,
+) -> CareRecipient:
+    """A resident adds someone they book for (or themself); the recipient is linked to them."""
+    _require_community(community)
+    if relationship not in CareLink.Relationship.values:
+        raise AccountsError(_("Please choose how you are related."))
+    is_self = relationship == CareLink.Relationship.SELF
+    if is_self and CareRecipient.objects.filter(account=by).exists():
+        raise AccountsError(_("You are already listed as a care recipient."))
+    recipient = CareRecipient.objects.create(
+        name=name,
+        birth_date=birth_date,
+        phone=phone,
+        community=community,
+        address=address,
+        living_alone=living_alone,
+        account=by if is_self else None,
+        created_by=by,
+    )
+    CareLink.objects.create(
+        care_recipient=recipient, account=by, relationship=relationship, created_by=by
+    )
+    return recipient
+
+
+@transaction.atomic
+def share_care_recipient(
+    *, care_recipient: CareRecipient, by: User, email: str, relationship: str
+) -> CareLink:
+    """A family member gives another account the right to book for the same person.
+
+    Only someone already linked (or staff of the recipient's community) may share, and
+    only with an account whose e-mail address has been verified, so a typo cannot hand
+    an elderly person's details to a stranger.
+    """
+    care_recipient = CareRecipient.objects.select_for_update().get(pk=care_recipient.pk)
+    may_share = care_recipient.links.filter(account=by).exists() or may_act_on_community(
+        by, care_recipient.community_id, role=Role.COMMUNITY_STAFF
+    )
+    if not may_share:
+        raise PermissionDenied
+    if relationship not in CareLink.Relationship.values or relationship == "self":
+        raise AccountsError(_("Please choose how they are related."))
+    verified = EmailAddress.objects.filter(email__iexact=email.strip(), verified=True).first()
+    if verified is None:
+        raise AccountsError(
+            _("No account with a verified e-mail address %(email)s was found.") % {"email": email}
+        )
+    if care_recipient.links.filter(account=verified.user).exists():
+        raise AccountsError(
+            _("This account can already book for %(name)s.") % {"name": care_recipient.name}
+        )
+    return CareLink.objects.create(
+        care_recipient=care_recipient,
+        account=verified.user,
+        relationship=relationship,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def unlink_care_recipient(*, link: CareLink, by: User) -> None:
+    """An account stops booking for a recipient (its own link, or staff in scope)."""
+    link = CareLink.objects.select_for_update().get(pk=link.pk)
+    if link.account_id != by.pk and not may_act_on_community(
+        by, link.care_recipient.community_id, role=Role.COMMUNITY_STAFF
+    ):
+        raise PermissionDenied
+    link.delete()
+
+
+@transaction.atomic
+def grant_role(*, user: User, role: str, region: Region, by: User) -> RoleAssignment:
+    """A platform admin makes someone community staff or a purchaser officer for a region."""
+    if not by.is_superuser:
+        raise PermissionDenied
+    if role not in {r.value for r in (Role.COMMUNITY_STAFF, Role.PURCHASER_OFFICER)}:
+        raise AccountsError(_("Only staff and officer roles are granted with a region."))
+    assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
+    # The group carries the Wagtail admin permissions of the role (accounts migration 0002).
+    user.groups.add(Group.objects.get(name=role))
+    return assignment

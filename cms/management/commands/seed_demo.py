@@ -1,0 +1,152 @@
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Locale
+
+from accounts import services as account_services
+from accounts.models import CareLink, CareRecipient, User
+from cms import demo_data
+from cms.models import HomePage
+from communities.models import Region
+from providers.models import Provider, ProviderMember
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo neighbourhood: regions, a user for every role, care recipients. "
+        "Safe to run again."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.regions = self._regions()
+        admin = self._user(*demo_data.ADMIN, superuser=True)
+        logins = [(admin.email, "平台管理员 / platform admin")]
+
+        for email, name, community_code, address in demo_data.RESIDENTS:
+            user = self._user(email, name)
+            account_services.update_resident_profile(
+                user=user, phone="", community=self.regions[community_code], address=address
+            )
+            logins.append((email, f"{name} · 居民 / resident"))
+
+        for email, name, role, region_code in demo_data.STAFF:
+            user = self._user(email, name)
+            account_services.grant_role(
+                user=user, role=role, region=self.regions[region_code], by=admin
+            )
+            logins.append((email, f"{name} · {role}"))
+
+        for provider_name, kind, community_codes, members in demo_data.PROVIDERS:
+            provider, _ = Provider.objects.get_or_create(
+                name=provider_name, defaults={"kind": kind}
+            )
+            provider.communities.set([self.regions[code] for code in community_codes])
+            for email, name, role in members:
+                user = self._user(email, name)
+                ProviderMember.objects.update_or_create(
+                    provider=provider, user=user, defaults={"role": role}
+                )
+                logins.append((email, f"{name} · {provider_name} {role}"))
+
+        for name, born, community_code, address, alone, links in demo_data.CARE_RECIPIENTS:
+            self._care_recipient(name, born, community_code, address, alone, links)
+
+        self._english_home_page()
+        self._print_logins(logins)
+
+    def _regions(self) -> dict[str, Region]:
+        regions = {}
+        code, zh, en = demo_data.DISTRICT
+        district, _ = Region.objects.update_or_create(
+            code=code, defaults={"level": "district", "parent": None, "name_zh": zh, "name_en": en}
+        )
+        regions[code] = district
+        for street_code, street_zh, street_en, communities in demo_data.STREETS:
+            street, _ = Region.objects.update_or_create(
+                code=street_code,
+                defaults={
+                    "level": "street",
+                    "parent": district,
+                    "name_zh": street_zh,
+                    "name_en": street_en,
+                },
+            )
+            regions[street_code] = street
+            for community_code, community_zh, community_en in communities:
+                regions[community_code], _ = Region.objects.update_or_create(
+                    code=community_code,
+                    defaults={
+                        "level": "community",
+                        "parent": street,
+                        "name_zh": community_zh,
+                        "name_en": community_en,
+                    },
+                )
+        return regions
+
+    def _user(self, email: str, name: str, superuser: bool = False) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            user = create(email=email, password=demo_data.DEMO_PASSWORD, display_name=name)
+        else:
+            user.set_password(demo_data.DEMO_PASSWORD)
+            user.display_name = name
+            user.save(update_fields=["password", "display_name"])
+        # Demo addresses are verified already; real sign-ups confirm by e-mail.
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _care_recipient(self, name, born, community_code, address, alone, links) -> None:
+        community = self.regions[community_code]
+        first_email, first_relationship = links[0]
+        first_account = User.objects.get(email=first_email)
+        recipient = CareRecipient.objects.filter(name=name, community=community).first()
+        if recipient is None:
+            recipient = account_services.create_care_recipient(
+                by=first_account,
+                name=name,
+                community=community,
+                address=address,
+                relationship=first_relationship,
+                birth_date=datetime.date.fromisoformat(born),
+                living_alone=alone,
+            )
+        for email, relationship in links[1:]:
+            account = User.objects.get(email=email)
+            if not CareLink.objects.filter(care_recipient=recipient, account=account).exists():
+                account_services.share_care_recipient(
+                    care_recipient=recipient,
+                    by=first_account,
+                    email=email,
+                    relationship=relationship,
+                )
+
+    def _english_home_page(self) -> None:
+        english = Locale.objects.get(language_code="en")
+        home = HomePage.objects.filter(depth=2, locale__language_code="zh-hans").first()
+        if home is None or home.get_translation_or_none(english) is not None:
+            return
+        translated = home.copy_for_translation(english)
+        translated.title = "Linli"
+        translated.intro = demo_data.HOME_INTRO_EN
+        revision = translated.save_revision()
+        revision.publish()
+
+    def _print_logins(self, logins) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data is ready. Logins (password for all: {demo_data.DEMO_PASSWORD}):"
+            )
+        )
+        for email, who in logins:
+            self.stdout.write(f"  {email:<32} {who}")
+        self.stdout.write(
+            "Staff, officers and the admin set up an authenticator app (TOTP) the first time "
+            "they open a staff screen (/cms-admin/)."
+        )

@@ -1,0 +1,103 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionQuerySet(models.QuerySet):
+    def communities(self) -> "RegionQuerySet":
+        return self.filter(level=Region.Level.COMMUNITY)
+
+    def communities_under(self, region_ids) -> "RegionQuerySet":
+        """Communities that are, or lie below, any of the given regions."""
+        return self.communities().filter(
+            Q(pk__in=region_ids) | Q(parent__in=region_ids) | Q(parent__parent__in=region_ids)
+        )
+
+
+class Region(models.Model):
+    """One node of the district → street → community tree (DESIGN §2).
+
+    One table for the three levels keeps "a scope anywhere in the tree" a single
+    foreign key; the level decides what the parent must be.
+    """
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street")
+        COMMUNITY = "community", _("Community")
+
+    PARENT_LEVEL = {Level.STREET: Level.DISTRICT, Level.COMMUNITY: Level.STREET}
+
+    # Administrative division codes nest: a street's code starts with its district's.
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="district", parent__isnull=True)
+                | Q(level__in=["street", "community"], parent__isnull=False),
+                name="region_only_districts_are_roots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    @property
+    def full_name(self) -> str:
+        """Names from the district down, as they are written on an envelope."""
+        names = []
+        node: Region | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        separator = ", " if (get_language() or "").startswith("en") else ""
+        if separator:
+            return separator.join(names)
+        return "".join(reversed(names))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        expected_parent = self.PARENT_LEVEL.get(self.level)
+        if expected_parent is None and self.parent_id:
+            raise ValidationError({"parent": _("A district has no parent.")})
+        if expected_parent is not None:
+            if self.parent is None or self.parent.level != expected_parent:
+                raise ValidationError(
+                    {
+                        "parent": _("A %(level)s must belong to a %(parent)s.")
+                        % {
+                            "level": self.Level(self.level).label,
+                            "parent": self.Level(expected_parent).label,
+                        }
+                    }
+                )
+            if not self.code.startswith(self.parent.code):
+                raise ValidationError(
+                    {
+                        "code": _("The code must start with the parent's code %(code)s.")
+                        % {"code": self.parent.code}
+                    }
+                )

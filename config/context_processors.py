@@ -1,0 +1,32 @@
+"""What every page's frame needs: preferences and the navigation of the user's roles."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.roles import scoped_roles_of
+
+
+def _navigation(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = [
+        {"label": _("My Linli"), "url": reverse("accounts:home")},
+        {"label": _("People I care for"), "url": reverse("accounts:care_recipients")},
+    ]
+    roles = scoped_roles_of(user)
+    if user.provider_memberships.exists():
+        items.append({"label": _("My provider"), "url": reverse("providers:dashboard")})
+    if Role.COMMUNITY_STAFF in roles or Role.PURCHASER_OFFICER in roles or user.is_superuser:
+        items.append({"label": _("Staff workspace"), "url": reverse("wagtailadmin_home")})
+    if user.is_superuser:
+        items.append({"label": _("Platform admin"), "url": reverse("admin:index")})
+    return items
+
+
+def site_chrome(request) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "elder_mode": getattr(request, "elder_mode", False),
+        "nav_items": _navigation(user) if user is not None else [],
+    }

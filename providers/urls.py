@@ -1,0 +1,9 @@
+from django.urls import path
+
+from providers import views
+
+app_name = "providers"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,70 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+STAFF_HOME = "/cms-admin/"
+
+
+def log_in(client, user) -> None:
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "who", ["community_staff", "street_staff", "district_officer", "platform_admin"]
+)
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, cast, who):
+    log_in(client, cast[who])
+
+    response = client.get(STAFF_HOME)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_the_same_applies_to_django_admin(client, platform_admin):
+    log_in(client, platform_admin)
+    response = client.get("/django-admin/")
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_staff_with_a_second_factor_reach_the_staff_workspace(client, community_staff):
+    Authenticator.objects.create(
+        user=community_staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    client.force_login(community_staff)
+
+    assert client.get(STAFF_HOME).status_code == 200
+
+
+def test_residents_are_not_asked_for_a_second_factor_and_have_no_staff_screens(client, daughter):
+    client.force_login(daughter)
+
+    response = client.get(STAFF_HOME)
+
+    assert response.status_code == 302
+    assert not response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_staff_member_who_set_up_totp_is_asked_for_a_code_at_login(client, community_staff):
+    Authenticator.objects.create(
+        user=community_staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+
+    response = client.post(
+        "/accounts/login/", {"login": community_staff.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_wagtails_own_login_form_is_not_a_way_around_allauth(client):
+    response = client.get("/cms-admin/login/?next=/cms-admin/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

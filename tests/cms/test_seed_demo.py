@@ -1,0 +1,84 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
+from cms import demo_data
+from communities.models import Region
+from providers.models import ProviderMember
+
+pytestmark = pytest.mark.django_db
+
+ALL_DEMO_EMAILS = (
+    [demo_data.ADMIN[0]]
+    + [r[0] for r in demo_data.RESIDENTS]
+    + [s[0] for s in demo_data.STAFF]
+    + [m[0] for p in demo_data.PROVIDERS for m in p[3]]
+)
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def table_sizes() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Region, User, RoleAssignment, CareRecipient, CareLink, ProviderMember)
+    }
+
+
+def test_seeding_builds_the_demo_neighbourhood():
+    seed()
+    assert Region.objects.filter(level="district").count() == 1
+    assert Region.objects.filter(level="street").count() == 2
+    assert Region.objects.filter(level="community").count() == 6
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == {Role.COMMUNITY_STAFF, Role.PURCHASER_OFFICER}
+    grandma = CareRecipient.objects.get(name="李秀兰")
+    assert grandma.account is None
+    assert grandma.links.count() == 2
+
+
+def test_seeding_twice_changes_nothing():
+    seed()
+    before = table_sizes()
+    seed()
+    assert table_sizes() == before
+
+
+def test_the_printed_logins_cover_every_role():
+    printed = seed()
+    assert demo_data.DEMO_PASSWORD in printed
+    for email in ALL_DEMO_EMAILS:
+        assert email in printed
+
+
+@pytest.mark.parametrize("email", ALL_DEMO_EMAILS)
+def test_every_demo_login_works(client, email):
+    seed()
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": demo_data.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:home")
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+@pytest.mark.parametrize("email", [demo_data.ADMIN[0]] + [s[0] for s in demo_data.STAFF])
+def test_demo_staff_are_sent_to_set_up_a_second_factor(client, email):
+    seed()
+    client.post(reverse("account_login"), {"login": email, "password": demo_data.DEMO_PASSWORD})
+    response = client.get("/cms-admin/")
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_the_english_home_page_exists_after_seeding(client):
+    seed()
+    client.cookies["django_language"] = "en"
+    body = client.get("/").content.decode()
+    assert "Linli links residents with the community services around them" in body

@@ -1,0 +1,265 @@
+"""The cast every test talks about, and the rules for tests that need real parts.
+
+A test marked `postgres`, `redis` or `browser` is skipped, loudly, when that part is
+missing on a developer's machine, and fails under CI=true, where a quiet skip would
+hide that the real part never ran.
+"""
+
+import shutil
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
+from communities.models import Region
+from providers.models import Provider, ProviderMember
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+MISSING_PARTS: list[str] = []
+
+
+def _part_available(marker: str) -> tuple[bool, str]:
+    if marker == "postgres":
+        return settings.USING_POSTGRES, "PostgreSQL is not reachable (set DATABASE_URL)"
+    if marker == "redis":
+        return settings.USING_REDIS, "Redis is not reachable (set REDIS_URL)"
+    if marker == "browser":
+        return bool(CHROMIUM), "Chromium is not installed (apt-get install chromium)"
+    return True, ""
+
+
+def pytest_report_header(config) -> list[str]:
+    database = settings.DATABASES["default"]
+    return [
+        f"linli database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}"
+        f" {database['NAME']}".rstrip(),
+        f"linli channel layer: {settings.CHANNEL_LAYERS['default']['BACKEND']}",
+        f"linli cache: {settings.CACHES['default']['BACKEND']}",
+        f"linli browser: {CHROMIUM or 'none'}",
+    ]
+
+
+def pytest_runtest_setup(item) -> None:
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        available, why = _part_available(marker)
+        if available:
+            continue
+        if settings.CI:
+            pytest.fail(f"CI=true but {why}: this test must run against the real part.")
+        MISSING_PARTS.append(f"{item.nodeid}: {why}")
+        pytest.skip(f"!!! NOT TESTED: {why}")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if MISSING_PARTS:
+        terminalreporter.section("REAL PARTS MISSING: these tests did not run", sep="!")
+        for line in MISSING_PARTS:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; one test's failures must not leak."""
+    cache.clear()
+    yield
+
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(email: str, name: str = "", **fields) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, display_name=name, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def pudong(db) -> Region:
+    return Region.objects.create(
+        code="310115", level="district", name_zh="浦东新区", name_en="Pudong New Area"
+    )
+
+
+@pytest.fixture
+def weifang(pudong) -> Region:
+    return Region.objects.create(
+        code="310115004",
+        level="street",
+        parent=pudong,
+        name_zh="潍坊新村街道",
+        name_en="Weifang Xincun Street",
+    )
+
+
+@pytest.fixture
+def lujiazui(pudong) -> Region:
+    return Region.objects.create(
+        code="310115005",
+        level="street",
+        parent=pudong,
+        name_zh="陆家嘴街道",
+        name_en="Lujiazui Street",
+    )
+
+
+@pytest.fixture
+def weifang_1(weifang) -> Region:
+    return Region.objects.create(
+        code="310115004001",
+        level="community",
+        parent=weifang,
+        name_zh="潍坊一村",
+        name_en="Weifang No. 1 Village",
+    )
+
+
+@pytest.fixture
+def weifang_2(weifang) -> Region:
+    return Region.objects.create(
+        code="310115004002",
+        level="community",
+        parent=weifang,
+        name_zh="潍坊二村",
+        name_en="Weifang No. 2 Village",
+    )
+
+
+@pytest.fixture
+def laoshan(lujiazui) -> Region:
+    return Region.objects.create(
+        code="310115005002",
+        level="community",
+        parent=lujiazui,
+        name_zh="崂山",
+        name_en="Laoshan",
+    )
+
+
+@pytest.fixture
+def daughter(db) -> User:
+    return make_user("wang.fang@example.cn", "王芳")
+
+
+@pytest.fixture
+def son(db) -> User:
+    return make_user("wang.lei@example.cn", "王磊")
+
+
+@pytest.fixture
+def other_resident(db) -> User:
+    return make_user("zhao.qiang@example.cn", "赵强")
+
+
+@pytest.fixture
+def grandma_li(daughter, weifang_1) -> CareRecipient:
+    recipient = CareRecipient.objects.create(
+        name="李秀兰",
+        community=weifang_1,
+        address="潍坊路 100 弄 5 号 101 室",
+        living_alone=True,
+        created_by=daughter,
+    )
+    CareLink.objects.create(
+        care_recipient=recipient, account=daughter, relationship="child", created_by=daughter
+    )
+    return recipient
+
+
+def _scoped(email: str, name: str, role: str, region: Region) -> User:
+    user = make_user(email, name)
+    RoleAssignment.objects.create(user=user, role=role, region=region)
+    user.groups.add(Group.objects.get(name=role))  # as accounts.services.grant_role does
+    return user
+
+
+@pytest.fixture
+def community_staff(weifang_1) -> User:
+    return _scoped("staff.w1@example.cn", "赵敏", Role.COMMUNITY_STAFF, weifang_1)
+
+
+@pytest.fixture
+def street_staff(weifang) -> User:
+    return _scoped("staff.weifang@example.cn", "孙丽", Role.COMMUNITY_STAFF, weifang)
+
+
+@pytest.fixture
+def other_street_staff(lujiazui) -> User:
+    return _scoped("staff.lujiazui@example.cn", "钱鹏", Role.COMMUNITY_STAFF, lujiazui)
+
+
+@pytest.fixture
+def district_officer(pudong) -> User:
+    return _scoped("officer@example.cn", "陈刚", Role.PURCHASER_OFFICER, pudong)
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    user = User.objects.create_superuser(email="admin@example.cn", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def provider_a(weifang_1) -> Provider:
+    provider = Provider.objects.create(name="安馨居家养老服务社", kind="social_org")
+    provider.communities.add(weifang_1)
+    return provider
+
+
+@pytest.fixture
+def provider_manager(provider_a) -> User:
+    user = make_user("manager@anxin.example.cn", "刘静")
+    ProviderMember.objects.create(provider=provider_a, user=user, role="manager")
+    return user
+
+
+@pytest.fixture
+def caregiver(provider_a) -> User:
+    user = make_user("carer@anxin.example.cn", "周阿姨")
+    ProviderMember.objects.create(provider=provider_a, user=user, role="worker")
+    return user
+
+
+@pytest.fixture
+def other_provider_manager(laoshan) -> User:
+    provider = Provider.objects.create(name="崂山便民服务部", kind="merchant")
+    provider.communities.add(laoshan)
+    user = make_user("manager@laoshan.example.cn", "钱老板")
+    ProviderMember.objects.create(provider=provider, user=user, role="manager")
+    return user
+
+
+@pytest.fixture
+def cast(
+    daughter,
+    son,
+    other_resident,
+    community_staff,
+    street_staff,
+    other_street_staff,
+    district_officer,
+    platform_admin,
+    provider_manager,
+    caregiver,
+    other_provider_manager,
+) -> dict[str, User]:
+    """Everyone, by the name tests use for them."""
+    return {
+        "anonymous": None,
+        "daughter": daughter,
+        "son": son,
+        "other_resident": other_resident,
+        "community_staff": community_staff,
+        "street_staff": street_staff,
+        "other_street_staff": other_street_staff,
+        "district_officer": district_officer,
+        "platform_admin": platform_admin,
+        "provider_manager": provider_manager,
+        "caregiver": caregiver,
+        "other_provider_manager": other_provider_manager,
+    }
