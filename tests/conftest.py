@@ -42,6 +42,21 @@ def pytest_report_header(config) -> list[str]:
     ]
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """A transactional test ends with a flush of every table. Unless it also restores the
+    migrated data (pages, locales, groups) with serialized_rollback, the tests after it run
+    on a database without a home page, and the flush re-creates content types that the
+    next restore then collides with. So every transactional test must ask for both."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+            "serialized_rollback"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)"
+            )
+
+
 def pytest_runtest_setup(item) -> None:
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker) is None:

@@ -12,7 +12,10 @@ from django.test import Client
 from accounts.consumers import user_group
 from config.asgi import application
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
 
 
 @pytest_asyncio.fixture(autouse=True)

@@ -1,20 +1,22 @@
 """A real browser against the site served by Daphne, the server `make run` uses.
 
-The server runs in a forked process on the test database; e-mail goes to files so the
-test can read what a person would receive.
+Daphne runs as its own process (`tests/e2e/server_settings.py`) on the test database that
+pytest created, so it must be PostgreSQL; e-mail goes to files the test reads as a person
+would read their inbox.
 """
 
 import os
-from functools import partial
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from channels.testing.live import make_application
-from daphne.testing import DaphneProcess
 from django.conf import settings as django_settings
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-from django.db import connections
+from django.db import connection
 
 from tests.conftest import CHROMIUM
 
@@ -22,7 +24,8 @@ from tests.conftest import CHROMIUM
 # makes between browser steps are ordinary blocking calls, which is what we want.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-OUTPUT = Path(django_settings.BASE_DIR) / "test-output" / "e2e"
+ROOT = Path(django_settings.BASE_DIR)
+OUTPUT = ROOT / "test-output" / "e2e"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,36 +37,62 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.postgres)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"Daphne exited:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/static/favicon.svg", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"Daphne did not answer within 60 s:\n{log.read_text()}")
+
+
 @pytest.fixture
-def live_site(transactional_db, settings, tmp_path):
+def live_site(transactional_db, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(mail_dir)},
-        }
+    log = tmp_path / "daphne.log"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.e2e.server_settings",
+        "LINLI_E2E_DATABASE_NAME": connection.settings_dict["NAME"],
+        "LINLI_E2E_MAIL_DIR": str(mail_dir),
+        "PYTHONPATH": str(ROOT),
     }
-    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-    # The child inherits this process's memory: it must not share open connections.
-    connections.close_all()
-    server = DaphneProcess(
-        "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
-    )
-    server.start()
-    if not server.ready.wait(timeout=30):
+    daphne = Path(sys.executable).with_name("daphne")
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, server, log)
+        yield SimpleNamespace(url=url, mail_dir=mail_dir, log=log)
+    finally:
         server.terminate()
-        raise RuntimeError("Daphne did not start within 30 s")
-    if not server.errors.empty():
-        _error, trace = server.errors.get()
-        raise RuntimeError(f"Daphne failed to start:\n{trace}")
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.port.value}", mail_dir=mail_dir)
-    server.terminate()
-    server.join(timeout=10)
+        server.wait(timeout=10)
 
 
 @pytest.fixture
-def browser_page(request):
+def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
