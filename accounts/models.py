@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import CareRecipientQuerySet
@@ -235,3 +236,49 @@ class CareLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} → {self.care_recipient}"
+
+
+class Notification(models.Model):
+    """One message in a person's notification centre.
+
+    The text is kept as the untranslated message and its parameters, so it is shown in
+    whatever language the reader uses when they read it (`accounts.notifications`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    message = models.TextField(_("message"))
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        if not self.params:
+            return gettext(self.message)
+        params = {
+            key: gettext(value["msgid"]) if isinstance(value, dict) else value
+            for key, value in self.params.items()
+        }
+        return gettext(self.message) % params

@@ -2,7 +2,8 @@
 
 from allauth.mfa.models import Authenticator
 
-from accounts.models import ROLES_REQUIRING_SECOND_FACTOR, Role, RoleAssignment
+from accounts.models import ROLES_REQUIRING_SECOND_FACTOR, Role, RoleAssignment, User
+from communities.scoping import regions_covering
 
 
 def scoped_roles_of(user) -> set[str]:
@@ -23,4 +24,10 @@ def has_second_factor(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-__all__ = ["Role", "has_second_factor", "needs_second_factor", "scoped_roles_of"]
+def staff_covering(community_ids, role: str = Role.COMMUNITY_STAFF):
+    """Active people holding `role` over at least one of these communities."""
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__role=role,
+        role_assignments__region__in=regions_covering(community_ids),
+    ).distinct()

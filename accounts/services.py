@@ -7,10 +7,19 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.exceptions import AccountsError
-from accounts.models import CareLink, CareRecipient, ResidentProfile, Role, RoleAssignment, User
+from accounts.models import (
+    CareLink,
+    CareRecipient,
+    Notification,
+    ResidentProfile,
+    Role,
+    RoleAssignment,
+    User,
+)
 from communities.models import Region
 from communities.scoping import may_act_on_community
 
@@ -146,3 +155,10 @@ def grant_role(*, user: User, role: str, region: Region, by: User) -> RoleAssign
     # The group carries the Wagtail admin permissions of the role (accounts migration 0002).
     user.groups.add(Group.objects.get(name=role))
     return assignment
+
+
+def mark_notifications_read(*, user: User) -> int:
+    """A person has seen everything in their notification centre."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import notifications as notifications_service
 from accounts import services
 from accounts.exceptions import AccountsError
 from accounts.forms import CareRecipientForm, ResidentProfileForm, ShareCareRecipientForm
-from accounts.models import CareLink, CareRecipient, ResidentProfile
+from accounts.models import CareLink, CareRecipient, Notification, ResidentProfile
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -133,3 +134,28 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
     services.unlink_care_recipient(link=link, by=request.user)
     messages.success(request, _("The link has been removed."))
     return redirect("accounts:care_recipients")
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(user=request.user)[:100]
+    return render(request, "accounts/notifications.html", {"notifications": items})
+
+
+@login_required
+@require_POST
+def mark_notifications_read(request: HttpRequest) -> HttpResponse:
+    services.mark_notifications_read(user=request.user)
+    return redirect("accounts:notifications")
+
+
+@login_required
+def unread_notifications(request: HttpRequest) -> JsonResponse:
+    """What open pages poll when the live connection is down."""
+    latest = Notification.objects.filter(user=request.user, read_at__isnull=True)[:5]
+    return JsonResponse(
+        {
+            "unread": notifications_service.unread_count(request.user),
+            "latest": [{"id": n.pk, "text": n.text, "url": n.url} for n in latest],
+        }
+    )

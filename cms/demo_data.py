@@ -40,24 +40,59 @@ STAFF = [
     ("staff.weifang@linli.local", "孙丽（潍坊新村街道）", "community_staff", "310115004"),
     ("officer.pudong@linli.local", "陈刚（区民政局）", "purchaser_officer", "310115"),
 ]
-# provider name, kind, communities, [(email, name, role), ...]
+# Providers, registered, documented and (unless "submitted") approved through the same
+# services a real one goes through.
+# name, kind, credit code, status, communities, [(email, name, role, gives eldercare), ...]
 PROVIDERS = [
     (
         "安馨居家养老服务社",
         "social_org",
+        "52310115MJ0000001G",
+        "approved",
         ["310115004001", "310115004002", "310115004003"],
         [
-            ("owner.anxin@linli.local", "刘静（安馨负责人）", "owner"),
-            ("carer.anxin@linli.local", "周阿姨（护理员）", "worker"),
+            ("owner.anxin@linli.local", "刘静（安馨负责人）", "owner", False),
+            ("carer.anxin@linli.local", "周阿姨（护理员）", "worker", True),
         ],
     ),
     (
         "绿城物业潍坊项目部",
         "property_company",
+        "91310115MA1H000024",
+        "approved",
         ["310115004001", "310115004002"],
-        [("manager.lvcheng@linli.local", "吴强（物业经理）", "manager")],
+        [("manager.lvcheng@linli.local", "吴强（物业经理）", "owner", False)],
+    ),
+    (
+        "泉东便民维修部",
+        "merchant",
+        "92310115MA1H000034",
+        "submitted",
+        ["310115004003"],
+        [("owner.quandong@linli.local", "郑师傅（维修部老板）", "owner", False)],
     ),
 ]
+PROVIDER_DESCRIPTIONS = {
+    "安馨居家养老服务社": (
+        "为潍坊新村街道的老人提供助餐、助浴、助洁和陪伴服务，护理员均持证上岗。",
+        "Meals, bathing, cleaning and companionship for older people in Weifang Xincun "
+        "Street, by certified caregivers.",
+    ),
+    "绿城物业潍坊项目部": (
+        "小区物业的上门维修、保洁和便民服务。",
+        "Repairs, cleaning and convenience services from the estate's property company.",
+    ),
+    "泉东便民维修部": (
+        "水电维修、配钥匙、家电小修。",
+        "Plumbing and electrical repairs, key cutting, small appliance repairs.",
+    ),
+}
+# A minimal, well-formed PDF standing in for scanned certificates.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
 # name, birth date, community, address, lives alone, [(linked account email, relationship)]
 CARE_RECIPIENTS = [
     (

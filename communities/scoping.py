@@ -5,7 +5,7 @@ district, street or community); this module reads them through the reverse relat
 so that communities stays at the bottom of the import order.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from communities.models import Region
 
@@ -36,3 +36,13 @@ def communities_scoped_to(user, role: str | None = None) -> QuerySet[Region]:
 
 def may_act_on_community(user, community_id: int, role: str | None = None) -> bool:
     return communities_scoped_to(user, role).filter(pk=community_id).exists()
+
+
+def regions_covering(community_ids) -> QuerySet[Region]:
+    """The communities themselves and every street and district above them: whoever is
+    scoped to one of these acts on at least one of the communities."""
+    return Region.objects.filter(
+        Q(pk__in=community_ids)
+        | Q(children__pk__in=community_ids)
+        | Q(children__children__pk__in=community_ids)
+    ).distinct()

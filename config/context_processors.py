@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.notifications import unread_count
 from accounts.roles import scoped_roles_of
 
 
@@ -26,7 +27,9 @@ def _navigation(user) -> list[dict]:
 
 def site_chrome(request) -> dict:
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
         "elder_mode": getattr(request, "elder_mode", False),
-        "nav_items": _navigation(user) if user is not None else [],
+        "nav_items": _navigation(user) if signed_in else [],
+        "unread_count": unread_count(user) if signed_in else 0,
     }

@@ -235,9 +235,19 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         ),
     },
+    # Providers' certificates and other papers: never served directly, only through
+    # views that check who is asking.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")),
+            "base_url": "/no-public-url/",
+        },
+    },
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+PROVIDER_DOCUMENT_MAX_BYTES = env_int("PROVIDER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # Wagtail: pages in both languages, admin under /cms-admin/.
 WAGTAIL_SITE_NAME = "邻里 Linli"

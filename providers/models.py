@@ -1,20 +1,69 @@
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from providers.querysets import (
+    ProviderDocumentQuerySet,
+    ProviderQuerySet,
+)
+from providers.validators import validate_credit_code
+
+
+def private_storage():
+    # Documents never get a public URL: they are streamed by a view that checks who asks.
+    return storages["private"]
 
 
 class Provider(models.Model):
     """An organisation that offers services: a property company, social organisation or
-    merchant (DESIGN §1). Admission review, documents and grades build on this row."""
+    merchant (DESIGN §1), with its admission status."""
 
     class Kind(models.TextChoices):
         PROPERTY_COMPANY = "property_company", _("Property company")
         SOCIAL_ORG = "social_org", _("Social organisation")
         MERCHANT = "merchant", _("Merchant")
 
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class SuspensionCause(models.TextChoices):
+        STAFF = "staff", _("Suspended by community staff")
+        DOCUMENT_EXPIRED = "document_expired", _("A required document has expired")
+
     name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters, as printed on the business licence or registration."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    suspension_cause = models.CharField(
+        _("suspension cause"), max_length=20, choices=SuspensionCause.choices, blank=True
+    )
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
     communities = models.ManyToManyField(
         "communities.Region",
         verbose_name=_("communities served"),
@@ -23,14 +72,47 @@ class Provider(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="provider_credit_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="suspended", suspension_cause__gt="")
+                | (~Q(status="suspended") & Q(suspension_cause="")),
+                name="provider_suspension_has_cause",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("providers:profile", kwargs={"pk": self.pk})
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_zh or self.description_en
+
+    @property
+    def is_vetted(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def can_publish_services(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class ProviderMember(models.Model):
@@ -49,6 +131,11 @@ class ProviderMember(models.Model):
         related_name="provider_memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # Workers who give eldercare also need a caregiver qualification.
+    gives_eldercare = models.BooleanField(_("gives eldercare"), default=False)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    # The kind of the expired document that stopped this worker.
+    suspension_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
@@ -60,3 +147,210 @@ class ProviderMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.provider} · {self.get_role_display()}"
+
+    @property
+    def manages(self) -> bool:
+        return self.role in {self.Role.OWNER, self.Role.MANAGER}
+
+    @property
+    def suspension_label(self) -> str:
+        if self.suspension_reason in DocumentKind.values:
+            return DocumentKind(self.suspension_reason).label
+        return self.suspension_reason
+
+
+class DocumentKind(models.TextChoices):
+    BUSINESS_LICENCE = "business_licence", _("Business licence")
+    SOCIAL_ORG_REGISTRATION = (
+        "social_org_registration",
+        _("Social organisation registration certificate"),
+    )
+    PROPERTY_QUALIFICATION = "property_qualification", _("Property management qualification")
+    LIABILITY_INSURANCE = "liability_insurance", _("Liability insurance")
+    HEALTH_CERTIFICATE = "health_certificate", _("Health certificate")
+    CAREGIVER_QUALIFICATION = "caregiver_qualification", _("Caregiver qualification")
+
+
+class ProviderDocument(models.Model):
+    """An uploaded certificate with its expiry date. Organisation documents have no
+    member; a worker's own documents (health, caregiver qualification) name the worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="documents"
+    )
+    member = models.ForeignKey(
+        ProviderMember,
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="provider-documents/")
+    content_type = models.CharField(_("file type"), max_length=50)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    size_bytes = models.PositiveIntegerField(_("size"))
+    expires_on = models.DateField(_("expires on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    # Each warning goes out once, whatever day the daily job runs.
+    warned_30_days_at = models.DateTimeField(null=True, blank=True, editable=False)
+    warned_7_days_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_handled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ProviderDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+        verbose_name = _("provider document")
+        verbose_name_plural = _("provider documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.provider}"
+
+    def get_file_url(self) -> str:
+        return reverse("providers:document_file", kwargs={"pk": self.pk})
+
+
+class ProviderInvitation(models.Model):
+    """The owner asks someone, by e-mail address, to join as manager or worker."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=ProviderMember.Role.choices)
+    gives_eldercare = models.BooleanField(_("gives eldercare"), default=False)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.provider}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("providers:invitation", kwargs={"token": self.token})
+
+
+class ProviderEvent(models.Model):
+    """The provider's history: every decision with who, when, before → after and why."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CHANGES_REQUESTED = "changes_requested", _("Sent back for changes")
+        SUSPENDED = "suspended", _("Suspended")
+        REINSTATED = "reinstated", _("Reinstated")
+        DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+        DOCUMENT_APPROVED = "document_approved", _("Document approved")
+        DOCUMENT_REJECTED = "document_rejected", _("Document rejected")
+        DOCUMENT_EXPIRED = "document_expired", _("Document expired")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        MEMBER_JOINED = "member_joined", _("Member joined")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        WORKER_SUSPENDED = "worker_suspended", _("Worker suspended")
+        WORKER_REINSTATED = "worker_reinstated", _("Worker reinstated")
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    document = models.ForeignKey(
+        ProviderDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(
+        ProviderMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.get_action_display()}"
+
+    def status_label(self, value: str) -> str:
+        return Provider.Status(value).label if value in Provider.Status.values else value
+
+    @property
+    def from_label(self) -> str:
+        return self.status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self.status_label(self.to_status)
+
+
+class ProviderPhoto(models.Model):
+    """A picture on the provider's public page (their team, premises, a finished job)."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or str(self.provider)

@@ -1,11 +1,238 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from providers.models import ProviderMember
+from providers import members as member_services
+from providers import services
+from providers.exceptions import ProvidersError
+from providers.forms import (
+    DocumentUploadForm,
+    InvitationForm,
+    PhotoForm,
+    ProviderDetailsForm,
+    ProviderRegistrationForm,
+)
+from providers.models import (
+    DocumentKind,
+    Provider,
+    ProviderDocument,
+    ProviderInvitation,
+    ProviderMember,
+)
+
+
+def _managed(request: HttpRequest, pk: int) -> Provider:
+    return get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+
+
+def _report_form_errors(request: HttpRequest, form) -> None:
+    """Forms posted from the management page report back on that page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = ProviderMember.objects.filter(user=request.user).select_related("provider")
+    memberships = (
+        ProviderMember.objects.filter(user=request.user)
+        .select_related("provider")
+        .order_by("provider__name")
+    )
     return render(request, "providers/dashboard.html", {"memberships": memberships})
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    form = ProviderRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            provider = services.register_provider(by=request.user, **data)
+        except ProvidersError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Registered. Now upload your documents and submit the application.")
+            )
+            return redirect("providers:manage", pk=provider.pk)
+    return render(request, "providers/register.html", {"form": form})
+
+
+@login_required
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    return render(
+        request,
+        "providers/manage.html",
+        {
+            "provider": provider,
+            "documents": provider.documents.select_related("member__user"),
+            "missing": [DocumentKind(kind).label for kind in services.missing_documents(provider)],
+            "members": provider.members.select_related("user").order_by("role", "created_at"),
+            "invitations": provider.invitations.filter(accepted_at__isnull=True),
+            "events": provider.events.select_related("actor", "document", "member__user")[:50],
+            "upload_form": DocumentUploadForm(provider=provider),
+            "invitation_form": InvitationForm(),
+            "photo_form": PhotoForm(),
+            "photos": provider.photos.select_related("image"),
+            "is_owner": services.is_owner(request.user, provider),
+        },
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    form = ProviderDetailsForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.update_provider(provider=provider, by=request.user, **data)
+        except ProvidersError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("providers:manage", pk=provider.pk)
+    return render(request, "providers/edit.html", {"provider": provider, "form": form})
+
+
+@login_required
+@require_POST
+def upload_document(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    form = DocumentUploadForm(request.POST, request.FILES, provider=provider)
+    if form.is_valid():
+        try:
+            services.upload_document(
+                provider=provider,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                expires_on=form.cleaned_data["expires_on"],
+                member=form.cleaned_data["member"],
+            )
+        except ProvidersError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The document has been uploaded."))
+    else:
+        _report_form_errors(request, form)
+    return redirect("providers:manage", pk=provider.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    try:
+        services.submit_application(provider=provider, by=request.user)
+    except ProvidersError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Submitted. Community staff will review your application."))
+    return redirect("providers:manage", pk=provider.pk)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            member_services.invite_member(provider=provider, by=request.user, **form.cleaned_data)
+        except ProvidersError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The invitation has been sent."))
+    else:
+        _report_form_errors(request, form)
+    return redirect("providers:manage", pk=provider.pk)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    member = get_object_or_404(provider.members, pk=member_pk)
+    try:
+        member_services.remove_member(member=member, by=request.user)
+    except ProvidersError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The member has been removed."))
+    return redirect("providers:manage", pk=provider.pk)
+
+
+@login_required
+@require_POST
+def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_photo(
+                provider=provider,
+                by=request.user,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ProvidersError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The photo has been added."))
+    else:
+        _report_form_errors(request, form)
+    return redirect("providers:manage", pk=provider.pk)
+
+
+@login_required
+@require_POST
+def remove_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    provider = _managed(request, pk)
+    photo = get_object_or_404(provider.photos, pk=photo_pk)
+    services.remove_photo(photo=photo, by=request.user)
+    messages.success(request, _("The photo has been removed."))
+    return redirect("providers:manage", pk=provider.pk)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(ProviderDocument.objects.visible_to(request.user), pk=pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=False,
+        filename=document.file.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        ProviderInvitation.objects.select_related("provider"), token=token
+    )
+    if request.method == "POST":
+        try:
+            member_services.accept_invitation(invitation=invitation, user=request.user)
+        except ProvidersError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Welcome to %(provider)s.") % {"provider": invitation.provider.name}
+            )
+            return redirect("providers:dashboard")
+    return render(request, "providers/invitation.html", {"invitation": invitation})
+
+
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(Provider.objects.public().prefetch_related("communities"), pk=pk)
+    photos = provider.photos.select_related("image")
+    return render(request, "providers/profile.html", {"provider": provider, "photos": photos})

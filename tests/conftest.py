@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
 from communities.models import Region
@@ -77,6 +78,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("REAL PARTS MISSING: these tests did not run", sep="!")
         for line in MISSING_PARTS:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language; a request made by an earlier test
+    must not leave its language active in this thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ ALL_DEMO_EMAILS = (
     [demo_data.ADMIN[0]]
     + [r[0] for r in demo_data.RESIDENTS]
     + [s[0] for s in demo_data.STAFF]
-    + [m[0] for p in demo_data.PROVIDERS for m in p[3]]
+    + [m[0] for p in demo_data.PROVIDERS for m in p[5]]
 )
 
 
@@ -82,3 +82,18 @@ def test_the_english_home_page_exists_after_seeding(client):
     client.cookies["django_language"] = "en"
     body = client.get("/").content.decode()
     assert "Linli links residents with the community services around them" in body
+
+
+def test_demo_providers_went_through_admission():
+    from providers.models import Provider
+
+    seed()
+    statuses = dict(Provider.objects.values_list("name", "status"))
+    assert statuses == {
+        "安馨居家养老服务社": "approved",
+        "绿城物业潍坊项目部": "approved",
+        "泉东便民维修部": "submitted",
+    }
+    approved = Provider.objects.get(name="安馨居家养老服务社")
+    assert set(approved.documents.values_list("status", flat=True)) == {"approved"}
+    assert approved.events.filter(action="approved").count() == 1

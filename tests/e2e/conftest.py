@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, connections
 
 from tests.conftest import CHROMIUM
 
@@ -91,23 +91,64 @@ def live_site(transactional_db, tmp_path):
         yield SimpleNamespace(url=url, mail_dir=mail_dir, log=log)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        _wait_for_server_sessions_to_end()
+
+
+def _wait_for_server_sessions_to_end() -> None:
+    """PostgreSQL ends a departed client's session a moment later; the test database can
+    only be flushed and dropped once the server's sessions are gone."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture
-def browser_page():
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 800})
+        yield browser
+        browser.close()
+        # Inside Playwright's sync API the test's queries run on a connection of their
+        # own, which nobody else would close before the test database is dropped.
+        connections.close_all()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A page in a browser context of its own: one person on their own device."""
+    contexts = []
+
+    def open_page(locale: str = "zh-CN"):
+        context = browser.new_context(locale=locale, viewport={"width": 1024, "height": 800})
+        contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        yield page
+        return page
+
+    yield open_page
+    for context in contexts:
         context.close()
-        browser.close()
+
+
+@pytest.fixture
+def browser_page(new_page):
+    return new_page()
 
 
 @pytest.fixture

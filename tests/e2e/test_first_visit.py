@@ -1,29 +1,14 @@
 """A first visit in a real browser: language, elder mode, sign-up with e-mail
 verification, login, and the site's WebSocket."""
 
-import email
-import email.policy
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import confirmation_path
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)")
-
-
-def latest_confirmation_path(mail_dir) -> str:
-    files = sorted(mail_dir.iterdir(), key=lambda path: path.stat().st_mtime)
-    assert files, "no e-mail was sent"
-    # The file backend writes each message followed by a line of dashes.
-    raw = files[-1].read_text(encoding="utf-8").split("\n" + "-" * 79)[0]
-    message = email.message_from_string(raw, policy=email.policy.default)
-    assert "li.na@example.cn" in message["To"]
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    match = CONFIRM_LINK.search(body)
-    assert match, body
-    return match.group(1)
 
 
 def test_a_new_resident_finds_the_site_in_chinese_signs_up_and_logs_in(
@@ -63,7 +48,7 @@ def test_a_new_resident_finds_the_site_in_chinese_signs_up_and_logs_in(
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     screenshot(page, "05-verification-sent")
 
-    page.goto(live_site.url + latest_confirmation_path(live_site.mail_dir))
+    page.goto(live_site.url + confirmation_path(live_site.mail_dir, "li.na@example.cn"))
     page.locator("main form button[type=submit]").click()
     screenshot(page, "06-email-confirmed")
 

@@ -1,8 +1,10 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale
 
 from accounts import services as account_services
@@ -10,7 +12,10 @@ from accounts.models import CareLink, CareRecipient, User
 from cms import demo_data
 from cms.models import HomePage
 from communities.models import Region
-from providers.models import Provider, ProviderMember
+from providers import members as provider_members
+from providers import services as provider_services
+from providers.models import Provider
+from providers.rules import required_for_provider
 
 
 class Command(BaseCommand):
@@ -39,17 +44,9 @@ class Command(BaseCommand):
             )
             logins.append((email, f"{name} · {role}"))
 
-        for provider_name, kind, community_codes, members in demo_data.PROVIDERS:
-            provider, _ = Provider.objects.get_or_create(
-                name=provider_name, defaults={"kind": kind}
-            )
-            provider.communities.set([self.regions[code] for code in community_codes])
-            for email, name, role in members:
-                user = self._user(email, name)
-                ProviderMember.objects.update_or_create(
-                    provider=provider, user=user, defaults={"role": role}
-                )
-                logins.append((email, f"{name} · {provider_name} {role}"))
+        vetting_staff = User.objects.get(email="staff.weifang@linli.local")
+        for entry in demo_data.PROVIDERS:
+            logins.extend(self._provider(*entry, vetting_staff=vetting_staff))
 
         for name, born, community_code, address, alone, links in demo_data.CARE_RECIPIENTS:
             self._care_recipient(name, born, community_code, address, alone, links)
@@ -86,6 +83,51 @@ class Command(BaseCommand):
                     },
                 )
         return regions
+
+    def _provider(self, name, kind, code, status, community_codes, members, *, vetting_staff):
+        owner_email, owner_name, _role, _eldercare = members[0]
+        owner = self._user(owner_email, owner_name)
+        logins = [(owner_email, f"{owner_name} · {name}")]
+        provider = Provider.objects.filter(name=name).first()
+        if provider is None:
+            description_zh, description_en = demo_data.PROVIDER_DESCRIPTIONS[name]
+            provider = provider_services.register_provider(
+                by=owner,
+                kind=kind,
+                name=name,
+                legal_name=f"上海市浦东新区{name}",
+                credit_code=code,
+                contact_name=owner_name,
+                contact_phone="021-5888 6666",
+                description_zh=description_zh,
+                description_en=description_en,
+                communities=[self.regions[c] for c in community_codes],
+            )
+            expires_on = timezone.localdate() + datetime.timedelta(days=365)
+            for document_kind in required_for_provider(kind):
+                provider_services.upload_document(
+                    provider=provider,
+                    by=owner,
+                    kind=document_kind,
+                    expires_on=expires_on,
+                    upload=SimpleUploadedFile("demo.pdf", demo_data.DEMO_PDF),
+                )
+            provider_services.submit_application(provider=provider, by=owner)
+            if status == "approved":
+                provider_services.approve_application(provider=provider, by=vetting_staff)
+        for email, member_name, role, eldercare in members[1:]:
+            user = self._user(email, member_name)
+            if not provider.members.filter(user=user).exists():
+                invitation = provider_members.invite_member(
+                    provider=provider,
+                    by=owner,
+                    email=email,
+                    role=role,
+                    gives_eldercare=eldercare,
+                )
+                provider_members.accept_invitation(invitation=invitation, user=user)
+            logins.append((email, f"{member_name} · {name}"))
+        return logins
 
     def _user(self, email: str, name: str, superuser: bool = False) -> User:
         user = User.objects.filter(email=email).first()

@@ -1,0 +1,10 @@
+"""The one place that adds staff and purchaser work screens to the Wagtail admin."""
+
+from wagtail import hooks
+
+from cms.workspace.vetting import VettingViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_vetting():
+    return VettingViewSet()

@@ -1,0 +1,66 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from communities.scoping import communities_scoped_to
+
+STAFF = "community_staff"
+MANAGING_ROLES = ("owner", "manager")
+
+
+class ProviderQuerySet(models.QuerySet):
+    def managed_by(self, user) -> "ProviderQuerySet":
+        """Providers where this user is owner or manager."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(members__user=user, members__role__in=MANAGING_ROLES).distinct()
+
+    def in_scope_of(self, user) -> "ProviderQuerySet":
+        """Providers serving at least one community this staff member acts on."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        scoped = communities_scoped_to(user, role=STAFF)
+        serves_scope = Exists(
+            self.model.communities.through.objects.filter(
+                provider_id=OuterRef("pk"), region_id__in=scoped.values("pk")
+            )
+        )
+        return self.filter(serves_scope)
+
+    def visible_to(self, user) -> "ProviderQuerySet":
+        """Whose management pages and documents a user may open: its own managers, and
+        community staff whose scope covers a community it serves."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(pk__in=self.managed_by(user).values("pk"))
+            | Q(pk__in=self.in_scope_of(user).values("pk"))
+        )
+
+    def public(self) -> "ProviderQuerySet":
+        """What residents can see: approved and not suspended."""
+        return self.filter(status="approved")
+
+    def awaiting_review(self) -> "ProviderQuerySet":
+        return self.filter(status="submitted").order_by("submitted_at", "pk")
+
+
+class ProviderDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProviderDocumentQuerySet":
+        """The provider's own managers, the worker a document belongs to, and staff in scope."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        providers = self.model._meta.get_field("provider").related_model.objects
+        return self.filter(
+            Q(provider__in=providers.managed_by(user))
+            | Q(provider__in=providers.in_scope_of(user))
+            | Q(member__user=user)
+        ).distinct()
+
+    def current(self) -> "ProviderDocumentQuerySet":
+        return self.exclude(status="rejected")

@@ -1,0 +1,463 @@
+"""The only doors to changes of providers: registration, documents, admission review,
+suspension, members. Each runs in one transaction, checks who may act, and writes one
+`ProviderEvent` per decision."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+
+from accounts.models import User
+from accounts.notifications import translatable
+from providers import messages as provider_messages
+from providers.exceptions import ProvidersError
+from providers.models import (
+    DocumentKind,
+    Provider,
+    ProviderDocument,
+    ProviderEvent,
+    ProviderMember,
+    ProviderPhoto,
+)
+from providers.rules import missing_kinds, required_for_provider, required_for_worker
+from providers.transitions import target_of
+from providers.uploads import check_document_upload, check_photo_upload
+
+S = Provider.Status
+A = ProviderEvent.Action
+MANAGING = (ProviderMember.Role.OWNER, ProviderMember.Role.MANAGER)
+# Fields that identify the organisation: fixed once staff have approved it.
+LEGAL_FIELDS = ("kind", "legal_name", "credit_code")
+EDITABLE_FIELDS = (
+    "name",
+    "legal_name",
+    "credit_code",
+    "description_zh",
+    "description_en",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+)
+
+
+def is_manager(user: User, provider: Provider) -> bool:
+    return provider.members.filter(user=user, role__in=MANAGING).exists()
+
+
+def is_owner(user: User, provider: Provider) -> bool:
+    return provider.members.filter(user=user, role=ProviderMember.Role.OWNER).exists()
+
+
+def may_vet(user: User, provider: Provider) -> bool:
+    """Community staff whose scope covers a community the provider serves."""
+    return Provider.objects.in_scope_of(user).filter(pk=provider.pk).exists()
+
+
+def _lock(provider: Provider) -> Provider:
+    return Provider.objects.select_for_update().get(pk=provider.pk)
+
+
+def _record(
+    provider: Provider,
+    action: str,
+    *,
+    by: User | None,
+    before: str = "",
+    after: str = "",
+    reason: str = "",
+    document: ProviderDocument | None = None,
+    member: ProviderMember | None = None,
+) -> ProviderEvent:
+    return ProviderEvent.objects.create(
+        provider=provider,
+        action=action,
+        actor=by,
+        from_status=before,
+        to_status=after,
+        reason=reason,
+        document=document,
+        member=member,
+    )
+
+
+def _move(provider: Provider, *, action: str, by: User | None, reason: str = ""):
+    to = target_of(action, provider.status)
+    before = provider.status
+    provider.status = to
+    fields = ["status"]
+    if to == S.SUSPENDED:
+        fields.append("suspension_cause")
+    elif before == S.SUSPENDED:
+        provider.suspension_cause = ""
+        fields.append("suspension_cause")
+    if to == S.SUBMITTED:
+        provider.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    if to == S.APPROVED and provider.approved_at is None:
+        provider.approved_at = timezone.now()
+        fields.append("approved_at")
+    provider.save(update_fields=fields)
+    return _record(provider, action, by=by, before=before, after=to, reason=reason)
+
+
+def _require_reason(reason: str, message) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProvidersError(message)
+    return reason
+
+
+@transaction.atomic
+def register_provider(*, by: User, kind: str, name: str, communities, **details) -> Provider:
+    """Someone registers their organisation; they become its owner. Nothing is public yet."""
+    if kind not in Provider.Kind.values:
+        raise ProvidersError(_("Please choose the kind of organisation."))
+    communities = list(communities)
+    if not communities or any(c.level != "community" for c in communities):
+        raise ProvidersError(_("Please choose at least one community you serve."))
+    unknown = set(details) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not provider details: {sorted(unknown)}")
+    provider = Provider.objects.create(kind=kind, name=name, **details)
+    provider.communities.set(communities)
+    owner = ProviderMember.objects.create(
+        provider=provider, user=by, role=ProviderMember.Role.OWNER
+    )
+    _record(provider, A.REGISTERED, by=by, after=S.DRAFT, member=owner)
+    return provider
+
+
+@transaction.atomic
+def update_provider(*, provider: Provider, by: User, communities=None, **details) -> Provider:
+    """A manager edits the organisation's details; legal details only before approval."""
+    provider = _lock(provider)
+    if not is_manager(by, provider):
+        raise PermissionDenied
+    unknown = set(details) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not provider details: {sorted(unknown)}")
+    editable_legal = provider.status in {S.DRAFT, S.CHANGES_REQUESTED}
+    changed_legal = [
+        field
+        for field in LEGAL_FIELDS
+        if field in details and details[field] != getattr(provider, field)
+    ]
+    if changed_legal and not editable_legal:
+        raise ProvidersError(
+            _(
+                "The legal name and credit code cannot change after review; "
+                "please contact your community."
+            )
+        )
+    for field, value in details.items():
+        setattr(provider, field, value)
+    provider.save(update_fields=list(details))
+    if communities is not None:
+        communities = list(communities)
+        if not communities:
+            raise ProvidersError(_("Please choose at least one community you serve."))
+        provider.communities.set(communities)
+    return provider
+
+
+def _held_expiries(provider: Provider, *, member: ProviderMember | None, statuses) -> dict:
+    """kind → latest expiry among this provider's (or worker's) documents in `statuses`."""
+    held: dict[str, datetime.date] = {}
+    documents = provider.documents.filter(member=member, status__in=statuses)
+    for kind, expires_on in documents.values_list("kind", "expires_on"):
+        if held.get(kind) is None or expires_on > held[kind]:
+            held[kind] = expires_on
+    return held
+
+
+def missing_documents(provider: Provider, *, today: datetime.date | None = None) -> list[str]:
+    """Organisation documents still needed before the application can be reviewed."""
+    today = today or timezone.localdate()
+    held = _held_expiries(
+        provider,
+        member=None,
+        statuses=[ProviderDocument.Status.PENDING, ProviderDocument.Status.APPROVED],
+    )
+    return missing_kinds(required_for_provider(provider.kind), held, today)
+
+
+def _expired_approved(provider, *, member, today) -> list[str]:
+    held = _held_expiries(provider, member=member, statuses=[ProviderDocument.Status.APPROVED])
+    required = (
+        required_for_worker(gives_eldercare=member.gives_eldercare)
+        if member
+        else required_for_provider(provider.kind)
+    )
+    return missing_kinds(required, held, today)
+
+
+@transaction.atomic
+def upload_document(
+    *,
+    provider: Provider,
+    by: User,
+    kind: str,
+    upload: UploadedFile,
+    expires_on: datetime.date,
+    member: ProviderMember | None = None,
+) -> ProviderDocument:
+    """A manager (or a worker, for their own papers) uploads a document with its expiry."""
+    provider = _lock(provider)
+    own_papers = member is not None and member.user_id == by.pk
+    if not (is_manager(by, provider) or own_papers):
+        raise PermissionDenied
+    if member is not None and member.provider_id != provider.pk:
+        raise PermissionDenied
+    if provider.status == S.REJECTED:
+        raise ProvidersError(_("This application was rejected; documents can no longer be added."))
+    allowed = (
+        required_for_worker(gives_eldercare=True)
+        if member
+        else required_for_provider(provider.kind)
+    )
+    if kind not in allowed:
+        raise ProvidersError(
+            _("%(document)s is not one of the documents asked for here.")
+            % {"document": DocumentKind(kind).label if kind in DocumentKind.values else kind}
+        )
+    if expires_on <= timezone.localdate():
+        raise ProvidersError(_("This document has already expired; please upload a valid one."))
+    checked = check_document_upload(upload)
+    document = ProviderDocument(
+        provider=provider,
+        member=member,
+        kind=kind,
+        content_type=checked.content_type,
+        original_name=(upload.name or "")[:200],
+        size_bytes=checked.size_bytes,
+        expires_on=expires_on,
+        uploaded_by=by,
+    )
+    document.file.save(checked.stored_name, upload, save=False)
+    try:
+        document.save()
+        _record(provider, A.DOCUMENT_UPLOADED, by=by, document=document, member=member)
+    except BaseException:
+        document.file.delete(save=False)  # no file without its row
+        raise
+    return document
+
+
+@transaction.atomic
+def submit_application(*, provider: Provider, by: User) -> Provider:
+    """A manager sends the application (details and documents) to community staff."""
+    provider = _lock(provider)
+    if not is_manager(by, provider):
+        raise PermissionDenied
+    target_of(A.SUBMITTED, provider.status)  # a wrong moment is said before what is missing
+    problems = []
+    if not provider.legal_name or not provider.credit_code:
+        problems.append(_("the legal name and the unified social credit code"))
+    if not provider.contact_phone:
+        problems.append(_("a contact phone number"))
+    problems.extend(DocumentKind(kind).label for kind in missing_documents(provider))
+    if problems:
+        raise ProvidersError(
+            _("Before submitting, please add: %(missing)s.")
+            % {"missing": "; ".join(str(p) for p in problems)}
+        )
+    _move(provider, action=A.SUBMITTED, by=by)
+    provider_messages.tell_staff_application_waits(provider)
+    return provider
+
+
+@transaction.atomic
+def approve_application(*, provider: Provider, by: User, note: str = "") -> Provider:
+    """Community staff admit the provider: its pending documents are approved with it."""
+    provider = _lock(provider)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    target_of(A.APPROVED, provider.status)  # refuse before looking at documents
+    missing = missing_documents(provider)
+    if missing:
+        raise ProvidersError(
+            _("Documents are missing or expired: %(missing)s.")
+            % {"missing": "; ".join(str(DocumentKind(kind).label) for kind in missing)}
+        )
+    now = timezone.now()
+    provider.documents.filter(member=None, status=ProviderDocument.Status.PENDING).update(
+        status=ProviderDocument.Status.APPROVED, reviewed_by=by, reviewed_at=now
+    )
+    _move(provider, action=A.APPROVED, by=by, reason=note.strip())
+    provider_messages.tell_managers(provider, provider_messages.APPROVED)
+    return provider
+
+
+@transaction.atomic
+def reject_application(*, provider: Provider, by: User, reason: str) -> Provider:
+    """Community staff refuse admission, saying why."""
+    reason = _require_reason(reason, _("Please say why the application is rejected."))
+    provider = _lock(provider)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    _move(provider, action=A.REJECTED, by=by, reason=reason)
+    provider_messages.tell_managers(provider, provider_messages.REJECTED, reason=reason)
+    return provider
+
+
+@transaction.atomic
+def request_changes(*, provider: Provider, by: User, note: str) -> Provider:
+    """Community staff send the application back with a note of what to change."""
+    note = _require_reason(note, _("Please say what needs to change."))
+    provider = _lock(provider)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    _move(provider, action=A.CHANGES_REQUESTED, by=by, reason=note)
+    provider_messages.tell_managers(provider, provider_messages.CHANGES_REQUESTED, reason=note)
+    return provider
+
+
+@transaction.atomic
+def suspend_provider(*, provider: Provider, by: User, reason: str) -> Provider:
+    """Community staff suspend an approved provider: its services leave the catalogue and
+    it takes no new orders; orders already confirmed stay listed for staff."""
+    reason = _require_reason(reason, _("Please say why the provider is suspended."))
+    provider = _lock(provider)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    provider.suspension_cause = Provider.SuspensionCause.STAFF
+    _move(provider, action=A.SUSPENDED, by=by, reason=reason)
+    provider_messages.tell_managers(provider, provider_messages.SUSPENDED, reason=reason)
+    return provider
+
+
+@transaction.atomic
+def reinstate_provider(*, provider: Provider, by: User, reason: str) -> Provider:
+    """Community staff lift a suspension, once the provider's documents are valid again."""
+    reason = _require_reason(reason, _("Please say why the provider is reinstated."))
+    provider = _lock(provider)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    target_of(A.REINSTATED, provider.status)
+    expired = _expired_approved(provider, member=None, today=timezone.localdate())
+    if expired:
+        raise ProvidersError(
+            _("A new document must be approved first: %(missing)s.")
+            % {"missing": "; ".join(str(DocumentKind(kind).label) for kind in expired)}
+        )
+    _move(provider, action=A.REINSTATED, by=by, reason=reason)
+    provider_messages.tell_managers(provider, provider_messages.REINSTATED, reason=reason)
+    return provider
+
+
+def _lock_document(document: ProviderDocument) -> ProviderDocument:
+    return ProviderDocument.objects.select_for_update().get(pk=document.pk)
+
+
+@transaction.atomic
+def approve_document(*, document: ProviderDocument, by: User) -> ProviderDocument:
+    """Community staff accept a renewed or added document; what its expiry suspended
+    comes back once nothing else is missing."""
+    provider = _lock(document.provider)
+    document = _lock_document(document)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    if document.status != ProviderDocument.Status.PENDING:
+        raise ProvidersError(_("This document has already been reviewed."))
+    document.status = ProviderDocument.Status.APPROVED
+    document.reviewed_by = by
+    document.reviewed_at = timezone.now()
+    document.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    _record(provider, A.DOCUMENT_APPROVED, by=by, document=document, member=document.member)
+    today = timezone.localdate()
+    if document.member is None:
+        if (
+            provider.status == S.SUSPENDED
+            and provider.suspension_cause == Provider.SuspensionCause.DOCUMENT_EXPIRED
+            and not _expired_approved(provider, member=None, today=today)
+        ):
+            _move(
+                provider, action=A.REINSTATED, by=by, reason=str(_("A new document was approved."))
+            )
+            provider_messages.tell_managers(provider, provider_messages.REINSTATED_BY_DOCUMENT)
+    else:
+        _reinstate_worker_if_covered(document.member, by=by, today=today)
+    return document
+
+
+def _reinstate_worker_if_covered(member: ProviderMember, *, by: User, today) -> None:
+    member = ProviderMember.objects.select_for_update().get(pk=member.pk)
+    if member.suspended_at is None or _expired_approved(
+        member.provider, member=member, today=today
+    ):
+        return
+    member.suspended_at = None
+    member.suspension_reason = ""
+    member.save(update_fields=["suspended_at", "suspension_reason"])
+    _record(
+        member.provider,
+        A.WORKER_REINSTATED,
+        by=by,
+        member=member,
+        reason=str(_("A new document was approved.")),
+    )
+
+
+@transaction.atomic
+def reject_document(*, document: ProviderDocument, by: User, reason: str) -> ProviderDocument:
+    """Community staff refuse a document, saying why; the provider uploads another."""
+    reason = _require_reason(reason, _("Please say why the document is rejected."))
+    provider = _lock(document.provider)
+    document = _lock_document(document)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    if document.status != ProviderDocument.Status.PENDING:
+        raise ProvidersError(_("This document has already been reviewed."))
+    document.status = ProviderDocument.Status.REJECTED
+    document.reviewed_by = by
+    document.reviewed_at = timezone.now()
+    document.review_note = reason[:300]
+    document.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    _record(
+        provider,
+        A.DOCUMENT_REJECTED,
+        by=by,
+        document=document,
+        member=document.member,
+        reason=reason,
+    )
+    provider_messages.tell_managers(
+        provider,
+        provider_messages.DOCUMENT_REJECTED,
+        document=translatable(document.get_kind_display()),
+        reason=reason,
+    )
+    return document
+
+
+@transaction.atomic
+def add_photo(*, provider: Provider, by: User, upload: UploadedFile, caption: str = ""):
+    """A manager adds a picture to the provider's public page."""
+    provider = _lock(provider)
+    if not is_manager(by, provider):
+        raise PermissionDenied
+    checked = check_photo_upload(upload)
+    image = get_image_model()(title=caption or provider.name)
+    image.file.save(checked.stored_name, upload, save=False)
+    try:
+        image.save()
+        return ProviderPhoto.objects.create(provider=provider, image=image, caption=caption)
+    except BaseException:
+        image.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def remove_photo(*, photo: ProviderPhoto, by: User) -> None:
+    """A manager takes a picture off the public page."""
+    provider = _lock(photo.provider)
+    if not is_manager(by, provider):
+        raise PermissionDenied
+    image = photo.image
+    photo.delete()
+    image.delete()

@@ -1,0 +1,98 @@
+/* Live updates for signed-in pages. One WebSocket per page; when it cannot be kept
+   open (no Redis, a proxy that drops upgrades), poll every 30 s instead so nothing is
+   missed. Pages that show live data listen for the "linli:event" DOM event. Nothing here
+   pops up: news is written into a polite live region at the top of the page. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var unreadUrl = script && script.dataset.unreadUrl;
+  var badge = document.querySelector("[data-unread-count]");
+  var news = document.querySelector("[data-live-news]");
+  var feed = document.querySelector("[data-live-feed]");
+  var pollTimer = null;
+  var retryDelay = 1000;
+
+  function showUnread(count) {
+    if (!badge) return;
+    badge.textContent = String(count);
+    badge.hidden = !count;
+  }
+
+  function announce(item) {
+    if (news) {
+      var line = document.createElement("p");
+      line.className = "message info";
+      if (item.url) {
+        var link = document.createElement("a");
+        link.href = item.url;
+        link.textContent = item.text;
+        line.appendChild(link);
+      } else {
+        line.textContent = item.text;
+      }
+      news.prepend(line);
+    }
+    if (feed) {
+      var entry = document.createElement("li");
+      entry.className = "notification unread";
+      entry.textContent = item.text;
+      feed.prepend(entry);
+    }
+  }
+
+  function handle(data) {
+    if (data.type === "notification") {
+      showUnread(data.unread);
+      announce(data);
+    }
+    document.dispatchEvent(new CustomEvent("linli:event", { detail: data }));
+  }
+
+  function poll() {
+    if (!unreadUrl) return;
+    fetch(unreadUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        showUnread(data.unread);
+        document.dispatchEvent(new CustomEvent("linli:poll", { detail: data }));
+      })
+      .catch(function () { /* offline: try again at the next tick */ });
+  }
+
+  function startPolling() {
+    if (pollTimer === null) pollTimer = window.setInterval(poll, 30000);
+  }
+
+  function stopPolling() {
+    if (pollTimer !== null) {
+      window.clearInterval(pollTimer);
+      pollTimer = null;
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket;
+    try {
+      socket = new WebSocket(scheme + window.location.host + "/ws/notifications/");
+    } catch (error) {
+      startPolling();
+      return;
+    }
+    socket.onopen = function () {
+      retryDelay = 1000;
+      stopPolling();
+      poll(); // catch up on anything sent while we were away
+    };
+    socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
+    socket.onclose = function () {
+      startPolling();
+      window.setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 60000);
+    };
+  }
+
+  window.linliLive = { state: function () { return pollTimer === null ? "live" : "polling"; } };
+  connect();
+})();

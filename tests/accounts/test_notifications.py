@@ -1,0 +1,91 @@
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core import mail
+from django.urls import reverse
+from django.utils.translation import gettext_noop
+
+from accounts.consumers import user_group
+from accounts.models import Notification
+from accounts.notifications import notify
+
+pytestmark = pytest.mark.django_db
+
+APPROVED = gettext_noop("%(provider)s has been approved and can now publish services.")
+
+
+def test_a_notification_is_stored_mailed_and_pushed_only_after_commit(
+    daughter, django_capture_on_commit_callbacks
+):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(daughter.pk), channel)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notify(
+            users=[daughter],
+            kind="test",
+            message=APPROVED,
+            params={"provider": "安馨"},
+            url="/provider/",
+        )
+    assert Notification.objects.filter(user=daughter).count() == 1
+    assert mail.outbox == []  # nothing leaves before commit
+
+    for callback in callbacks:
+        callback()
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [daughter.email]
+    assert "安馨已通过审核" in mail.outbox[0].body
+    pushed = async_to_sync(layer.receive)(channel)
+    assert pushed["payload"]["text"] == "安馨已通过审核，现在可以发布服务了。"
+    assert pushed["payload"]["unread"] == 1
+
+
+def test_each_reader_gets_their_own_language(daughter, son, django_capture_on_commit_callbacks):
+    son.language = "en"
+    son.save(update_fields=["language"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[daughter, son], kind="test", message=APPROVED, params={"provider": "安馨"})
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "安馨已通过审核" in bodies[daughter.email]
+    assert "安馨 has been approved" in bodies[son.email]
+
+
+def test_the_header_counts_unread_notifications_and_reading_clears_them(client, daughter):
+    notify(
+        users=[daughter], kind="test", message=APPROVED, params={"provider": "安馨"}, email=False
+    )
+    client.force_login(daughter)
+
+    assert client.get("/").context["unread_count"] == 1
+    assert client.get(reverse("accounts:notifications_unread")).json()["unread"] == 1
+    page = client.get(reverse("accounts:notifications")).content.decode()
+    assert "安馨已通过审核" in page
+
+    client.post(reverse("accounts:notifications_read"))
+    assert client.get("/").context["unread_count"] == 0
+
+
+def test_nobody_reads_anothers_notifications(client, daughter, other_resident):
+    notify(
+        users=[daughter], kind="test", message=APPROVED, params={"provider": "安馨"}, email=False
+    )
+    client.force_login(other_resident)
+
+    assert "安馨" not in client.get(reverse("accounts:notifications")).content.decode()
+    assert client.get(reverse("accounts:notifications_unread")).json() == {
+        "unread": 0,
+        "latest": [],
+    }
+    client.post(reverse("accounts:notifications_read"))
+    assert Notification.objects.get(user=daughter).read_at is None
+
+
+def test_inactive_accounts_are_not_notified(daughter):
+    daughter.is_active = False
+    daughter.save(update_fields=["is_active"])
+    assert notify(users=[daughter], kind="test", message=APPROVED, params={"provider": "x"}) == []

@@ -1,0 +1,72 @@
+"""Steps that several browser journeys share: what a person does, in the browser."""
+
+import email
+import email.policy
+import re
+import time
+from pathlib import Path
+
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from playwright.sync_api import Page, expect
+
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)")
+
+
+def latest_mail_to(mail_dir: Path, address: str) -> email.message.EmailMessage:
+    """The newest message the file backend wrote to this address."""
+    found = []
+    for path in sorted(mail_dir.iterdir(), key=lambda p: p.stat().st_mtime):
+        for raw in path.read_text(encoding="utf-8").split("\n" + "-" * 79):
+            if not raw.strip():
+                continue
+            message = email.message_from_string(raw.strip() + "\n", policy=email.policy.default)
+            if address in (message["To"] or ""):
+                found.append(message)
+    assert found, f"no e-mail to {address}"
+    return found[-1]
+
+
+def confirmation_path(mail_dir: Path, address: str) -> str:
+    body = latest_mail_to(mail_dir, address).get_body(preferencelist=("plain",)).get_content()
+    match = CONFIRM_LINK.search(body)
+    assert match, body
+    return match.group(1)
+
+
+def sign_up(page: Page, site, address: str, password: str, shoot=None) -> None:
+    page.goto(site.url + "/accounts/signup/")
+    page.fill("input[name=email]", address)
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=password2]", password)
+    if shoot:
+        shoot(page, "signup")
+    page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    page.goto(site.url + confirmation_path(site.mail_dir, address))
+    page.locator("main form button[type=submit]").click()
+
+
+def log_in(page: Page, site, address: str, password: str) -> None:
+    page.goto(site.url + "/accounts/login/")
+    page.fill("input[name=login]", address)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").last.click()
+
+
+def give_authenticator(user) -> str:
+    """Set up TOTP for a staff member as they would with their phone; returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def log_in_with_code(page: Page, site, address: str, password: str, secret: str) -> None:
+    log_in(page, site, address, password)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.fill("input[name=code]", current_code(secret))
+    page.locator("form:has(input[name=code]) button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/(2fa|login)/"))
