@@ -118,3 +118,86 @@ HOME_INTRO_EN = (
     "eldercare and convenience services from providers vetted by the community. Eligible "
     "older people are covered by government purchase-of-service subsidies.</p>"
 )
+
+# provider, category slug, title zh, title en, description zh, price fen, unit, minutes,
+# funding mode, qualification
+SERVICES = [
+    (
+        "安馨居家养老服务社",
+        "bathing",
+        "上门助浴服务",
+        "Bathing assistance at home",
+        "护理员两人上门，为行动不便的老人助浴，自带防滑垫和洗浴用品。",
+        6000,
+        "visit",
+        90,
+        "welfare",
+        "caregiver_qualification",
+    ),
+    (
+        "安馨居家养老服务社",
+        "meal-assistance",
+        "老年助餐送餐",
+        "Meals delivered for older people",
+        "社区食堂午餐送到家，少油少盐，可按需做软食。",
+        1500,
+        "visit",
+        30,
+        "welfare",
+        "",
+    ),
+    (
+        "安馨居家养老服务社",
+        "medical-escort",
+        "陪同就医",
+        "Escort to the doctor",
+        "陪同挂号、候诊、取药，结束后把老人送回家。",
+        8000,
+        "visit",
+        180,
+        "commercial",
+        "health_certificate",
+    ),
+    (
+        "安馨居家养老服务社",
+        "companionship",
+        "独居老人探访陪伴",
+        "Visits for people living alone",
+        "每周上门聊天、读报、检查水电煤安全，独居老人免费。",
+        5000,
+        "visit",
+        60,
+        "public",
+        "",
+    ),
+    (
+        "绿城物业潍坊项目部",
+        "cleaning",
+        "家庭深度保洁服务",
+        "Deep cleaning of your home",
+        "厨房、卫生间重点清洁，玻璃和地板打扫，自带工具。",
+        5000,
+        "hour",
+        120,
+        "commercial",
+        "health_certificate",
+    ),
+    (
+        "绿城物业潍坊项目部",
+        "plumbing",
+        "水电上门维修",
+        "Plumbing and electrical repairs",
+        "水龙头、马桶、开关插座、漏电检查，材料费另计。",
+        6000,
+        "visit",
+        60,
+        "commercial",
+        "",
+    ),
+]
+# weekday (Monday 0) ranges with capacity
+WEEKLY_HOURS = [
+    (day, start, end, 2)
+    for day in range(0, 6)
+    for start, end in (("08:00", "12:00"), ("13:00", "17:00"))
+]

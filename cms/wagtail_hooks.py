@@ -2,9 +2,20 @@
 
 from wagtail import hooks
 
+from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
 from cms.workspace.vetting import VettingViewSet
 
 
 @hooks.register("register_admin_viewset")
 def register_vetting():
     return VettingViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_service_review():
+    return ServiceReviewViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_categories():
+    return CategoryViewSet()

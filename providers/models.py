@@ -55,6 +55,8 @@ class Provider(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # The latest confirmed periodic grade (A best … D on warning); set by the grading review.
+    grade = models.CharField(_("grade"), max_length=1, blank=True, choices=[(g, g) for g in "ABCD"])
     suspension_cause = models.CharField(
         _("suspension cause"), max_length=20, choices=SuspensionCause.choices, blank=True
     )

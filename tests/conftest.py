@@ -233,7 +233,9 @@ def platform_admin(db) -> User:
 
 @pytest.fixture
 def provider_a(weifang_1) -> Provider:
-    provider = Provider.objects.create(name="安馨居家养老服务社", kind="social_org")
+    provider = Provider.objects.create(
+        name="安馨居家养老服务社", kind="social_org", status=Provider.Status.APPROVED
+    )
     provider.communities.add(weifang_1)
     return provider
 
@@ -254,7 +256,9 @@ def caregiver(provider_a) -> User:
 
 @pytest.fixture
 def other_provider_manager(laoshan) -> User:
-    provider = Provider.objects.create(name="崂山便民服务部", kind="merchant")
+    provider = Provider.objects.create(
+        name="崂山便民服务部", kind="merchant", status=Provider.Status.APPROVED
+    )
     provider.communities.add(laoshan)
     user = make_user("manager@laoshan.example.cn", "钱老板")
     ProviderMember.objects.create(provider=provider, user=user, role="manager")

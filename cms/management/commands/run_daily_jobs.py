@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand
 
+from marketplace.tasks import extend_slots
 from providers.tasks import check_document_expiry
 
 # Every app's once-a-day task; cron runs this command once a day.
-DAILY_TASKS = [check_document_expiry]
+DAILY_TASKS = [check_document_expiry, extend_slots]
 
 
 class Command(BaseCommand):

@@ -12,6 +12,8 @@ from accounts.models import CareLink, CareRecipient, User
 from cms import demo_data
 from cms.models import HomePage
 from communities.models import Region
+from marketplace import services as market_services
+from marketplace.models import Category
 from providers import members as provider_members
 from providers import services as provider_services
 from providers.models import Provider
@@ -47,6 +49,9 @@ class Command(BaseCommand):
         vetting_staff = User.objects.get(email="staff.weifang@linli.local")
         for entry in demo_data.PROVIDERS:
             logins.extend(self._provider(*entry, vetting_staff=vetting_staff))
+
+        for entry in demo_data.SERVICES:
+            self._service(*entry, vetting_staff=vetting_staff)
 
         for name, born, community_code, address, alone, links in demo_data.CARE_RECIPIENTS:
             self._care_recipient(name, born, community_code, address, alone, links)
@@ -128,6 +133,55 @@ class Command(BaseCommand):
                 provider_members.accept_invitation(invitation=invitation, user=user)
             logins.append((email, f"{member_name} · {name}"))
         return logins
+
+    def _service(
+        self,
+        provider_name,
+        category_slug,
+        title_zh,
+        title_en,
+        description_zh,
+        price_fen,
+        unit,
+        minutes,
+        funding_mode,
+        qualification,
+        *,
+        vetting_staff,
+    ):
+        provider = Provider.objects.get(name=provider_name)
+        if provider.services.filter(title_zh=title_zh).exists():
+            return
+        owner = provider.members.get(role="owner").user
+        service = market_services.create_service(
+            provider=provider,
+            by=owner,
+            category=Category.objects.get(slug=category_slug),
+            title_zh=title_zh,
+            title_en=title_en,
+            description_zh=description_zh,
+            price_fen=price_fen,
+            unit=unit,
+            duration_minutes=minutes,
+            funding_mode=funding_mode,
+            required_qualification=qualification,
+            communities=list(provider.communities.all()),
+        )
+        market_services.set_weekly_hours(
+            service=service,
+            by=owner,
+            rows=[
+                {
+                    "weekday": day,
+                    "starts_at": datetime.time.fromisoformat(start),
+                    "ends_at": datetime.time.fromisoformat(end),
+                    "capacity": capacity,
+                }
+                for day, start, end, capacity in demo_data.WEEKLY_HOURS
+            ],
+        )
+        market_services.submit_service(service=service, by=owner)
+        market_services.approve_service(service=service, by=vetting_staff)
 
     def _user(self, email: str, name: str, superuser: bool = False) -> User:
         user = User.objects.filter(email=email).first()

@@ -1,0 +1,58 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ServiceQuerySet(models.QuerySet):
+    def bookable(self) -> "ServiceQuerySet":
+        """What residents may see and book: published, of a provider in good standing."""
+        return self.filter(status="published", provider__status="approved")
+
+    def in_community(self, community_id: int) -> "ServiceQuerySet":
+        return self.filter(communities=community_id)
+
+    def managed_by(self, user) -> "ServiceQuerySet":
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            provider__members__user=user, provider__members__role__in=("owner", "manager")
+        ).distinct()
+
+    def in_scope_of(self, user) -> "ServiceQuerySet":
+        """Services of providers that community staff oversee."""
+        from providers.models import Provider
+
+        return self.filter(provider__in=Provider.objects.in_scope_of(user))
+
+
+HOUR = models.Value(datetime.timedelta(hours=1), output_field=models.DurationField())
+DAY = models.Value(datetime.timedelta(days=1), output_field=models.DurationField())
+
+
+class SlotQuerySet(models.QuerySet):
+    def open_for_booking(self, *, now: datetime.datetime | None = None) -> "SlotQuerySet":
+        """Slots a resident may still take: not closed, a place left, inside the service's
+        notice and booking window."""
+        now = now or timezone.now()
+        earliest = models.ExpressionWrapper(
+            models.Value(now) + models.F("service__min_notice_hours") * HOUR,
+            output_field=models.DateTimeField(),
+        )
+        latest = models.ExpressionWrapper(
+            models.Value(now) + models.F("service__max_days_ahead") * DAY,
+            output_field=models.DateTimeField(),
+        )
+        return self.filter(
+            closed=False,
+            booked__lt=models.F("capacity"),
+            starts_at__gte=earliest,
+            starts_at__lte=latest,
+        )
+
+    def on_day(self, day: datetime.date) -> "SlotQuerySet":
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return self.filter(
+            Q(starts_at__gte=start) & Q(starts_at__lt=start + datetime.timedelta(days=1))
+        )

@@ -1,0 +1,260 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace import selectors, services
+from marketplace.exceptions import MarketplaceError
+from marketplace.forms import (
+    CatalogueFilterForm,
+    DateExceptionForm,
+    PriceChangeForm,
+    ServiceForm,
+    WeeklyHoursFormSet,
+)
+from marketplace.models import Category, DateException, Service
+from marketplace.money import fen_from_yuan
+from providers.models import Provider
+
+PAGE_SIZE = 20
+
+
+def _home_community(request: HttpRequest):
+    profile = (
+        getattr(request.user, "resident_profile", None) if request.user.is_authenticated else None
+    )
+    return profile.community if profile is not None else None
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Browse and search. A signed-in resident sees their own community unless they choose."""
+    params = request.GET.copy()
+    if "community" not in params:
+        home = _home_community(request)
+        if home is not None:
+            params["community"] = str(home.pk)
+    form = CatalogueFilterForm(params)
+    services_page = None
+    if form.is_valid():
+        results = selectors.search_services(form.filters())
+        services_page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    categories = Category.objects.filter(parent__isnull=True).prefetch_related("children")
+    query_without_page = params.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "marketplace/catalogue.html",
+        {
+            "form": form,
+            "page": services_page,
+            "categories": categories,
+            "query_string": query_without_page.urlencode(),
+            "rendition": selectors.LIST_RENDITION,
+        },
+    )
+
+
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(
+        Service.objects.bookable().select_related("provider", "category__parent", "image"), pk=pk
+    )
+    return render(
+        request,
+        "marketplace/service_detail.html",
+        {
+            "service": service,
+            "slots": selectors.next_open_slots(service),
+            "communities": service.communities.all(),
+        },
+    )
+
+
+def _managed_provider(request: HttpRequest, pk: int) -> Provider:
+    return get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+
+
+def _managed_service(request: HttpRequest, pk: int) -> Service:
+    return get_object_or_404(
+        Service.objects.managed_by(request.user).select_related("provider", "category"), pk=pk
+    )
+
+
+@login_required
+def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed_provider(request, pk)
+    services_list = provider.services.select_related("category").prefetch_related("changes")
+    return render(
+        request,
+        "marketplace/provider_services.html",
+        {"provider": provider, "services": services_list},
+    )
+
+
+@login_required
+def new_service(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _managed_provider(request, pk)
+    form = ServiceForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.create_service(
+                provider=provider,
+                by=request.user,
+                communities=form.cleaned_data["communities"],
+                **form.service_fields(),
+            )
+        except MarketplaceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved as a draft. Now set its weekly hours."))
+            return redirect("marketplace:manage_service", pk=service.pk)
+    return render(request, "marketplace/service_form.html", {"provider": provider, "form": form})
+
+
+@login_required
+def manage_service(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    form = ServiceForm(request.POST or None, instance=service, provider=service.provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_service(
+                service=service,
+                by=request.user,
+                communities=form.cleaned_data["communities"],
+                **form.service_fields(),
+            )
+        except MarketplaceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("marketplace:manage_service", pk=service.pk)
+    hours = WeeklyHoursFormSet(
+        initial=[
+            {
+                "weekday": h.weekday,
+                "starts_at": h.starts_at,
+                "ends_at": h.ends_at,
+                "capacity": h.capacity,
+            }
+            for h in service.weekly_hours.all()
+        ],
+        prefix="hours",
+    )
+    return render(
+        request,
+        "marketplace/manage_service.html",
+        {
+            "service": service,
+            "form": form,
+            "hours": hours,
+            "exception_form": DateExceptionForm(),
+            "exceptions": service.exceptions.all(),
+            "price_form": PriceChangeForm(
+                initial={"price": service.price_fen / 100, "funding_mode": service.funding_mode}
+            ),
+            "changes": service.changes.all()[:10],
+            "slots": selectors.next_open_slots(service, limit=8),
+            "live": service.status == Service.Status.PUBLISHED,
+        },
+    )
+
+
+def _report(request: HttpRequest, action, success: str) -> None:
+    try:
+        action()
+    except MarketplaceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+@login_required
+@require_POST
+def set_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    formset = WeeklyHoursFormSet(request.POST, prefix="hours")
+    if not formset.is_valid():
+        for form_errors in formset.errors:
+            for errors in form_errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect("marketplace:manage_service", pk=service.pk)
+    rows = [
+        form.cleaned_data
+        for form in formset
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    rows = [{k: v for k, v in row.items() if k != "DELETE"} for row in rows]
+    _report(
+        request,
+        lambda: services.set_weekly_hours(service=service, by=request.user, rows=rows),
+        _("The weekly hours are saved."),
+    )
+    return redirect("marketplace:manage_service", pk=service.pk)
+
+
+@login_required
+@require_POST
+def add_exception(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    form = DateExceptionForm(request.POST)
+    if form.is_valid():
+        _report(
+            request,
+            lambda: services.set_date_exception(
+                service=service, by=request.user, **form.cleaned_data
+            ),
+            _("The day is saved."),
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("marketplace:manage_service", pk=service.pk)
+
+
+@login_required
+@require_POST
+def remove_exception(request: HttpRequest, pk: int, exception_pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    exception = get_object_or_404(DateException, pk=exception_pk, service=service)
+    services.remove_date_exception(exception=exception, by=request.user)
+    messages.success(request, _("The day follows the weekly hours again."))
+    return redirect("marketplace:manage_service", pk=service.pk)
+
+
+@login_required
+@require_POST
+def submit_service(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    _report(
+        request,
+        lambda: services.submit_service(service=service, by=request.user),
+        _("Submitted. Community staff will review the service."),
+    )
+    return redirect("marketplace:manage_service", pk=service.pk)
+
+
+@login_required
+@require_POST
+def change_price(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    form = PriceChangeForm(request.POST)
+    if form.is_valid():
+        _report(
+            request,
+            lambda: services.propose_change(
+                service=service,
+                by=request.user,
+                price_fen=fen_from_yuan(form.cleaned_data["price"]),
+                funding_mode=form.cleaned_data["funding_mode"],
+            ),
+            _("Saved. A new price of a published service goes live once staff approve it."),
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("marketplace:manage_service", pk=service.pk)

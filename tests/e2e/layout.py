@@ -1,0 +1,11 @@
+"""Checks a person would make by eye: nothing overlaps, nothing is cut off."""
+
+from pathlib import Path
+
+LAYOUT_PROBLEMS_JS = (Path(__file__).parent / "layout_problems.js").read_text(encoding="utf-8")
+
+DOUBLE_TEXT_CSS = "html { font-size: calc(var(--base-size) * 2) !important; }"
+
+
+def layout_problems(page) -> list[str]:
+    return page.evaluate(LAYOUT_PROBLEMS_JS)

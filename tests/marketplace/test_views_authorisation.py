@@ -1,0 +1,125 @@
+"""Every catalogue URL, tried by everyone in the cast."""
+
+import datetime
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from marketplace import services
+from marketplace.models import Service, ServiceChange
+from tests.marketplace.conftest import publish
+
+pytestmark = pytest.mark.django_db
+
+NOT_MANAGERS = [
+    "daughter",
+    "son",
+    "other_resident",
+    "community_staff",
+    "street_staff",
+    "other_street_staff",
+    "district_officer",
+    "caregiver",
+    "other_provider_manager",
+    "anonymous",
+]
+
+
+def log_in(client, user):
+    if user is not None:
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DP"}}
+        )
+        client.force_login(user)
+
+
+@pytest.fixture
+def service(provider_a):
+    return publish(provider_a, title_zh="家庭保洁")
+
+
+@pytest.fixture
+def change(service, provider_manager):
+    return services.propose_change(
+        service=service, by=provider_manager, price_fen=9900, funding_mode="commercial"
+    )
+
+
+def management_urls(service):
+    exception = service.exceptions.create(date=datetime.date(2030, 1, 1), closed=True)
+    return [
+        ("get", reverse("marketplace:provider_services", args=[service.provider_id])),
+        ("get", reverse("marketplace:new_service", args=[service.provider_id])),
+        ("get", reverse("marketplace:manage_service", args=[service.pk])),
+        ("post", reverse("marketplace:set_hours", args=[service.pk])),
+        ("post", reverse("marketplace:add_exception", args=[service.pk])),
+        ("post", reverse("marketplace:remove_exception", args=[service.pk, exception.pk])),
+        ("post", reverse("marketplace:submit_service", args=[service.pk])),
+        ("post", reverse("marketplace:change_price", args=[service.pk])),
+    ]
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS)
+def test_service_management_is_404_for_everyone_but_the_providers_managers(
+    client, cast, service, who
+):
+    log_in(client, cast[who])
+    for method, url in management_urls(service):
+        response = getattr(client, method)(url, {"price": "1", "funding_mode": "public"})
+        expected = {302} if who == "anonymous" else {404}
+        assert response.status_code in expected, url
+    service.refresh_from_db()
+    assert service.price_fen == 5000
+    assert not ServiceChange.objects.exists()
+
+
+def test_the_manager_opens_them(client, service, provider_manager):
+    client.force_login(provider_manager)
+    for method, url in management_urls(service):
+        assert getattr(client, method)(url).status_code in {200, 302}, url
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS + ["provider_manager"])
+def test_everyone_may_browse_and_see_a_published_service(client, cast, service, who):
+    log_in(client, cast[who])
+    assert client.get(reverse("marketplace:catalogue")).status_code == 200
+    assert client.get(service.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS + ["provider_manager"])
+def test_nobody_sees_an_unpublished_service_page(client, cast, service, who):
+    Service.objects.filter(pk=service.pk).update(status="pending_review")
+    log_in(client, cast[who])
+    assert client.get(service.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["other_street_staff", "district_officer"])
+def test_review_decisions_are_404_outside_the_staff_scope(client, cast, service, change, who):
+    Service.objects.filter(pk=service.pk).update(status="pending_review")
+    log_in(client, cast[who])
+    for url in [
+        reverse("service_review:decide_service", args=[service.pk, "approve"]),
+        reverse("service_review:decide_change", args=[change.pk, "approve"]),
+    ]:
+        assert client.post(url).status_code == 404, url
+    service.refresh_from_db()
+    assert (service.status, service.price_fen) == ("pending_review", 5000)
+
+
+def test_the_review_queue_shows_only_what_is_in_scope(
+    client, service, change, street_staff, other_street_staff
+):
+    log_in(client, other_street_staff)
+    response = client.get(reverse("service_review:queue"))
+    assert list(response.context["changes"]) == []
+    log_in(client, street_staff)
+    assert list(client.get(reverse("service_review:queue")).context["changes"]) == [change]
+
+
+@pytest.mark.parametrize("who", ["daughter", "provider_manager"])
+def test_people_without_staff_access_are_sent_to_log_in(client, cast, service, who):
+    log_in(client, cast[who])
+    response = client.get(reverse("service_review:queue"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
