@@ -4,10 +4,12 @@ changes, weekly plans and exceptions. Availability into slots is in marketplace.
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
 
 from accounts.models import User
 from marketplace import messages as market_messages
@@ -15,8 +17,10 @@ from marketplace.exceptions import MarketplaceError
 from marketplace.models import DateException, Service, ServiceChange, WeeklyHours
 from marketplace.search import index_terms, tsvector
 from marketplace.slots import materialise_slots
+from providers.exceptions import ProvidersError
 from providers.models import Provider
 from providers.services import is_manager, may_vet
+from providers.uploads import check_photo_upload
 
 S = Service.Status
 # What a provider may edit at once; price and funding mode of a live service are reviewed.
@@ -312,3 +316,27 @@ def reindex(service: Service) -> None:
         Service.objects.filter(pk=service.pk).update(
             search_vector=RawSQL("%s::tsvector", [literal])
         )
+
+
+@transaction.atomic
+def set_service_photo(*, service: Service, by: User, upload: UploadedFile) -> Service:
+    """A manager sets the photo shown on the service's card and page."""
+    service = _lock(service)
+    _require_manager(by, service.provider)
+    try:
+        checked = check_photo_upload(upload)
+    except ProvidersError as exc:
+        raise MarketplaceError(exc.message) from None
+    image = get_image_model()(title=service.title_zh)
+    image.file.save(checked.stored_name, upload, save=False)
+    try:
+        image.save()
+    except BaseException:
+        image.file.delete(save=False)
+        raise
+    previous = service.image
+    service.image = image
+    service.save(update_fields=["image"])
+    if previous is not None:
+        previous.delete()
+    return service

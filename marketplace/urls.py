@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("provider/services/<int:pk>/submit/", views.submit_service, name="submit_service"),
     path("provider/services/<int:pk>/price/", views.change_price, name="change_price"),
+    path("provider/services/<int:pk>/photo/", views.set_photo, name="set_photo"),
 ]

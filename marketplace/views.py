@@ -239,6 +239,22 @@ def submit_service(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def set_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed_service(request, pk)
+    upload = request.FILES.get("image")
+    if upload is None:
+        messages.error(request, _("Please choose a photo."))
+    else:
+        _report(
+            request,
+            lambda: services.set_service_photo(service=service, by=request.user, upload=upload),
+            _("The photo has been added."),
+        )
+    return redirect("marketplace:manage_service", pk=service.pk)
+
+
+@login_required
+@require_POST
 def change_price(request: HttpRequest, pk: int) -> HttpResponse:
     service = _managed_service(request, pk)
     form = PriceChangeForm(request.POST)

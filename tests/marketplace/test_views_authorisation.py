@@ -57,6 +57,7 @@ def management_urls(service):
         ("post", reverse("marketplace:remove_exception", args=[service.pk, exception.pk])),
         ("post", reverse("marketplace:submit_service", args=[service.pk])),
         ("post", reverse("marketplace:change_price", args=[service.pk])),
+        ("post", reverse("marketplace:set_photo", args=[service.pk])),
     ]
 
 
@@ -121,5 +122,48 @@ def test_the_review_queue_shows_only_what_is_in_scope(
 def test_people_without_staff_access_are_sent_to_log_in(client, cast, service, who):
     log_in(client, cast[who])
     response = client.get(reverse("service_review:queue"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_manager_sets_the_service_photo(client, service, provider_manager):
+    from tests.providers.conftest import png_bytes, upload
+
+    client.force_login(provider_manager)
+    client.post(
+        reverse("marketplace:set_photo", args=[service.pk]),
+        {"image": upload("photo.png", png_bytes())},
+    )
+    service.refresh_from_db()
+    assert service.image is not None
+    assert 'class="service-photo"' in client.get(service.get_absolute_url()).content.decode()
+
+
+def test_community_staff_edit_the_category_tree(client, street_staff):
+    from marketplace.models import Category
+
+    log_in(client, street_staff)
+    index = client.get("/cms-admin/category/")
+    assert index.status_code == 200
+    eldercare = Category.objects.get(slug="eldercare")
+    response = client.post(
+        "/cms-admin/category/new/",
+        {
+            "parent": eldercare.pk,
+            "slug": "foot-care",
+            "name_zh": "修脚",
+            "name_en": "Foot care",
+            "sort_order": 9,
+        },
+    )
+    assert response.status_code == 302
+    assert Category.objects.get(slug="foot-care").parent == eldercare
+
+
+def test_residents_cannot_edit_categories(client, daughter):
+    log_in(client, daughter)
+    response = client.post(
+        "/cms-admin/category/new/", {"slug": "x", "name_zh": "x", "name_en": "x", "sort_order": 1}
+    )
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
