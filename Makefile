@@ -32,8 +32,7 @@ run: $(VENV)/.installed-run
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
-	@echo "Linli is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(RUN_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) scripts/run-demo
 
 worker: $(VENV)/.installed-run
 	$(BIN)/python manage.py db_worker

@@ -46,15 +46,16 @@ class PreferencesMiddleware:
 
 
 class RequireSecondFactorMiddleware:
-    """Staff, purchaser officers and admins set up an authenticator app before they
-    reach any staff screen."""
+    """Staff, purchaser officers and admins set up an authenticator app before they use
+    the site at all: their actions on orders, providers and statements are staff actions
+    wherever they are taken (docs/decisions/0004)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if (
-            request.path.startswith(settings.STAFF_SCREEN_PREFIXES)
+            not request.path.startswith(settings.SECOND_FACTOR_EXEMPT_PREFIXES)
             and needs_second_factor(request.user)
             and not has_second_factor(request.user)
         ):

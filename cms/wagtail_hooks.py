@@ -2,6 +2,7 @@
 
 from wagtail import hooks
 
+from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
 from cms.workspace.vetting import VettingViewSet
 
@@ -19,3 +20,8 @@ def register_service_review():
 @hooks.register("register_admin_viewset")
 def register_categories():
     return CategoryViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_community_orders():
+    return CommunityOrdersViewSet()

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.notifications import unread_count
-from accounts.roles import scoped_roles_of
+from accounts.models import RoleAssignment
+from providers.models import ProviderMember
+
+
+def roles_of(user) -> set[str]:
+    """Scoped roles and provider roles of a user, in one query."""
+    scoped = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+    provider = ProviderMember.objects.filter(user=user).values_list("role", flat=True)
+    return set(scoped.union(provider))
 
 
 def _navigation(user) -> list[dict]:
@@ -13,10 +21,14 @@ def _navigation(user) -> list[dict]:
         return []
     items = [
         {"label": _("My Linli"), "url": reverse("accounts:home")},
+        {"label": _("My orders"), "url": reverse("orders:mine")},
         {"label": _("People I care for"), "url": reverse("accounts:care_recipients")},
     ]
-    roles = scoped_roles_of(user)
-    if user.provider_memberships.exists():
+    roles = roles_of(user)
+    member_roles = roles & {"owner", "manager", "worker"}
+    if "worker" in member_roles:
+        items.append({"label": _("My visits"), "url": reverse("orders:visits")})
+    if member_roles:
         items.append({"label": _("My provider"), "url": reverse("providers:dashboard")})
     if Role.COMMUNITY_STAFF in roles or Role.PURCHASER_OFFICER in roles or user.is_superuser:
         items.append({"label": _("Staff workspace"), "url": reverse("wagtailadmin_home")})

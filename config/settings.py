@@ -193,6 +193,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in the database, read through the cache (Redis when configured): every
+# app server sees every session, and most requests do not touch the table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:home"
 SITE_ID = 1
@@ -209,6 +212,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[邻里 Linli] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+if DEBUG:
+    # The demo's staff have no authenticator app at hand: this code is accepted as theirs.
+    MFA_TOTP_INSECURE_BYPASS_CODE = env_str("DEMO_TOTP_CODE", "123456")
 MFA_TOTP_ISSUER = "Linli 邻里"
 
 # Language comes from the person's choice (saved on the account, or a cookie), not the
@@ -278,6 +284,9 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8420")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_linli_local")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_linli_local")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_linli_local")
+# Stripe.js must come from Stripe in production (card data never touches our servers);
+# the local fake serves a stand-in so the demo and tests need no internet.
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/")
 
 # Behind a load balancer that terminates TLS; all of it off while developing on http.
 HTTPS = env_bool("HTTPS", default=not DEBUG)
@@ -309,11 +318,21 @@ LOGGING = {
     },
 }
 
-# Paths that count as staff screens: staff and purchaser officers must have a second
-# factor before they reach them.
-STAFF_SCREEN_PREFIXES = ("/cms-admin/", "/django-admin/", "/workspace/")
+# Staff, purchaser officers and admins act on other people's data anywhere on the site
+# (staff screens, but also order pages): until they have a second factor, only these
+# paths stay open to them, so they can set one up.
+SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/prefs/", "/static/", "/media/", "/stripe/webhook/")
 
 # Larger text and no pop-ups for elderly users; remembered like the language.
 ELDER_MODE_COOKIE = "linli_elder_mode"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed through allauth
+
+# The order's clock: how long providers have to answer, how long an unpaid order keeps its
+# place, when a completed order closes by itself, when a missed visit raises an alarm.
+ORDER_ANSWER_WITHIN_HOURS = env_int("ORDER_ANSWER_WITHIN_HOURS", 12)
+ORDER_PAYMENT_WITHIN_MINUTES = env_int("ORDER_PAYMENT_WITHIN_MINUTES", 30)
+ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
+MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
+# The platform keeps this share of what residents pay; the rest goes to the provider.
+PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),
+    path("", include("orders.urls")),
     path("prefs/language/", account_views.set_language, name="set_language"),
     path("prefs/elder-mode/", account_views.set_elder_mode, name="set_elder_mode"),
     path("", include(wagtail_urls)),

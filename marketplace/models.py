@@ -108,6 +108,13 @@ class Service(models.Model):
         default=Qualification.NONE,
     )
     min_notice_hours = models.PositiveSmallIntegerField(_("minimum notice (hours)"), default=24)
+    # Cancellation policy: free until this many hours before the start, then a fee.
+    free_cancel_hours = models.PositiveSmallIntegerField(
+        _("free cancellation until (hours before)"), default=24
+    )
+    late_cancel_fee_percent = models.PositiveSmallIntegerField(
+        _("late cancellation fee (%)"), default=30
+    )
     max_days_ahead = models.PositiveSmallIntegerField(_("bookable days ahead"), default=28)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
@@ -147,6 +154,9 @@ class Service(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=15), name="service_duration_at_least_15"
+            ),
+            models.CheckConstraint(
+                condition=Q(late_cancel_fee_percent__lte=100), name="service_fee_percent_max_100"
             ),
         ]
 

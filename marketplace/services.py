@@ -35,6 +35,8 @@ DETAIL_FIELDS = (
     "required_qualification",
     "min_notice_hours",
     "max_days_ahead",
+    "free_cancel_hours",
+    "late_cancel_fee_percent",
 )
 REVIEWED_FIELDS = ("price_fen", "funding_mode")
 

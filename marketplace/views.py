@@ -41,7 +41,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         results = selectors.search_services(form.filters())
         services_page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    categories = Category.objects.filter(parent__isnull=True).prefetch_related("children")
+    categories = Category.objects.filter(parent__isnull=True)
     query_without_page = params.copy()
     query_without_page.pop("page", None)
     return render(

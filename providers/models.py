@@ -356,3 +356,26 @@ class ProviderPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or str(self.provider)
+
+
+class PayoutAccount(models.Model):
+    """The provider's Stripe Connect account, where its share of what residents pay goes.
+    Only `orders.payments` talks to Stripe about it."""
+
+    provider = models.OneToOneField(
+        Provider,
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="payout_account",
+    )
+    stripe_account_id = models.CharField(max_length=100, unique=True)
+    details_submitted = models.BooleanField(_("details submitted"), default=False)
+    payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.stripe_account_id}"

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -197,11 +198,22 @@ def grandma_li(daughter, weifang_1) -> CareRecipient:
     return recipient
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def with_second_factor(user: User) -> User:
+    """Staff in the cast have set up their authenticator app, as they must."""
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": TOTP_SECRET}}
+    )
+    return user
+
+
 def _scoped(email: str, name: str, role: str, region: Region) -> User:
     user = make_user(email, name)
     RoleAssignment.objects.create(user=user, role=role, region=region)
     user.groups.add(Group.objects.get(name=role))  # as accounts.services.grant_role does
-    return user
+    return with_second_factor(user)
 
 
 @pytest.fixture
@@ -228,7 +240,7 @@ def district_officer(pudong) -> User:
 def platform_admin(db) -> User:
     user = User.objects.create_superuser(email="admin@example.cn", password=PASSWORD)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return with_second_factor(user)
 
 
 @pytest.fixture

@@ -40,11 +40,29 @@
     }
   }
 
+  // Lists of orders (a provider's requests, a worker's visits) follow changes as they come.
+  function refreshLists() {
+    var lists = document.querySelectorAll("[data-live-list]");
+    if (!lists.length) return;
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var replacements = fresh.querySelectorAll("[data-live-list]");
+        lists.forEach(function (list, index) {
+          if (replacements[index]) list.innerHTML = replacements[index].innerHTML;
+        });
+      })
+      .catch(function () {});
+  }
+
   function handle(data) {
     if (data.type === "notification") {
       showUnread(data.unread);
       announce(data);
     }
+    if (data.type === "order_event") refreshLists();
     document.dispatchEvent(new CustomEvent("linli:event", { detail: data }));
   }
 

@@ -6,8 +6,8 @@ pytestmark = pytest.mark.django_db
 
 
 def with_totp(user):
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
     )
     return user
 
@@ -18,12 +18,18 @@ def nav_labels(client) -> list[str]:
 
 def test_a_resident_sees_only_resident_navigation(client, daughter):
     client.force_login(daughter)
-    assert nav_labels(client) == ["我的邻里", "我照护的人"]
+    assert nav_labels(client) == ["我的邻里", "我的订单", "我照护的人"]
 
 
 def test_a_provider_member_also_sees_their_provider(client, caregiver):
     client.force_login(caregiver)
-    assert nav_labels(client) == ["我的邻里", "我照护的人", "我的服务商"]
+    assert nav_labels(client) == [
+        "我的邻里",
+        "我的订单",
+        "我照护的人",
+        "我的上门服务",
+        "我的服务商",
+    ]
 
 
 @pytest.mark.parametrize("who", ["community_staff", "district_officer"])

@@ -18,24 +18,34 @@ def log_in(client, user) -> None:
     "who", ["community_staff", "street_staff", "district_officer", "platform_admin"]
 )
 def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, cast, who):
+    Authenticator.objects.filter(user=cast[who]).delete()
     log_in(client, cast[who])
 
-    response = client.get(STAFF_HOME)
+    for page in (STAFF_HOME, "/", "/services/"):
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response.url.startswith(reverse("mfa_activate_totp"))
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+def test_the_setup_page_itself_stays_open(client, community_staff):
+    Authenticator.objects.filter(user=community_staff).delete()
+    client.force_login(community_staff)
+    assert client.get(reverse("mfa_activate_totp")).status_code in {200, 302}
+    assert (
+        not client.get(reverse("mfa_activate_totp"))
+        .get("Location", "")
+        .startswith(reverse("mfa_activate_totp"))
+    )
 
 
 def test_the_same_applies_to_django_admin(client, platform_admin):
+    Authenticator.objects.filter(user=platform_admin).delete()
     log_in(client, platform_admin)
     response = client.get("/django-admin/")
     assert response.url.startswith(reverse("mfa_activate_totp"))
 
 
 def test_staff_with_a_second_factor_reach_the_staff_workspace(client, community_staff):
-    Authenticator.objects.create(
-        user=community_staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
     client.force_login(community_staff)
 
     assert client.get(STAFF_HOME).status_code == 200
@@ -51,10 +61,6 @@ def test_residents_are_not_asked_for_a_second_factor_and_have_no_staff_screens(c
 
 
 def test_a_staff_member_who_set_up_totp_is_asked_for_a_code_at_login(client, community_staff):
-    Authenticator.objects.create(
-        user=community_staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
-
     response = client.post(
         "/accounts/login/", {"login": community_staff.email, "password": PASSWORD}
     )

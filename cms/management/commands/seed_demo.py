@@ -243,6 +243,6 @@ class Command(BaseCommand):
         for email, who in logins:
             self.stdout.write(f"  {email:<32} {who}")
         self.stdout.write(
-            "Staff, officers and the admin set up an authenticator app (TOTP) the first time "
-            "they open a staff screen (/cms-admin/)."
+            "Staff, officers and the admin set up an authenticator app (TOTP) when they first "
+            "log in. In the demo (DEBUG=true) the code 123456 is accepted in place of the app's."
         )

@@ -1,0 +1,129 @@
+"""Who hears about an order, and what they are told (translated when read)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from accounts.notifications import notify
+from accounts.roles import staff_covering
+from orders.models import Order
+
+NEW_REQUEST = gettext_noop(
+    "New request %(code)s: %(service)s on %(when)s for %(recipient)s. Please accept or decline."
+)
+CONFIRMED = gettext_noop("%(provider)s has confirmed %(service)s on %(when)s (order %(code)s).")
+DECLINED = gettext_noop(
+    "%(provider)s cannot do %(service)s on %(when)s (order %(code)s): %(reason)s. Anything "
+    "paid is refunded."
+)
+EXPIRED = gettext_noop(
+    "%(provider)s did not answer in time, so order %(code)s for %(when)s is cancelled and "
+    "anything paid is refunded."
+)
+CANCELLED = gettext_noop("Order %(code)s (%(service)s on %(when)s) has been cancelled.")
+NO_SHOW = gettext_noop("Order %(code)s (%(service)s on %(when)s) was reported as not done.")
+DISPUTED = gettext_noop("The family disputes order %(code)s (%(service)s): %(reason)s")
+RESOLVED = gettext_noop("The dispute about order %(code)s is settled: %(outcome)s")
+ASSIGNED = gettext_noop(
+    "You are to visit %(recipient)s for %(service)s on %(when)s (order %(code)s)."
+)
+MISSED_VISIT = gettext_noop(
+    "Nobody has checked in yet for %(service)s at %(recipient)s's home, due at %(when)s "
+    "(order %(code)s). Please check that %(recipient)s is all right."
+)
+COMPLETED = gettext_noop(
+    "%(service)s for %(recipient)s is done (order %(code)s). Please confirm, or tell us if "
+    "something went wrong."
+)
+
+
+def _params(order: Order, **extra) -> dict:
+    return {
+        "code": order.code,
+        "service": order.title,
+        "provider": order.provider.name,
+        "recipient": order.care_recipient.name,
+        "when": f"{timezone.localtime(order.starts_at):%Y-%m-%d %H:%M}",
+        **extra,
+    }
+
+
+def family_of(order: Order) -> list:
+    people = {order.booked_by_id: order.booked_by}
+    for link in order.care_recipient.links.select_related("account"):
+        people.setdefault(link.account_id, link.account)
+    return list(people.values())
+
+
+def managers_of(order: Order) -> list:
+    return [
+        member.user
+        for member in order.provider.members.select_related("user").filter(
+            role__in=("owner", "manager")
+        )
+    ]
+
+
+def tell_provider_new_request(order: Order) -> None:
+    notify(
+        users=managers_of(order),
+        kind="order",
+        message=NEW_REQUEST,
+        params=_params(order),
+        url=order.get_absolute_url(),
+    )
+
+
+def tell_family(order: Order, message: str, **extra) -> None:
+    notify(
+        users=family_of(order),
+        kind="order",
+        message=message,
+        params=_params(order, **extra),
+        url=order.get_absolute_url(),
+    )
+
+
+def tell_everyone(order: Order, message: str, *, by, **extra) -> None:
+    people = {user.pk: user for user in family_of(order) + managers_of(order)}
+    if order.worker_id:
+        people[order.worker.user_id] = order.worker.user
+    people.pop(getattr(by, "pk", None), None)
+    notify(
+        users=people.values(),
+        kind="order",
+        message=message,
+        params=_params(order, **extra),
+        url=order.get_absolute_url(),
+    )
+
+
+def tell_worker(order: Order) -> None:
+    notify(
+        users=[order.worker.user],
+        kind="visit",
+        message=ASSIGNED,
+        params=_params(order),
+        url=order.get_absolute_url(),
+    )
+
+
+def tell_staff(order: Order, message: str, **extra) -> None:
+    notify(
+        users=staff_covering([order.community_id]),
+        kind="order",
+        message=message,
+        params=_params(order, **extra),
+        url=order.get_absolute_url(),
+    )
+
+
+def alert_missed_visit(order: Order) -> None:
+    people = {user.pk: user for user in family_of(order)}
+    people.update({user.pk: user for user in staff_covering([order.community_id])})
+    notify(
+        users=people.values(),
+        kind="missed_visit",
+        message=MISSED_VISIT,
+        params=_params(order),
+        url=order.get_absolute_url(),
+    )

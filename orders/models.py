@@ -1,0 +1,357 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.querysets import OrderQuerySet
+
+# Residents read this code to a provider on the phone, so it avoids 0/O and 1/I.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_order_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+class Order(models.Model):
+    """A booking of one slot of one service for one care recipient (DESIGN §6)."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        IN_SERVICE = "in_service", _("In service")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("Did not happen")
+        DISPUTED = "disputed", _("Disputed")
+        CLOSED = "closed", _("Closed")
+
+    class Side(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        PROVIDER = "provider", _("Provider")
+
+    code = models.CharField(
+        _("order number"), max_length=10, unique=True, default=new_order_code, editable=False
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    service = models.ForeignKey(
+        "marketplace.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    slot = models.ForeignKey(
+        "marketplace.Slot", verbose_name=_("time"), on_delete=models.PROTECT, related_name="orders"
+    )
+    community = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    care_recipient = models.ForeignKey(
+        "accounts.CareRecipient",
+        verbose_name=_("care recipient"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    worker = models.ForeignKey(
+        "providers.ProviderMember",
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    # Copied at booking: later edits of the service or the slot never change an order.
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    title = models.CharField(_("service"), max_length=120)
+    address = models.CharField(_("service address"), max_length=200)
+    notes = models.TextField(_("notes for the provider"), blank=True)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+
+    # The split is computed once at booking and frozen; later price edits never touch it.
+    currency = models.CharField(max_length=3, default="CNY")
+    unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
+    list_price_fen = models.PositiveBigIntegerField(_("list price (fen)"))
+    subsidy_fen = models.PositiveBigIntegerField(_("subsidy (fen)"), default=0)
+    copay_fen = models.PositiveBigIntegerField(_("resident pays (fen)"))
+
+    # The cancellation policy in force when the order was placed.
+    free_cancel_hours = models.PositiveSmallIntegerField()
+    late_cancel_fee_percent = models.PositiveSmallIntegerField()
+
+    idempotency_key = models.CharField(max_length=64, editable=False)
+    no_show_by = models.CharField(_("absent side"), max_length=10, choices=Side.choices, blank=True)
+    dispute_reason = models.TextField(_("dispute"), blank=True)
+    # When an unanswered request (or an unpaid order) gives its place back.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    missed_visit_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(copay_fen=F("list_price_fen") - F("subsidy_fen")),
+                name="order_split_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(list_price_fen=F("unit_price_fen") * F("quantity")),
+                name="order_list_price_is_unit_times_quantity",
+            ),
+            models.UniqueConstraint(
+                fields=["booked_by", "idempotency_key"], name="order_submitted_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="order_status_start_idx"),
+            models.Index(fields=["provider", "starts_at"], name="order_provider_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", kwargs={"code": self.code})
+
+
+class OrderEvent(models.Model):
+    """The order's timeline and audit trail: one row per transition."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status} → {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        return Order.Status(self.to_status).label if self.to_status else ""
+
+
+class Payment(models.Model):
+    """The resident's share, paid by card through Stripe before the request is sent."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Waiting")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Cancelled")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment")
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+    currency = models.CharField(max_length=3, default="CNY")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CREATED
+    )
+    stripe_payment_intent_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    client_secret = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.amount_fen}"
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    stripe_refund_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            # One refund per order and reason is enough for every path in orders.policy.
+            models.UniqueConstraint(fields=["payment"], name="one_refund_per_payment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment} −{self.amount_fen}"
+
+
+class ProcessedStripeEvent(models.Model):
+    """Stripe delivers at least once; we act at most once."""
+
+    stripe_event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.stripe_event_id
+
+
+class Transfer(models.Model):
+    """The provider's share of a closed order, sent to its Stripe Connect account."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="transfer")
+    amount_fen = models.PositiveBigIntegerField()
+    stripe_transfer_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.order} → {self.amount_fen}"
+
+
+class VisitCodeCard(models.Model):
+    """A printed card kept at the recipient's home: one short code per visit, for people
+    without a smartphone. The worker types the next unused code at the door."""
+
+    care_recipient = models.ForeignKey(
+        "accounts.CareRecipient", on_delete=models.CASCADE, related_name="visit_cards"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit code card")
+        verbose_name_plural = _("visit code cards")
+
+    def __str__(self) -> str:
+        return f"{self.care_recipient} · {self.issued_at:%Y-%m-%d}"
+
+
+class VisitCode(models.Model):
+    card = models.ForeignKey(VisitCodeCard, on_delete=models.CASCADE, related_name="codes")
+    number = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=6)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_for = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["card", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "number"], name="visit_code_number"),
+            models.UniqueConstraint(fields=["card", "code"], name="visit_code_unique_on_card"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} #{self.number}"
+
+
+class VisitRecord(models.Model):
+    """The record a purchaser relies on: check-in, check-out and confirmations, appended,
+    never edited. A correction is a new row with a reason code."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", _("Check-in")
+        CHECK_OUT = "check_out", _("Check-out")
+        RECIPIENT_CONFIRMED = "recipient_confirmed", _("Confirmed by the recipient's family")
+        STAFF_CONFIRMED = "staff_confirmed", _("Confirmed by community staff")
+        CORRECTION = "correction", _("Correction")
+
+    class Method(models.TextChoices):
+        WORKER_APP = "worker_app", _("Worker's phone")
+        VISIT_CODE = "visit_code", _("Code from the card at home")
+        FAMILY = "family", _("Family account")
+        STAFF = "staff", _("Community staff")
+
+    class Correction(models.TextChoices):
+        WRONG_TIME = "wrong_time", _("Wrong time recorded")
+        FORGOT_CHECK_OUT = "forgot_check_out", _("Worker forgot to check out")
+        WRONG_WORKER = "wrong_worker", _("Wrong worker recorded")
+        OTHER = "other", _("Other")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="visit_records")
+    kind = models.CharField(_("record"), max_length=20, choices=Kind.choices)
+    method = models.CharField(_("how"), max_length=12, choices=Method.choices)
+    at = models.DateTimeField(_("at"))
+    worker = models.ForeignKey(
+        "providers.ProviderMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visit_code = models.ForeignKey(
+        VisitCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    correction = models.CharField(
+        _("reason code"), max_length=20, choices=Correction.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("visit record")
+        verbose_name_plural = _("visit records")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="correction") | ~Q(correction=""),
+                name="visit_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.kind} {self.at:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Visit records are never edited; add a correction instead.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,69 @@
+"""Pure rules about money and time for orders: refunds under the cancellation policy,
+and the deadlines that close or expire an order. No database."""
+
+import datetime
+from dataclasses import dataclass
+
+from marketplace.money import percent_of
+
+
+@dataclass(frozen=True)
+class RefundDecision:
+    refund_fen: int
+    fee_fen: int
+    rule: str  # which line of the policy applied, for the receipt and the audit trail
+
+
+def refund_for_cancellation(
+    *,
+    paid_fen: int,
+    starts_at: datetime.datetime,
+    cancelled_at: datetime.datetime,
+    by_provider: bool,
+    free_cancel_hours: int,
+    late_cancel_fee_percent: int,
+) -> RefundDecision:
+    """What goes back to the resident when an order is cancelled.
+
+    1. The provider cancels (or declines, or lets the request expire): everything.
+    2. The resident cancels at least `free_cancel_hours` before the start: everything.
+    3. Later than that (even after the start): the fee is kept, rounded down to the fen so
+       the remainder goes back to the resident.
+    """
+    if paid_fen <= 0:
+        return RefundDecision(0, 0, "nothing_paid")
+    if by_provider:
+        return RefundDecision(paid_fen, 0, "provider_cancelled")
+    if starts_at - cancelled_at >= datetime.timedelta(hours=free_cancel_hours):
+        return RefundDecision(paid_fen, 0, "free_cancellation")
+    fee = percent_of(paid_fen, late_cancel_fee_percent)
+    return RefundDecision(paid_fen - fee, fee, "late_cancellation")
+
+
+def refund_for_no_show(
+    *, paid_fen: int, provider_absent: bool, late_cancel_fee_percent: int
+) -> RefundDecision:
+    """The provider did not come: everything back. Nobody opened the door: the late
+    cancellation fee is kept, as if cancelled at the last minute."""
+    if paid_fen <= 0:
+        return RefundDecision(0, 0, "nothing_paid")
+    if provider_absent:
+        return RefundDecision(paid_fen, 0, "provider_absent")
+    fee = percent_of(paid_fen, late_cancel_fee_percent)
+    return RefundDecision(paid_fen - fee, fee, "resident_absent")
+
+
+def request_expires_at(
+    *, requested_at: datetime.datetime, starts_at: datetime.datetime, answer_within_hours: int
+) -> datetime.datetime:
+    """An unanswered request gives its place back after the answer time, or at the start
+    of the slot if that comes first."""
+    return min(requested_at + datetime.timedelta(hours=answer_within_hours), starts_at)
+
+
+def auto_close_due(*, completed_at: datetime.datetime, close_after_hours: int) -> datetime.datetime:
+    return completed_at + datetime.timedelta(hours=close_after_hours)
+
+
+def missed_visit_due(*, starts_at: datetime.datetime, grace_minutes: int) -> datetime.datetime:
+    return starts_at + datetime.timedelta(minutes=grace_minutes)

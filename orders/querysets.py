@@ -1,0 +1,42 @@
+from django.db import models
+from django.db.models import Q
+
+from communities.scoping import communities_scoped_to
+
+
+class OrderQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrderQuerySet":
+        """The booking account and the recipient's other family accounts, the provider's
+        managers, the assigned worker (their own visits only), and community staff of the
+        order's community."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(booked_by=user)
+            | Q(care_recipient__links__account=user)
+            | Q(care_recipient__account=user)
+            | Q(provider__members__user=user, provider__members__role__in=("owner", "manager"))
+            | Q(worker__user=user)
+            | Q(community__in=communities_scoped_to(user, role="community_staff"))
+        ).distinct()
+
+    def for_family_of(self, user) -> "OrderQuerySet":
+        """Orders a resident follows: booked by them or for someone they care for."""
+        return self.filter(
+            Q(booked_by=user)
+            | Q(care_recipient__links__account=user)
+            | Q(care_recipient__account=user)
+        ).distinct()
+
+    def managed_by(self, user) -> "OrderQuerySet":
+        return self.filter(
+            provider__members__user=user, provider__members__role__in=("owner", "manager")
+        ).distinct()
+
+    def assigned_to(self, user) -> "OrderQuerySet":
+        return self.filter(worker__user=user)
+
+    def holding_a_place(self) -> "OrderQuerySet":
+        return self.filter(status__in=("pending_payment", "requested", "confirmed"))

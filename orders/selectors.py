@@ -1,0 +1,58 @@
+"""Read side of orders: what a person may do with an order (the same predicates the
+services check), and the lists on residents', providers', workers' and staff pages."""
+
+from django.utils import timezone
+
+from orders import services
+from orders.models import Order
+from orders.transitions import TRANSITIONS
+
+S = Order.Status
+
+
+def _allowed(action: str, order: Order) -> bool:
+    return order.status in TRANSITIONS[action][0]
+
+
+def actions_for(order: Order, user) -> set[str]:
+    family = services._is_family(user, order)
+    manager = services._is_manager(user, order)
+    worker = services._is_assigned_worker(user, order)
+    staff = services._is_staff(user, order)
+    started = timezone.now() >= order.starts_at
+    actions: set[str] = set()
+    if family:
+        if _allowed("pay", order):
+            actions.add("pay")
+        if _allowed("cancel", order):
+            actions.add("cancel")
+        if _allowed("reschedule", order):
+            actions.add("reschedule")
+        if _allowed("confirm", order):
+            actions |= {"confirm", "dispute"}
+        if _allowed("no_show", order) and started:
+            actions.add("no_show")
+    if manager:
+        if _allowed("accept", order):
+            actions |= {"accept", "decline"}
+        if order.status in {S.REQUESTED, S.CONFIRMED}:
+            actions.add("assign")
+        if _allowed("cancel", order):
+            actions.add("cancel")
+    if manager or worker:
+        if order.worker_id and _allowed("check_in", order):
+            actions.add("check_in")
+        if order.worker_id and _allowed("check_out", order):
+            actions.add("check_out")
+        if _allowed("no_show", order) and started:
+            actions.add("no_show")
+    if staff:
+        if _allowed("cancel", order):
+            actions.add("cancel")
+        if _allowed("resolve", order):
+            actions.add("resolve")
+        if order.status in {S.IN_SERVICE, S.COMPLETED, S.DISPUTED, S.CLOSED}:
+            actions.add("confirm_visit")
+    if (manager or staff) and order.visit_records.exists():
+        actions.add("correct_visit")
+    return actions

@@ -1,0 +1,548 @@
+"""The only doors to changes of an order. One function per transition, each in one
+transaction: lock the order, check who may act, re-check the state, write, record an
+OrderEvent, and schedule everything that leaves the process after commit."""
+
+import datetime
+import math
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CareRecipient, User
+from billing import subsidy
+from communities.scoping import may_act_on_community
+from marketplace.models import Service, Slot
+from orders import messages as order_messages
+from orders.events import push_order_event
+from orders.exceptions import OrdersError, SlotFull
+from orders.models import Order, OrderEvent, Payment, Refund, Transfer, VisitRecord
+from orders.policy import (
+    RefundDecision,
+    refund_for_cancellation,
+    refund_for_no_show,
+    request_expires_at,
+)
+from orders.transitions import releases_place, target_of
+from providers.models import ProviderMember
+
+S = Order.Status
+
+
+class _DuplicateSubmission(Exception):
+    pass
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _move(order: Order, action: str, *, by: User | None, reason: str = "") -> OrderEvent:
+    """Apply one transition of the table and record it; the push leaves after commit."""
+    to = target_of(action, order.status)
+    event = OrderEvent.objects.create(
+        order=order,
+        actor=by,
+        action=action,
+        from_status=order.status,
+        to_status=to,
+        reason=reason,
+    )
+    order.status = to
+    fields = ["status", "updated_at"]
+    if to == S.COMPLETED:
+        order.completed_at = timezone.now()
+        fields.append("completed_at")
+    if to == S.CLOSED:
+        order.closed_at = timezone.now()
+        fields.append("closed_at")
+    order.save(update_fields=fields)
+    if releases_place(action):
+        _release_place(order.slot_id)
+    transaction.on_commit(partial(push_order_event, event.pk))
+    return event
+
+
+def _record(order: Order, action: str, *, by: User | None, reason: str = "") -> OrderEvent:
+    """An event that changes no status (assignment), pushed like the others."""
+    event = OrderEvent.objects.create(
+        order=order,
+        actor=by,
+        action=action,
+        from_status=order.status,
+        to_status=order.status,
+        reason=reason,
+    )
+    transaction.on_commit(partial(push_order_event, event.pk))
+    return event
+
+
+def _take_place(slot_id: int) -> None:
+    # A conditional update: two people racing for the last place cannot both get it.
+    taken = Slot.objects.filter(pk=slot_id, closed=False, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
+    if taken != 1:
+        raise SlotFull(_("Sorry, this time has just been fully booked. Please choose another."))
+
+
+def _release_place(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def _quantity(service: Service, requested: int) -> int:
+    if service.unit == Service.Unit.HOUR:
+        return max(1, math.ceil(service.duration_minutes / 60))
+    if service.unit == Service.Unit.VISIT:
+        return 1
+    if not 1 <= requested <= 20:
+        raise OrdersError(_("Please choose between 1 and 20 items."))
+    return requested
+
+
+def _check_bookable(slot: Slot, recipient: CareRecipient, now: datetime.datetime) -> None:
+    service = slot.service
+    if not Service.objects.bookable().filter(pk=service.pk).exists():
+        raise OrdersError(_("This service cannot be booked at the moment."))
+    if not service.communities.filter(pk=recipient.community_id).exists():
+        raise OrdersError(
+            _("This service is not offered in %(community)s, where %(name)s lives.")
+            % {"community": recipient.community.name, "name": recipient.name}
+        )
+    if not Slot.objects.open_for_booking(now=now).filter(pk=slot.pk).exists():
+        raise SlotFull(_("This time can no longer be booked. Please choose another."))
+
+
+def place_order(
+    *,
+    booked_by: User,
+    slot: Slot,
+    care_recipient: CareRecipient,
+    idempotency_key: str,
+    address: str = "",
+    notes: str = "",
+    quantity: int = 1,
+) -> Order:
+    """A resident books a slot for someone they care for (or themself). Submitting the same
+    form twice gives the same order."""
+    try:
+        return _place_order(
+            booked_by=booked_by,
+            slot=slot,
+            care_recipient=care_recipient,
+            idempotency_key=idempotency_key,
+            address=address,
+            notes=notes,
+            quantity=quantity,
+        )
+    except _DuplicateSubmission:
+        return Order.objects.get(booked_by=booked_by, idempotency_key=idempotency_key)
+
+
+@transaction.atomic
+def _place_order(
+    *, booked_by, slot, care_recipient, idempotency_key, address, notes, quantity
+) -> Order:
+    existing = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise OrdersError(_("Please reload the page and try again."))
+    if not CareRecipient.objects.linked_to(booked_by).filter(pk=care_recipient.pk).exists():
+        raise PermissionDenied
+    now = timezone.now()
+    slot = Slot.objects.select_related("service__provider").get(pk=slot.pk)
+    _check_bookable(slot, care_recipient, now)
+    service = slot.service
+    quantity = _quantity(service, quantity)
+    try:
+        split = subsidy.quote(service=service, care_recipient=care_recipient, quantity=quantity)
+    except subsidy.NotEligible as exc:
+        raise OrdersError(exc.message) from None
+    _take_place(slot.pk)
+    needs_payment = split.copay_fen > 0
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                status=S.PENDING_PAYMENT if needs_payment else S.REQUESTED,
+                service=service,
+                provider=service.provider,
+                slot=slot,
+                community=care_recipient.community,
+                booked_by=booked_by,
+                care_recipient=care_recipient,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                title=service.title_zh,
+                address=address.strip() or care_recipient.address,
+                notes=notes.strip(),
+                quantity=quantity,
+                unit_price_fen=service.price_fen,
+                list_price_fen=split.list_price_fen,
+                subsidy_fen=split.subsidy_fen,
+                copay_fen=split.copay_fen,
+                free_cancel_hours=service.free_cancel_hours,
+                late_cancel_fee_percent=service.late_cancel_fee_percent,
+                idempotency_key=idempotency_key,
+                expires_at=(
+                    now + datetime.timedelta(minutes=settings.ORDER_PAYMENT_WITHIN_MINUTES)
+                    if needs_payment
+                    else _answer_deadline(now, slot.starts_at)
+                ),
+            )
+    except IntegrityError:
+        raise _DuplicateSubmission from None
+    event = OrderEvent.objects.create(
+        order=order, actor=booked_by, action="place", to_status=order.status
+    )
+    transaction.on_commit(partial(push_order_event, event.pk))
+    if needs_payment:
+        Payment.objects.create(order=order, amount_fen=order.copay_fen)
+    else:
+        order_messages.tell_provider_new_request(order)
+    return order
+
+
+def _answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> datetime.datetime:
+    return request_expires_at(
+        requested_at=now,
+        starts_at=starts_at,
+        answer_within_hours=settings.ORDER_ANSWER_WITHIN_HOURS,
+    )
+
+
+@transaction.atomic
+def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: int) -> Order:
+    """Stripe says the resident's share is paid: the request goes to the provider. A
+    payment that arrives after the order expired or was cancelled is refunded in full."""
+    order = _lock(order)
+    payment = Payment.objects.select_for_update().get(order=order)
+    if payment.status == Payment.Status.SUCCEEDED:
+        return order  # told twice
+    if payment.stripe_payment_intent_id != stripe_payment_intent_id:
+        raise OrdersError("payment intent does not belong to this order")
+    if amount_fen != payment.amount_fen:
+        raise OrdersError("paid amount differs from the order")
+    payment.status = Payment.Status.SUCCEEDED
+    payment.succeeded_at = timezone.now()
+    payment.save(update_fields=["status", "succeeded_at"])
+    if order.status != S.PENDING_PAYMENT:
+        _refund(order, RefundDecision(payment.amount_fen, 0, "paid_after_closing"))
+        return order
+    _move(order, "pay", by=None)
+    order.expires_at = _answer_deadline(timezone.now(), order.starts_at)
+    order.save(update_fields=["expires_at"])
+    order_messages.tell_provider_new_request(order)
+    return order
+
+
+@transaction.atomic
+def record_payment_failure(*, order: Order) -> Order:
+    """The card was refused; the order keeps its place until the payment window ends."""
+    order = _lock(order)
+    Payment.objects.filter(order=order, status=Payment.Status.CREATED).update(
+        status=Payment.Status.FAILED
+    )
+    return order
+
+
+def _is_manager(user: User, order: Order) -> bool:
+    return order.provider.members.filter(
+        user=user, role__in=(ProviderMember.Role.OWNER, ProviderMember.Role.MANAGER)
+    ).exists()
+
+
+def _is_family(user: User, order: Order) -> bool:
+    return (
+        order.booked_by_id == user.pk
+        or CareRecipient.objects.linked_to(user).filter(pk=order.care_recipient_id).exists()
+    )
+
+
+def _is_staff(user: User, order: Order) -> bool:
+    return may_act_on_community(user, order.community_id, role="community_staff")
+
+
+def _is_assigned_worker(user: User, order: Order) -> bool:
+    return order.worker is not None and order.worker.user_id == user.pk
+
+
+@transaction.atomic
+def accept_order(*, order: Order, by: User) -> Order:
+    """The provider's manager accepts a requested booking."""
+    order = _lock(order)
+    if not _is_manager(by, order):
+        raise PermissionDenied
+    _move(order, "accept", by=by)
+    order_messages.tell_family(order, order_messages.CONFIRMED)
+    return order
+
+
+@transaction.atomic
+def decline_order(*, order: Order, by: User, reason: str = "") -> Order:
+    """The provider's manager declines; the resident gets everything back."""
+    order = _lock(order)
+    if not _is_manager(by, order):
+        raise PermissionDenied
+    _move(order, "decline", by=by, reason=reason.strip())
+    _refund_all(order)
+    order_messages.tell_family(order, order_messages.DECLINED, reason=reason.strip() or "—")
+    return order
+
+
+def cancellation_preview(
+    order: Order, *, by: User, now: datetime.datetime | None = None
+) -> RefundDecision:
+    """What cancelling now would give back, shown before the person confirms."""
+    return refund_for_cancellation(
+        paid_fen=_paid(order),
+        starts_at=order.starts_at,
+        cancelled_at=now or timezone.now(),
+        by_provider=_is_manager(by, order) and not _is_family(by, order),
+        free_cancel_hours=order.free_cancel_hours,
+        late_cancel_fee_percent=order.late_cancel_fee_percent,
+    )
+
+
+@transaction.atomic
+def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
+    """The family, the provider's manager or community staff cancel; the policy decides
+    the refund."""
+    order = _lock(order)
+    family, manager, staff = _is_family(by, order), _is_manager(by, order), _is_staff(by, order)
+    if not (family or manager or staff):
+        raise PermissionDenied
+    if not family and not reason.strip():
+        raise OrdersError(_("Please say why the order is cancelled."))
+    decision = cancellation_preview(order, by=by)
+    if staff and not family and not manager:
+        # Staff step in for the recipient (a suspended provider, a hospital stay): no fee.
+        decision = RefundDecision(_paid(order), 0, "staff_cancelled")
+    _move(order, "cancel", by=by, reason=reason.strip())
+    _refund(order, decision)
+    order_messages.tell_everyone(order, order_messages.CANCELLED, by=by)
+    return decision
+
+
+@transaction.atomic
+def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
+    """The family moves a booking to another time of the same service; the provider is
+    asked again."""
+    order = _lock(order)
+    if not _is_family(by, order):
+        raise PermissionDenied
+    if slot.service_id != order.service_id:
+        raise OrdersError(_("Please choose a time of the same service."))
+    if slot.pk == order.slot_id:
+        raise OrdersError(_("This is already the booked time."))
+    target_of("reschedule", order.status)
+    now = timezone.now()
+    if not Slot.objects.open_for_booking(now=now).filter(pk=slot.pk).exists():
+        raise SlotFull(_("This time can no longer be booked. Please choose another."))
+    _take_place(slot.pk)
+    _release_place(order.slot_id)
+    old_start = timezone.localtime(order.starts_at)
+    order.slot = slot
+    order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
+    order.worker = None
+    order.expires_at = _answer_deadline(now, slot.starts_at)
+    order.save(update_fields=["slot", "starts_at", "ends_at", "worker", "expires_at", "updated_at"])
+    _move(order, "reschedule", by=by, reason=f"{old_start:%Y-%m-%d %H:%M}")
+    order_messages.tell_provider_new_request(order)
+    return order
+
+
+def worker_is_qualified(member: ProviderMember, service: Service, on: datetime.date) -> bool:
+    if member.suspended_at is not None:
+        return False
+    if not service.required_qualification:
+        return True
+    return member.documents.filter(
+        kind=service.required_qualification, status="approved", expires_on__gte=on
+    ).exists()
+
+
+@transaction.atomic
+def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
+    """The provider's manager sends one of their workers; the worker sees the visit."""
+    order = _lock(order)
+    if not _is_manager(by, order):
+        raise PermissionDenied
+    if worker.provider_id != order.provider_id:
+        raise PermissionDenied
+    if order.status not in {S.REQUESTED, S.CONFIRMED}:
+        raise OrdersError(_("A worker can only be sent to an upcoming visit."))
+    if not worker_is_qualified(worker, order.service, timezone.localdate(order.starts_at)):
+        raise OrdersError(
+            _("%(worker)s does not hold a valid qualification for this service.")
+            % {"worker": worker.user}
+        )
+    order.worker = worker
+    order.save(update_fields=["worker", "updated_at"])
+    _record(order, "assign", by=by, reason=str(worker.user))
+    order_messages.tell_worker(order)
+    return order
+
+
+@transaction.atomic
+def confirm_completion(*, order: Order, by: User) -> Order:
+    """The family confirms the service was done; the order closes."""
+    order = _lock(order)
+    if not _is_family(by, order):
+        raise PermissionDenied
+    _move(order, "confirm", by=by)
+    VisitRecord.objects.create(
+        order=order,
+        kind=VisitRecord.Kind.RECIPIENT_CONFIRMED,
+        method=VisitRecord.Method.FAMILY,
+        at=timezone.now(),
+        worker=order.worker,
+        recorded_by=by,
+    )
+    _schedule_transfer(order)
+    return order
+
+
+@transaction.atomic
+def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
+    """Either side says the visit did not happen: the family that the provider never came,
+    the provider that nobody opened the door. Only once the visit should have started."""
+    order = _lock(order)
+    if _is_family(by, order):
+        provider_absent = True
+    elif _is_manager(by, order) or _is_assigned_worker(by, order):
+        provider_absent = False
+    else:
+        raise PermissionDenied
+    if timezone.now() < order.starts_at:
+        raise OrdersError(_("A visit can be reported as missed only after its start time."))
+    _move(order, "no_show", by=by, reason=note.strip())
+    order.no_show_by = Order.Side.PROVIDER if provider_absent else Order.Side.RESIDENT
+    order.save(update_fields=["no_show_by"])
+    decision = refund_for_no_show(
+        paid_fen=_paid(order),
+        provider_absent=provider_absent,
+        late_cancel_fee_percent=order.late_cancel_fee_percent,
+    )
+    _refund(order, decision)
+    order_messages.tell_everyone(order, order_messages.NO_SHOW, by=by)
+    return decision
+
+
+@transaction.atomic
+def open_dispute(*, order: Order, by: User, reason: str) -> Order:
+    """The family says something went wrong with a completed visit; staff will look."""
+    order = _lock(order)
+    if not _is_family(by, order):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise OrdersError(_("Please describe what went wrong."))
+    _move(order, "dispute", by=by, reason=reason)
+    order.dispute_reason = reason
+    order.save(update_fields=["dispute_reason"])
+    order_messages.tell_staff(order, order_messages.DISPUTED, reason=reason)
+    return order
+
+
+@transaction.atomic
+def resolve_dispute(*, order: Order, by: User, outcome: str, refund_fen: int = 0) -> Order:
+    """Community staff settle a dispute, optionally giving money back; the order closes."""
+    order = _lock(order)
+    if not _is_staff(by, order):
+        raise PermissionDenied
+    outcome = outcome.strip()
+    if not outcome:
+        raise OrdersError(_("Please write down how the dispute was settled."))
+    if not 0 <= refund_fen <= _paid(order):
+        raise OrdersError(_("The refund cannot be more than was paid."))
+    _move(order, "resolve", by=by, reason=outcome)
+    if refund_fen:
+        _refund(order, RefundDecision(refund_fen, _paid(order) - refund_fen, "dispute"))
+    _schedule_transfer(order)
+    order_messages.tell_everyone(order, order_messages.RESOLVED, by=by, outcome=outcome)
+    return order
+
+
+def _paid(order: Order) -> int:
+    payment = getattr(order, "payment", None)
+    if payment is None or payment.status != Payment.Status.SUCCEEDED:
+        return 0
+    return payment.amount_fen
+
+
+def _refund_all(order: Order) -> None:
+    _refund(order, RefundDecision(_paid(order), 0, "full"))
+
+
+def _refund(order: Order, decision: RefundDecision) -> None:
+    """Record the refund now; Stripe is asked after commit (orders.tasks)."""
+    if decision.refund_fen <= 0:
+        return
+    from orders.tasks import execute_refund
+
+    refund = Refund.objects.create(
+        payment=order.payment, amount_fen=decision.refund_fen, reason=decision.rule
+    )
+    transaction.on_commit(partial(execute_refund.enqueue, refund_id=refund.pk))
+
+
+def _schedule_transfer(order: Order) -> None:
+    """The provider's share of what the resident paid goes to its Connect account."""
+    paid = _paid(order)
+    refunded = sum(r.amount_fen for r in order.payment.refunds.all()) if paid else 0
+    share = paid - refunded
+    share -= share * settings.PLATFORM_FEE_PERCENT // 100
+    if share <= 0:
+        return
+    from orders.tasks import send_transfer
+
+    transfer = Transfer.objects.create(order=order, amount_fen=share)
+    transaction.on_commit(partial(send_transfer.enqueue, transfer_id=transfer.pk))
+
+
+def expire_overdue(*, now: datetime.datetime) -> int:
+    """Batch: unpaid orders past their payment window and requests nobody answered give
+    their place back (with a full refund of anything paid)."""
+    expired = 0
+    overdue = Order.objects.filter(
+        status__in=(S.PENDING_PAYMENT, S.REQUESTED), expires_at__lte=now
+    ).values_list("pk", flat=True)
+    for order_id in list(overdue):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status not in {S.PENDING_PAYMENT, S.REQUESTED} or order.expires_at > now:
+                continue  # answered, paid or cancelled meanwhile
+            was_requested = order.status == S.REQUESTED
+            _move(order, "expire", by=None)
+            _refund_all(order)
+            if was_requested:
+                order_messages.tell_family(order, order_messages.EXPIRED)
+            expired += 1
+    return expired
+
+
+def close_overdue_orders(*, now: datetime.datetime) -> int:
+    """Batch: completed orders close 72 hours after completion unless disputed."""
+    closed = 0
+    due = now - datetime.timedelta(hours=settings.ORDER_AUTO_CLOSE_HOURS)
+    for order_id in list(
+        Order.objects.filter(status=S.COMPLETED, completed_at__lte=due).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != S.COMPLETED:
+                continue  # the family confirmed or disputed it meanwhile
+            _move(
+                order,
+                "auto_close",
+                by=None,
+                reason=str(_("Closed automatically 72 hours after completion.")),
+            )
+            _schedule_transfer(order)
+            closed += 1
+    return closed

@@ -1,0 +1,82 @@
+"""The order's life as one table (pure, no database): each action, the statuses it may
+start from, and the status it leads to. DESIGN §6 plus what it leaves unsaid, written down
+in docs/decisions/0009-order-life.md."""
+
+from django.utils.translation import gettext_lazy as _
+
+from orders.exceptions import OrdersError
+from orders.models import Order
+
+S = Order.Status
+
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "pay": (frozenset({S.PENDING_PAYMENT}), S.REQUESTED),
+    "accept": (frozenset({S.REQUESTED}), S.CONFIRMED),
+    "decline": (frozenset({S.REQUESTED}), S.DECLINED),
+    "cancel": (frozenset({S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED}), S.CANCELLED),
+    "expire": (frozenset({S.PENDING_PAYMENT, S.REQUESTED}), S.EXPIRED),
+    "reschedule": (frozenset({S.REQUESTED, S.CONFIRMED}), S.REQUESTED),
+    "check_in": (frozenset({S.CONFIRMED}), S.IN_SERVICE),
+    "check_out": (frozenset({S.IN_SERVICE}), S.COMPLETED),
+    "no_show": (frozenset({S.CONFIRMED}), S.NO_SHOW),
+    "confirm": (frozenset({S.COMPLETED}), S.CLOSED),
+    "auto_close": (frozenset({S.COMPLETED}), S.CLOSED),
+    "dispute": (frozenset({S.COMPLETED}), S.DISPUTED),
+    "resolve": (frozenset({S.DISPUTED}), S.CLOSED),
+}
+
+ACTION_LABELS = {
+    "pay": _("pay"),
+    "accept": _("accept"),
+    "decline": _("decline"),
+    "cancel": _("cancel"),
+    "expire": _("expire"),
+    "reschedule": _("change the time"),
+    "check_in": _("check in"),
+    "check_out": _("check out"),
+    "no_show": _("report that the visit did not happen"),
+    "confirm": _("confirm completion"),
+    "auto_close": _("close"),
+    "dispute": _("dispute"),
+    "resolve": _("resolve the dispute"),
+}
+
+# status → statuses reachable from it.
+NEXT: dict[str, set[str]] = {status: set() for status in S.values}
+for _sources, _target in TRANSITIONS.values():
+    for _source in _sources:
+        NEXT[_source].add(_target)
+
+# Orders in these statuses hold a place in their slot.
+HOLDS_A_PLACE = frozenset(
+    {
+        S.PENDING_PAYMENT,
+        S.REQUESTED,
+        S.CONFIRMED,
+        S.IN_SERVICE,
+        S.COMPLETED,
+        S.DISPUTED,
+        S.CLOSED,
+        S.NO_SHOW,
+    }
+)
+
+
+class TransitionNotAllowed(OrdersError):
+    def __init__(self, current: str, action: str):
+        super().__init__(
+            _("This order is %(current)s: you cannot %(action)s it now.")
+            % {"current": S(current).label, "action": ACTION_LABELS[action]}
+        )
+
+
+def target_of(action: str, current: str) -> str:
+    sources, target = TRANSITIONS[action]
+    if current not in sources:
+        raise TransitionNotAllowed(current, action)
+    return target
+
+
+def releases_place(action: str) -> bool:
+    """Actions after which the slot's place is free for someone else."""
+    return TRANSITIONS[action][1] not in HOLDS_A_PLACE

@@ -1,0 +1,473 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import CareRecipient
+from marketplace.models import Service, Slot
+from marketplace.money import fen_from_yuan
+from orders import payments, selectors, services, visits
+from orders.exceptions import OrdersError
+from orders.forms import (
+    AssignForm,
+    BookingForm,
+    CheckInForm,
+    CorrectionForm,
+    ReasonForm,
+    RequiredReasonForm,
+    RescheduleForm,
+    ResolveForm,
+)
+from orders.models import Order
+from providers.models import Provider
+
+
+def _visible(request: HttpRequest, code: str) -> Order:
+    return get_object_or_404(
+        Order.objects.visible_to(request.user).select_related(
+            "service", "provider", "care_recipient", "community", "worker__user", "booked_by"
+        ),
+        code=code,
+    )
+
+
+def _open_slots(service: Service):
+    return (
+        Slot.objects.open_for_booking(now=timezone.now())
+        .filter(service=service)
+        .order_by("starts_at")[:30]
+    )
+
+
+@login_required
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(Service.objects.bookable().select_related("provider"), pk=pk)
+    slots = Slot.objects.open_for_booking(now=timezone.now()).filter(service=service)
+    form = BookingForm(
+        request.POST or None,
+        service=service,
+        user=request.user,
+        slots=slots,
+        initial={"submission": uuid.uuid4().hex},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.place_order(
+                booked_by=request.user,
+                slot=data["slot"],
+                care_recipient=data["care_recipient"],
+                idempotency_key=data["submission"],
+                address=data["address"],
+                notes=data["notes"],
+                quantity=data.get("quantity") or 1,
+            )
+        except OrdersError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if order.status == Order.Status.PENDING_PAYMENT:
+                return redirect("orders:pay", code=order.code)
+            messages.success(request, _("Your request has been sent to the provider."))
+            return redirect(order)
+    form.fields["slot"].queryset = slots.order_by("starts_at")[:30]
+    return render(request, "orders/book.html", {"service": service, "form": form})
+
+
+@login_required
+def pay(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    if order.status != Order.Status.PENDING_PAYMENT or "pay" not in selectors.actions_for(
+        order, request.user
+    ):
+        return redirect(order)
+    payment = payments.start_payment(order)
+    return render(
+        request,
+        "orders/pay.html",
+        {
+            "order": order,
+            "payment": payment,
+            "stripe_js": settings.STRIPE_JS_URL,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "return_url": reverse("orders:paid", kwargs={"code": order.code}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pay_card(request: HttpRequest, code: str) -> JsonResponse:
+    """The payment page sends the card token here; the answer says what the page does next."""
+    order = _visible(request, code)
+    if "pay" not in selectors.actions_for(order, request.user):
+        return JsonResponse({"error": _("This order cannot be paid now.")}, status=409)
+    token = request.POST.get("token", "")
+    if not token.startswith("tok_"):
+        return JsonResponse({"error": _("Please enter the card details again.")}, status=400)
+    payment = payments.start_payment(order)
+    try:
+        status = payments.pay_with_card_token(payment, token)
+    except payments.CardRefused as exc:
+        return JsonResponse(
+            {"error": _("The card was not accepted: %(reason)s") % {"reason": exc.message}},
+            status=402,
+        )
+    return JsonResponse(
+        {
+            "status": status,
+            "client_secret": payment.client_secret,
+            "next": reverse("orders:paid", kwargs={"code": order.code}),
+        }
+    )
+
+
+@login_required
+def paid(request: HttpRequest, code: str) -> HttpResponse:
+    """Where the payment page sends the browser; the webhook may not have arrived yet."""
+    order = _visible(request, code)
+    payment = getattr(order, "payment", None)
+    if payment is not None:
+        payments.sync_payment(payment)
+    return redirect(order)
+
+
+def _detail_context(request: HttpRequest, order: Order) -> dict:
+    actions = selectors.actions_for(order, request.user)
+    context = {
+        "order": order,
+        "actions": actions,
+        "events": order.events.select_related("actor"),
+        "visit_records": order.visit_records.select_related("worker__user", "recorded_by"),
+        "payment": getattr(order, "payment", None),
+        "refunds": order.payment.refunds.all() if hasattr(order, "payment") else [],
+        "verified": visits.is_verified(order),
+    }
+    if "cancel" in actions:
+        context["cancel_preview"] = services.cancellation_preview(order, by=request.user)
+    if "reschedule" in actions:
+        context["reschedule_form"] = RescheduleForm(slots=_open_slots(order.service))
+    if "assign" in actions:
+        context["assign_form"] = AssignForm(provider=order.provider)
+    if "check_in" in actions:
+        context["check_in_form"] = CheckInForm()
+    if "resolve" in actions:
+        context["resolve_form"] = ResolveForm()
+    if "correct_visit" in actions:
+        context["correction_form"] = CorrectionForm()
+    return context
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    return render(request, "orders/detail.html", _detail_context(request, order))
+
+
+@login_required
+def live(request: HttpRequest, code: str) -> HttpResponse:
+    """The changing part of the order page, fetched again when the order changes."""
+    order = _visible(request, code)
+    return render(request, "orders/includes/order_live.html", _detail_context(request, order))
+
+
+def _act(request: HttpRequest, order: Order, action, success: str) -> HttpResponse:
+    try:
+        action()
+    except OrdersError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    return _act(
+        request,
+        order,
+        lambda: services.accept_order(order=order, by=request.user),
+        _("Accepted. The family has been told."),
+    )
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        order,
+        lambda: services.decline_order(order=order, by=request.user, reason=reason),
+        _("Declined. Anything paid is refunded."),
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        order,
+        lambda: services.cancel_order(order=order, by=request.user, reason=reason),
+        _("The order is cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def reschedule(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = RescheduleForm(request.POST, slots=_open_slots(order.service))
+    if not form.is_valid():
+        messages.error(request, _("This time is no longer free. Please choose another."))
+        return redirect(order)
+    return _act(
+        request,
+        order,
+        lambda: services.reschedule_order(
+            order=order, by=request.user, slot=form.cleaned_data["slot"]
+        ),
+        _("The new time has been sent to the provider."),
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = AssignForm(request.POST, provider=order.provider)
+    if not form.is_valid():
+        raise PermissionDenied
+    return _act(
+        request,
+        order,
+        lambda: services.assign_worker(
+            order=order, by=request.user, worker=form.cleaned_data["worker"]
+        ),
+        _("The worker has been told."),
+    )
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = CheckInForm(request.POST)
+    visit_code = form.cleaned_data["visit_code"] if form.is_valid() else ""
+    return _act(
+        request,
+        order,
+        lambda: visits.check_in(order=order, by=request.user, visit_code=visit_code),
+        _("Checked in."),
+    )
+
+
+@login_required
+@require_POST
+def check_out(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    return _act(
+        request,
+        order,
+        lambda: visits.check_out(order=order, by=request.user),
+        _("Checked out. The family is asked to confirm."),
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    return _act(
+        request,
+        order,
+        lambda: services.confirm_completion(order=order, by=request.user),
+        _("Thank you. The order is closed."),
+    )
+
+
+@login_required
+@require_POST
+def no_show(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        order,
+        lambda: services.report_no_show(order=order, by=request.user, note=note),
+        _("Recorded. Any refund due is on its way."),
+    )
+
+
+@login_required
+@require_POST
+def dispute(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = RequiredReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please describe what went wrong."))
+        return redirect(order)
+    return _act(
+        request,
+        order,
+        lambda: services.open_dispute(
+            order=order, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Community staff will look into it."),
+    )
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write down how the dispute was settled."))
+        return redirect(order)
+    refund = form.cleaned_data["refund"]
+    return _act(
+        request,
+        order,
+        lambda: services.resolve_dispute(
+            order=order,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            refund_fen=fen_from_yuan(refund) if refund else 0,
+        ),
+        _("The dispute is settled."),
+    )
+
+
+@login_required
+@require_POST
+def confirm_visit(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        order,
+        lambda: visits.confirm_visit_by_staff(order=order, by=request.user, note=note),
+        _("The visit is confirmed."),
+    )
+
+
+@login_required
+@require_POST
+def correct_visit(request: HttpRequest, code: str) -> HttpResponse:
+    order = _visible(request, code)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose the reason and the correct time."))
+        return redirect(order)
+    return _act(
+        request,
+        order,
+        lambda: visits.correct_visit(
+            order=order,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            at=form.cleaned_data["at"],
+            note=form.cleaned_data["note"],
+        ),
+        _("The correction is recorded."),
+    )
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    orders = Order.objects.for_family_of(request.user).select_related("care_recipient", "provider")[
+        :100
+    ]
+    return render(request, "orders/my_orders.html", {"orders": orders})
+
+
+@login_required
+def my_visits(request: HttpRequest) -> HttpResponse:
+    visits_list = (
+        Order.objects.assigned_to(request.user)
+        .select_related("care_recipient", "provider")
+        .order_by("starts_at")[:100]
+    )
+    return render(request, "orders/my_visits.html", {"orders": visits_list})
+
+
+@login_required
+def provider_orders(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+    today = timezone.localdate()
+    orders = Order.objects.filter(provider=provider).select_related(
+        "care_recipient", "worker__user"
+    )
+    todays = orders.filter(
+        starts_at__date=today,
+        status__in=(Order.Status.CONFIRMED, Order.Status.IN_SERVICE, Order.Status.COMPLETED),
+    ).order_by("worker__pk", "starts_at")
+    by_worker: dict = {}
+    for order in todays:
+        by_worker.setdefault(order.worker, []).append(order)
+    return render(
+        request,
+        "orders/provider_orders.html",
+        {
+            "provider": provider,
+            "requests": orders.filter(status=Order.Status.REQUESTED).order_by("starts_at"),
+            "upcoming": orders.filter(
+                status=Order.Status.CONFIRMED, starts_at__date__gt=today
+            ).order_by("starts_at")[:50],
+            "today_by_worker": by_worker,
+            "payout_account": getattr(provider, "payout_account", None),
+        },
+    )
+
+
+@login_required
+def visit_card(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = get_object_or_404(CareRecipient.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        visits.issue_visit_card(care_recipient=recipient, by=request.user)
+        messages.success(request, _("A new card is ready to print; the old one stops working."))
+        return redirect("orders:visit_card", pk=recipient.pk)
+    card = recipient.visit_cards.filter(revoked_at__isnull=True).order_by("-issued_at").first()
+    codes = card.codes.all() if card else []
+    return render(
+        request, "orders/visit_card.html", {"recipient": recipient, "card": card, "codes": codes}
+    )
+
+
+@login_required
+@require_POST
+def start_payouts(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+    base = request.build_absolute_uri("/").rstrip("/")
+    back = reverse("orders:payouts_return", kwargs={"pk": provider.pk})
+    url = payments.onboarding_link(provider, return_url=base + back, refresh_url=base + back)
+    return redirect(url)
+
+
+@login_required
+def payouts_return(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+    account = getattr(provider, "payout_account", None)
+    if account is not None:
+        payments.refresh_payout_account(account)
+        if account.payouts_enabled:
+            messages.success(request, _("Your payout account is ready."))
+    return redirect("orders:provider_orders", pk=provider.pk)
