@@ -3,9 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Role, RoleAssignment
 from accounts.notifications import unread_count
-from accounts.models import RoleAssignment
 from providers.models import ProviderMember
 
 
