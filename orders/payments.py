@@ -182,7 +182,7 @@ def _payment_failed(intent: Any) -> None:
 
 
 def _charge_refunded(charge: Any) -> None:
-    intent_id = charge.get("payment_intent")
+    intent_id = charge.to_dict().get("payment_intent")
     if intent_id:
         Refund.objects.filter(
             payment__stripe_payment_intent_id=intent_id,

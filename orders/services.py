@@ -31,6 +31,7 @@ from orders.transitions import releases_place, target_of
 from providers.models import ProviderMember
 
 S = Order.Status
+FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 
 
 class _DuplicateSubmission(Exception):
@@ -87,7 +88,7 @@ def _take_place(slot_id: int) -> None:
         booked=F("booked") + 1
     )
     if taken != 1:
-        raise SlotFull(_("Sorry, this time has just been fully booked. Please choose another."))
+        raise SlotFull(FULL)
 
 
 def _release_place(slot_id: int) -> None:
@@ -114,6 +115,8 @@ def _check_bookable(slot: Slot, recipient: CareRecipient, now: datetime.datetime
             % {"community": recipient.community.name, "name": recipient.name}
         )
     if not Slot.objects.open_for_booking(now=now).filter(pk=slot.pk).exists():
+        if slot.booked >= slot.capacity and not slot.closed:
+            raise SlotFull(FULL)
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
 
 

@@ -306,3 +306,52 @@ def cast(
         "caregiver": caregiver,
         "other_provider_manager": other_provider_manager,
     }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_url():
+    """The project's own fake Stripe server (scripts/fake_stripe.py), one per test run."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    root = Path(settings.BASE_DIR)
+    process = subprocess.Popen(
+        [sys.executable, str(root / "scripts" / "fake_stripe.py"), "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/js.stripe.com/v3/", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("the fake Stripe server did not start") from None
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def fake_stripe(fake_stripe_url, settings):
+    """Point the Stripe library at the fake server for this test."""
+    settings.STRIPE_API_BASE = fake_stripe_url
+    settings.STRIPE_JS_URL = fake_stripe_url + "/js.stripe.com/v3/"
+    return fake_stripe_url

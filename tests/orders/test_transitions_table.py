@@ -1,0 +1,117 @@
+"""Every action of the order's life tried from every status: allowed ones move and write one
+event; forbidden ones change nothing and write nothing."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from orders import services, visits
+from orders.exceptions import OrdersError
+from orders.models import Order, OrderEvent, Payment
+from orders.transitions import NEXT, TRANSITIONS
+from tests.orders.conftest import book
+
+pytestmark = pytest.mark.django_db
+
+S = Order.Status
+BATCH = {"expire", "auto_close", "pay"}
+
+
+@pytest.fixture
+def other_slot(slot):
+    from marketplace.models import Slot
+
+    return Slot.objects.filter(service=slot.service).exclude(pk=slot.pk).first()
+
+
+def prepare(order: Order, status: str, worker) -> Order:
+    """An order in `status`, paid, with its worker, whose visit began ten minutes ago."""
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(
+        status=status,
+        worker=worker,
+        starts_at=now - datetime.timedelta(minutes=10),
+        expires_at=now - datetime.timedelta(minutes=1),
+        completed_at=now - datetime.timedelta(hours=100),
+    )
+    Payment.objects.filter(order=order).update(
+        status=Payment.Status.CREATED if status == S.PENDING_PAYMENT else Payment.Status.SUCCEEDED,
+        stripe_payment_intent_id=f"pi_table_{order.pk}",
+    )
+    order.refresh_from_db()
+    return order
+
+
+def act(action, order, cast, other_slot):
+    now = timezone.now()
+    calls = {
+        "pay": lambda: services.confirm_payment(
+            order=order, stripe_payment_intent_id=f"pi_table_{order.pk}", amount_fen=order.copay_fen
+        ),
+        "accept": lambda: services.accept_order(order=order, by=cast["provider_manager"]),
+        "decline": lambda: services.decline_order(order=order, by=cast["provider_manager"]),
+        "cancel": lambda: services.cancel_order(order=order, by=cast["daughter"]),
+        "expire": lambda: services.expire_overdue(now=now),
+        "reschedule": lambda: services.reschedule_order(
+            order=order, by=cast["daughter"], slot=other_slot
+        ),
+        "check_in": lambda: visits.check_in(order=order, by=cast["caregiver"]),
+        "check_out": lambda: visits.check_out(order=order, by=cast["caregiver"]),
+        "no_show": lambda: services.report_no_show(order=order, by=cast["daughter"]),
+        "confirm": lambda: services.confirm_completion(order=order, by=cast["daughter"]),
+        "auto_close": lambda: services.close_overdue_orders(now=now),
+        "dispute": lambda: services.open_dispute(
+            order=order, by=cast["daughter"], reason="没有打扫卫生间"
+        ),
+        "resolve": lambda: services.resolve_dispute(
+            order=order, by=cast["street_staff"], outcome="已协调补做"
+        ),
+    }
+    return calls[action]()
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), [(status, action) for status in S.values for action in TRANSITIONS]
+)
+def test_each_action_from_each_status(cast, slot, other_slot, grandma_li, status, action):
+    worker = cast["caregiver"].provider_memberships.get()
+    order = prepare(book(cast["daughter"], slot, grandma_li), status, worker)
+    events_before = OrderEvent.objects.filter(order=order).count()
+    sources, target = TRANSITIONS[action]
+
+    if status in sources:
+        act(action, order, cast, other_slot)
+        order.refresh_from_db()
+        assert order.status == target
+        event = order.events.last()
+        assert (event.action, event.from_status, event.to_status) == (action, status, target)
+        assert order.events.count() == events_before + 1
+    elif action in BATCH:
+        act(action, order, cast, other_slot)  # looks past orders it does not concern
+        order.refresh_from_db()
+        assert order.status == status
+        assert order.events.count() == events_before
+    else:
+        with pytest.raises(OrdersError):
+            act(action, order, cast, other_slot)
+        order.refresh_from_db()
+        assert order.status == status
+        assert order.events.count() == events_before
+
+
+def test_the_table_is_design_section_6_plus_what_it_leaves_unsaid():
+    documented = {
+        S.PENDING_PAYMENT: {S.REQUESTED, S.CANCELLED, S.EXPIRED},
+        S.REQUESTED: {S.CONFIRMED, S.DECLINED, S.CANCELLED, S.EXPIRED, S.REQUESTED},
+        S.CONFIRMED: {S.IN_SERVICE, S.CANCELLED, S.NO_SHOW, S.REQUESTED},
+        S.IN_SERVICE: {S.COMPLETED},
+        S.COMPLETED: {S.CLOSED, S.DISPUTED},
+        S.DISPUTED: {S.CLOSED},
+        S.DECLINED: set(),
+        S.CANCELLED: set(),
+        S.EXPIRED: set(),
+        S.NO_SHOW: set(),
+        S.CLOSED: set(),
+    }
+    assert documented == NEXT
