@@ -74,8 +74,13 @@ class RescheduleForm(forms.Form):
         self.fields["slot"].queryset = slots
 
 
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, member: ProviderMember) -> str:
+        return f"{member.user} ({member.get_role_display()})"
+
+
 class AssignForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("Worker"), queryset=ProviderMember.objects.none())
+    worker = MemberField(label=_("Worker"), queryset=ProviderMember.objects.none())
 
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)

@@ -146,6 +146,24 @@ class Order(models.Model):
 class OrderEvent(models.Model):
     """The order's timeline and audit trail: one row per transition."""
 
+    ACTION_LABELS = {
+        "place": _("Booked"),
+        "pay": _("Paid"),
+        "accept": _("Accepted by the provider"),
+        "decline": _("Declined by the provider"),
+        "cancel": _("Cancelled"),
+        "expire": _("Expired"),
+        "reschedule": _("Moved to another time"),
+        "assign": _("Worker sent"),
+        "check_in": _("Worker arrived"),
+        "check_out": _("Worker left"),
+        "no_show": _("Reported as not done"),
+        "confirm": _("Confirmed by the family"),
+        "auto_close": _("Closed automatically"),
+        "dispute": _("Disputed"),
+        "resolve": _("Dispute settled"),
+    }
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,6 +190,10 @@ class OrderEvent(models.Model):
     @property
     def to_label(self) -> str:
         return Order.Status(self.to_status).label if self.to_status else ""
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
 
 
 class Payment(models.Model):

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -63,8 +64,18 @@ def _wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"Daphne did not answer within 60 s:\n{log.read_text()}")
 
 
+def _register_webhook(fake_stripe_url: str, site_url: str) -> None:
+    body = urllib.parse.urlencode(
+        {
+            "url": site_url + "/stripe/webhook/",
+            "secret": django_settings.STRIPE_WEBHOOK_SECRET,
+        }
+    ).encode()
+    urllib.request.urlopen(f"{fake_stripe_url}/_config/webhooks/e2e", data=body, timeout=5)
+
+
 @pytest.fixture
-def live_site(transactional_db, tmp_path):
+def live_site(transactional_db, tmp_path, fake_stripe_url):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log = tmp_path / "daphne.log"
@@ -74,6 +85,7 @@ def live_site(transactional_db, tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.e2e.server_settings",
         "LINLI_E2E_DATABASE_NAME": connection.settings_dict["NAME"],
         "LINLI_E2E_MAIL_DIR": str(mail_dir),
+        "STRIPE_API_BASE": fake_stripe_url,
         "PYTHONPATH": str(ROOT),
     }
     daphne = Path(sys.executable).with_name("daphne")
@@ -88,7 +100,8 @@ def live_site(transactional_db, tmp_path):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(url, server, log)
-        yield SimpleNamespace(url=url, mail_dir=mail_dir, log=log)
+        _register_webhook(fake_stripe_url, url)
+        yield SimpleNamespace(url=url, mail_dir=mail_dir, log=log, stripe=fake_stripe_url)
     finally:
         server.terminate()
         try:

@@ -7,6 +7,7 @@ from config.test_settings import *  # noqa: F403
 from config.test_settings import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["LINLI_E2E_DATABASE_NAME"]
+STRIPE_JS_URL = STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/"  # noqa: F405
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -1,0 +1,93 @@
+"""A daughter books a visit for her mother and pays by card on the fake Stripe server; the
+provider accepts in another browser and her page changes by itself; the worker checks in
+with the code from the card at home and out; the daughter confirms."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from marketplace.models import Slot
+from tests.conftest import PASSWORD
+from tests.e2e.steps import log_in
+from tests.marketplace.conftest import publish
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def soon(provider_a):
+    """A cleaning service with a free time starting in half an hour."""
+    service = publish(provider_a, title_zh="家庭深度保洁服务", price_fen=12000, hours=[])
+    start = (timezone.now() + datetime.timedelta(minutes=30)).replace(second=0, microsecond=0)
+    Slot.objects.create(
+        service=service, starts_at=start, ends_at=start + datetime.timedelta(hours=1), capacity=2
+    )
+    return service
+
+
+def test_book_pay_accept_live_check_in_with_code_check_out_and_confirm(
+    live_site, new_page, screenshot, soon, daughter, grandma_li, provider_manager, caregiver
+):
+    family = new_page()
+    log_in(family, live_site, daughter.email, PASSWORD)
+
+    family.goto(live_site.url + f"/care-recipients/{grandma_li.pk}/visit-card/")
+    family.get_by_test_id("new-card").click()
+    first_code = family.locator("[data-testid=visit-codes] td.code").first.inner_text().strip()
+    screenshot(family, "01-visit-card")
+
+    family.goto(live_site.url + soon.get_absolute_url())
+    family.get_by_test_id("book-service").click()
+    family.locator("input[name=slot]").first.check()
+    family.get_by_label("李秀兰").check()
+    family.fill("textarea[name=notes]", "门口有台阶，请注意")
+    screenshot(family, "02-book")
+    family.get_by_test_id("book").click()
+
+    expect(family).to_have_url(re.compile(r"/pay/$"))
+    card = family.locator("#card-element input")
+    card.nth(0).fill("4242424242424242")
+    card.nth(1).fill("12")
+    card.nth(2).fill("34")
+    card.nth(3).fill("123")
+    card.nth(4).fill("200120")
+    screenshot(family, "03-pay")
+    family.get_by_test_id("pay").click()
+    expect(family.get_by_test_id("order-status")).to_have_text("待接单")
+    code = family.locator(".order-code").first.inner_text().strip()
+    screenshot(family, "04-requested")
+
+    provider = new_page()
+    log_in(provider, live_site, provider_manager.email, PASSWORD)
+    provider.goto(live_site.url + f"/orders/{code}/")
+    provider.get_by_test_id("accept").click()
+    expect(provider.get_by_test_id("order-status")).to_have_text("已确认")
+    member = caregiver.provider_memberships.get()
+    provider.select_option("select[name=worker]", value=str(member.pk))
+    provider.get_by_test_id("assign").click()
+    expect(provider.locator(".messages")).to_contain_text("已通知服务人员")
+
+    # The family's page changed by itself: no reload since the order was requested.
+    expect(family.get_by_test_id("order-status")).to_have_text("已确认", timeout=10_000)
+    screenshot(family, "05-confirmed-live")
+
+    worker = new_page()
+    log_in(worker, live_site, caregiver.email, PASSWORD)
+    worker.goto(live_site.url + "/visits/")
+    worker.get_by_role("link", name=re.compile("家庭深度保洁服务")).click()
+    worker.fill("input[name=visit_code]", first_code)
+    screenshot(worker, "06-check-in")
+    worker.get_by_test_id("check-in").click()
+    expect(worker.get_by_test_id("order-status")).to_have_text("服务中")
+    worker.get_by_test_id("check-out").click()
+    expect(worker.get_by_test_id("order-status")).to_have_text("已完成")
+
+    expect(family.get_by_test_id("order-status")).to_have_text("已完成", timeout=10_000)
+    family.get_by_test_id("confirm").click()
+    expect(family.get_by_test_id("order-status")).to_have_text("已完结")
+    expect(family.get_by_test_id("visit-records")).to_contain_text("家中卡片上的验证码")
+    expect(family.locator("main")).to_contain_text("服务已核实")
+    screenshot(family, "07-closed")
