@@ -35,6 +35,10 @@ class SlotQuerySet(models.QuerySet):
     def open_for_booking(self, *, now: datetime.datetime | None = None) -> "SlotQuerySet":
         """Slots a resident may still take: not closed, a place left, inside the service's
         notice and booking window."""
+        return self.within_booking_window(now=now).filter(booked__lt=models.F("capacity"))
+
+    def within_booking_window(self, *, now: datetime.datetime | None = None) -> "SlotQuerySet":
+        """Not closed and inside the service's notice and booking window, full or not."""
         now = now or timezone.now()
         earliest = models.ExpressionWrapper(
             models.Value(now) + models.F("service__min_notice_hours") * HOUR,
@@ -44,12 +48,7 @@ class SlotQuerySet(models.QuerySet):
             models.Value(now) + models.F("service__max_days_ahead") * DAY,
             output_field=models.DateTimeField(),
         )
-        return self.filter(
-            closed=False,
-            booked__lt=models.F("capacity"),
-            starts_at__gte=earliest,
-            starts_at__lte=latest,
-        )
+        return self.filter(closed=False, starts_at__gte=earliest, starts_at__lte=latest)
 
     def on_day(self, day: datetime.date) -> "SlotQuerySet":
         start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -114,9 +114,8 @@ def _check_bookable(slot: Slot, recipient: CareRecipient, now: datetime.datetime
             _("This service is not offered in %(community)s, where %(name)s lives.")
             % {"community": recipient.community.name, "name": recipient.name}
         )
-    if not Slot.objects.open_for_booking(now=now).filter(pk=slot.pk).exists():
-        if slot.booked >= slot.capacity and not slot.closed:
-            raise SlotFull(FULL)
+    # Whether a place is left is decided by the conditional update in _take_place.
+    if not Slot.objects.within_booking_window(now=now).filter(pk=slot.pk).exists():
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
 
 
@@ -344,7 +343,7 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
         raise OrdersError(_("This is already the booked time."))
     target_of("reschedule", order.status)
     now = timezone.now()
-    if not Slot.objects.open_for_booking(now=now).filter(pk=slot.pk).exists():
+    if not Slot.objects.within_booking_window(now=now).filter(pk=slot.pk).exists():
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
     _take_place(slot.pk)
     _release_place(order.slot_id)

@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from playwright.sync_api import Page, expect
 
@@ -55,6 +56,7 @@ def log_in(page: Page, site, address: str, password: str) -> None:
 
 def give_authenticator(user) -> str:
     """Set up TOTP for a staff member as they would with their phone; returns the secret."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
