@@ -1,6 +1,6 @@
 import datetime
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,8 +27,17 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(provider__in=Provider.objects.in_scope_of(user))
 
 
-HOUR = models.Value(datetime.timedelta(hours=1), output_field=models.DurationField())
-DAY = models.Value(datetime.timedelta(days=1), output_field=models.DurationField())
+def _after(now: datetime.datetime, count_field: str, unit: datetime.timedelta):
+    """now + count × unit, where count is an integer column, on any database: SQLite
+    cannot multiply a duration, but adds microseconds to a date happily."""
+    if connection.vendor == "postgresql":
+        span = models.F(count_field) * models.Value(unit, output_field=models.DurationField())
+    else:
+        span = models.ExpressionWrapper(
+            models.F(count_field) * models.Value(unit // datetime.timedelta(microseconds=1)),
+            output_field=models.DurationField(),
+        )
+    return models.ExpressionWrapper(models.Value(now) + span, output_field=models.DateTimeField())
 
 
 class SlotQuerySet(models.QuerySet):
@@ -40,14 +49,8 @@ class SlotQuerySet(models.QuerySet):
     def within_booking_window(self, *, now: datetime.datetime | None = None) -> "SlotQuerySet":
         """Not closed and inside the service's notice and booking window, full or not."""
         now = now or timezone.now()
-        earliest = models.ExpressionWrapper(
-            models.Value(now) + models.F("service__min_notice_hours") * HOUR,
-            output_field=models.DateTimeField(),
-        )
-        latest = models.ExpressionWrapper(
-            models.Value(now) + models.F("service__max_days_ahead") * DAY,
-            output_field=models.DateTimeField(),
-        )
+        earliest = _after(now, "service__min_notice_hours", datetime.timedelta(hours=1))
+        latest = _after(now, "service__max_days_ahead", datetime.timedelta(days=1))
         return self.filter(closed=False, starts_at__gte=earliest, starts_at__lte=latest)
 
     def on_day(self, day: datetime.date) -> "SlotQuerySet":
