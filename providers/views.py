@@ -235,4 +235,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(Provider.objects.public().prefetch_related("communities"), pk=pk)
     photos = provider.photos.select_related("image")
-    return render(request, "providers/profile.html", {"provider": provider, "photos": photos})
+    # The catalogue sits above providers; its rows are reached through the relation only.
+    services = provider.services.filter(status="published").select_related("category")
+    return render(request, "providers/profile.html",
+                  {"provider": provider, "photos": photos, "services": services})

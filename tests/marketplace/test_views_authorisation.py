@@ -167,3 +167,10 @@ def test_residents_cannot_edit_categories(client, daughter):
     )
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_providers_public_page_lists_its_published_services(client, service):
+    page = client.get(service.provider.get_absolute_url()).content.decode()
+    assert "家庭保洁" in page
+    Service.objects.filter(pk=service.pk).update(status="draft")
+    assert "家庭保洁" not in client.get(service.provider.get_absolute_url()).content.decode()
