@@ -1,17 +1,24 @@
 """The subsidy layer of billing (DESIGN §8): below orders, which calls it at booking.
 
-`quote` computes the split of an order's price between the purchaser and the resident;
-`reserve` and `release` hold and give back monthly caps and budgets. Until subsidy
-programmes exist every order is paid in full by the resident, and public services (free
-only to eligible people) cannot be booked.
+`quote` computes the split of an order's price, in this order of operations:
+list price → programme rate cap → subsidy rule → monthly cap left → budget left →
+co-payment. `reserve` holds the cap and the budget with conditional updates in the
+caller's transaction, `release` gives them back. See docs/decisions/0011-subsidy-split.md.
 """
 
+import datetime
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
+from billing.models import Eligibility, MonthlyUsage, Programme
+from communities.scoping import regions_covering
 from marketplace.models import FundingMode, Service
+from marketplace.money import percent_of, yuan
 
 
 class NotEligible(Exception):
@@ -20,23 +27,195 @@ class NotEligible(Exception):
         super().__init__(str(message))
 
 
+class SubsidyChanged(Exception):
+    """The cap or budget was taken by someone else between the quote and the reservation."""
+
+
 @dataclass(frozen=True)
 class Split:
     list_price_fen: int
     subsidy_fen: int
     copay_fen: int
     programme_id: int | None = None
+    month: datetime.date | None = None
+    minutes: int = 0
+    # Figures for the receipt: the capped price and what the rule alone would pay.
+    recognised_fen: int = 0
+    rule_fen: int = 0
 
 
-def quote(*, service: Service, care_recipient: CareRecipient, quantity: int) -> Split:
-    """The split for booking `quantity` units of `service` for `care_recipient`."""
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def subsidy_by_rule(programme: Programme, *, unit_price_fen: int, quantity: int) -> tuple[int, int]:
+    """(recognised price, what the rule pays) for one order, before any cap. Pure."""
+    unit = unit_price_fen
+    if programme.rate_cap_fen is not None:
+        unit = min(unit, programme.rate_cap_fen)
+    recognised = unit * quantity
+    if programme.rule == Programme.Rule.FULL:
+        paid = recognised
+    elif programme.rule == Programme.Rule.PERCENTAGE:
+        paid = percent_of(recognised, programme.percent)
+    else:
+        paid = min(programme.fixed_fen, recognised)
+    return recognised, paid
+
+
+def within_monthly_cap(
+    programme: Programme, usage: MonthlyUsage | None, *, amount_fen: int, minutes: int
+) -> tuple[int, int]:
+    """(amount, minutes counted) that the person's monthly cap still allows. Pure.
+
+    A cap in minutes of service pays for the minutes left, pro rata, rounded down."""
+    used_fen = usage.used_fen if usage else 0
+    used_minutes = usage.used_minutes if usage else 0
+    if programme.monthly_cap_fen is not None:
+        amount_fen = min(amount_fen, max(programme.monthly_cap_fen - used_fen, 0))
+    if programme.monthly_cap_minutes is not None and minutes:
+        minutes_left = max(programme.monthly_cap_minutes - used_minutes, 0)
+        if minutes_left < minutes:
+            amount_fen = amount_fen * minutes_left // minutes
+            minutes = minutes_left
+    return amount_fen, minutes
+
+
+def covering_programmes(service: Service, recipient: CareRecipient, on: datetime.date):
+    """Programmes that cover this service, where the recipient lives, for which staff have
+    recorded the recipient as eligible on that day."""
+    eligible = Eligibility.objects.filter(
+        care_recipient=recipient,
+        revoked_at__isnull=True,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    ).values("programme_id")
+    return (
+        Programme.objects.filter(pk__in=eligible, valid_from__lte=on, valid_until__gte=on)
+        .filter(region__in=regions_covering([recipient.community_id]))
+        .filter(
+            Q(services=service)
+            | Q(categories=service.category_id)
+            | Q(categories=service.category.parent_id)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def quote(
+    *, service: Service, care_recipient: CareRecipient, quantity: int, on: datetime.date
+) -> Split:
+    """The split for booking `quantity` units of `service` for `care_recipient` on `on`.
+    Of several programmes, the one that pays most is used."""
     list_price = service.price_fen * quantity
-    if service.funding_mode == FundingMode.PUBLIC:
+    minutes = service.duration_minutes
+    month = first_of_month(on)
+    best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price)
+    if service.funding_mode != FundingMode.COMMERCIAL:
+        for programme in covering_programmes(service, care_recipient, on):
+            recognised, by_rule = subsidy_by_rule(
+                programme, unit_price_fen=service.price_fen, quantity=quantity
+            )
+            usage = MonthlyUsage.objects.filter(
+                care_recipient=care_recipient, programme=programme, month=month
+            ).first()
+            amount, counted = within_monthly_cap(
+                programme, usage, amount_fen=by_rule, minutes=minutes
+            )
+            amount = min(amount, programme.budget_left_fen)
+            if amount > best.subsidy_fen:
+                best = Split(
+                    list_price_fen=list_price,
+                    subsidy_fen=amount,
+                    copay_fen=list_price - amount,
+                    programme_id=programme.pk,
+                    month=month,
+                    minutes=counted,
+                    recognised_fen=recognised,
+                    rule_fen=by_rule,
+                )
+    if service.funding_mode == FundingMode.PUBLIC and best.copay_fen > 0:
         raise NotEligible(
             _(
-                "This public service is free for eligible people only, and %(name)s is not "
-                "registered as eligible for it. Community staff can check eligibility."
+                "This public service is free for eligible people only, and %(name)s has no "
+                "subsidy left for it (not registered as eligible, or this month's allowance or "
+                "the programme's budget is used up). Community staff can help."
             )
             % {"name": care_recipient.name}
         )
-    return Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price)
+    return best
+
+
+def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
+    """Hold the split's share of the monthly cap and of the budget, in the caller's
+    transaction. Conditional updates: two bookings can never overspend either."""
+    if not split.subsidy_fen:
+        return
+    programme = Programme.objects.get(pk=split.programme_id)
+    try:
+        with transaction.atomic():
+            MonthlyUsage.objects.get_or_create(
+                care_recipient=care_recipient, programme=programme, month=split.month
+            )
+    except IntegrityError:
+        pass  # created by a simultaneous booking: the row is there either way
+    usage = MonthlyUsage.objects.filter(
+        care_recipient=care_recipient, programme=programme, month=split.month
+    )
+    if programme.monthly_cap_fen is not None:
+        usage = usage.filter(used_fen__lte=programme.monthly_cap_fen - split.subsidy_fen)
+    if programme.monthly_cap_minutes is not None:
+        usage = usage.filter(used_minutes__lte=programme.monthly_cap_minutes - split.minutes)
+    if (
+        usage.update(
+            used_fen=F("used_fen") + split.subsidy_fen,
+            used_minutes=F("used_minutes") + split.minutes,
+        )
+        != 1
+    ):
+        raise SubsidyChanged
+    taken = Programme.objects.filter(
+        pk=programme.pk,
+        reserved_fen__lte=F("budget_fen") - F("spent_fen") - split.subsidy_fen,
+    ).update(reserved_fen=F("reserved_fen") + split.subsidy_fen)
+    if taken != 1:
+        raise SubsidyChanged
+
+
+def release(
+    *,
+    programme_id: int,
+    care_recipient_id: int,
+    month: datetime.date,
+    subsidy_fen: int,
+    minutes: int,
+) -> None:
+    """Give back what an order held (it was cancelled, declined, expired or not done)."""
+    if not subsidy_fen:
+        return
+    MonthlyUsage.objects.filter(
+        care_recipient_id=care_recipient_id, programme_id=programme_id, month=month
+    ).update(used_fen=F("used_fen") - subsidy_fen, used_minutes=F("used_minutes") - minutes)
+    Programme.objects.filter(pk=programme_id).update(reserved_fen=F("reserved_fen") - subsidy_fen)
+
+
+def programmes_for(care_recipient: CareRecipient, on: datetime.date):
+    """What covers whom, for the resident's page."""
+    return Eligibility.objects.filter(
+        care_recipient=care_recipient,
+        revoked_at__isnull=True,
+        valid_until__gte=on,
+    ).select_related("programme__purchaser")
+
+
+def explain(*, programme: Programme | None, subsidy_fen: int, copay_fen: int) -> str:
+    """The split in words, for receipts: who pays what, under which programme."""
+    if programme is None or not subsidy_fen:
+        return gettext("You pay the full price of ¥%(copay)s.") % {"copay": yuan(copay_fen)}
+    return gettext("%(purchaser)s pays ¥%(subsidy)s under %(programme)s; you pay ¥%(copay)s.") % {
+        "purchaser": programme.purchaser.name,
+        "subsidy": yuan(subsidy_fen),
+        "programme": programme.name,
+        "copay": yuan(copay_fen),
+    }

@@ -1,9 +1,10 @@
 """Every app's recurring background work, in one list each. `manage.py run_jobs` queues
 them (cron every five minutes, or `--loop` for the demo); the task workers run them."""
 
+from billing.tasks import remind_eligibility_renewals
 from marketplace.tasks import extend_slots
 from orders.tasks import order_clock, retry_transfers
 from providers.tasks import check_document_expiry
 
 FREQUENT = [order_clock]
-DAILY = [check_document_expiry, extend_slots, retry_transfers]
+DAILY = [check_document_expiry, extend_slots, retry_transfers, remind_eligibility_renewals]

@@ -336,3 +336,16 @@ ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
+
+# Statements as PDF embed a Chinese font (the OS package fonts-noto-cjk; the number picks
+# Simplified Chinese inside the font collection). PDF_CJK_FONT names another one.
+PDF_CJK_FONTS = [
+    (path, index)
+    for path, index in [
+        (env_str("PDF_CJK_FONT", ""), env_int("PDF_CJK_FONT_INDEX", 0)),
+        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+        ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ]
+    if path
+]

@@ -1,11 +1,15 @@
+import json
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
+from communities.scoping import communities_scoped_to
 from marketplace.models import Service, Slot
+from marketplace.money import yuan
 from orders.models import VisitRecord
 from providers.models import ProviderMember
 
@@ -45,13 +49,60 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # What the page said each person would pay: if the subsidy changes before the form
+    # comes back, nothing is booked and the person is told.
+    quoted = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     def __init__(self, *args, service: Service, user, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
-        self.fields["care_recipient"].queryset = CareRecipient.objects.linked_to(user)
+        self.fields["care_recipient"].queryset = bookable_recipients(user)
         if service.unit != Service.Unit.ITEM:
             del self.fields["quantity"]
+
+    def show_quotes(self, quotes: dict) -> None:
+        """Put the price each person would pay next to their name, and remember it."""
+        self.initial["quoted"] = json.dumps({pk: q.copay_fen for pk, q in quotes.items()})
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["quoted"] = self.initial["quoted"]
+
+        def label(recipient: CareRecipient) -> str:
+            quote = quotes.get(recipient.pk)
+            if quote is None:
+                return f"{recipient.name} ({_('not eligible for this service')})"
+            if quote.subsidy_fen:
+                return _("%(name)s: pays ¥%(copay)s (subsidy ¥%(subsidy)s)") % {
+                    "name": recipient.name,
+                    "copay": yuan(quote.copay_fen),
+                    "subsidy": yuan(quote.subsidy_fen),
+                }
+            return _("%(name)s: pays ¥%(copay)s") % {
+                "name": recipient.name,
+                "copay": yuan(quote.copay_fen),
+            }
+
+        self.fields["care_recipient"].label_from_instance = label
+
+    def quoted_copay(self, recipient_pk: int) -> int | None:
+        try:
+            value = json.loads(self.cleaned_data.get("quoted") or "{}").get(str(recipient_pk))
+        except ValueError:
+            return None
+        return value if isinstance(value, int) else None
+
+
+def bookable_recipients(user):
+    """Who this account may book for: its family, and for community staff also the people
+    of their communities (assisted ordering)."""
+    staff_scope = communities_scoped_to(user, role="community_staff")
+    return (
+        CareRecipient.objects.filter(
+            Q(links__account=user) | Q(account=user) | Q(community__in=staff_scope)
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
 
 
 class ReasonForm(forms.Form):

@@ -96,6 +96,28 @@ class Order(models.Model):
     list_price_fen = models.PositiveBigIntegerField(_("list price (fen)"))
     subsidy_fen = models.PositiveBigIntegerField(_("subsidy (fen)"), default=0)
     copay_fen = models.PositiveBigIntegerField(_("resident pays (fen)"))
+    programme = models.ForeignKey(
+        "billing.Programme",
+        verbose_name=_("subsidy programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    # What the subsidy reserved of the monthly cap: the month and the minutes of service.
+    subsidy_month = models.DateField(null=True, blank=True)
+    subsidy_minutes = models.PositiveIntegerField(default=0)
+    # Community staff booking for someone without an account ("staff X for recipient Y").
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by staff"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assisted_orders",
+    )
+    # The resident's share is paid to the worker at the door, not by card.
+    copay_offline = models.BooleanField(_("paid at the door"), default=False)
 
     # The cancellation policy in force when the order was placed.
     free_cancel_hours = models.PositiveSmallIntegerField()
@@ -129,6 +151,10 @@ class Order(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["booked_by", "idempotency_key"], name="order_submitted_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(subsidy_fen=0) | Q(programme__isnull=False),
+                name="order_subsidy_has_programme",
             ),
         ]
         indexes = [
@@ -377,3 +403,31 @@ class VisitRecord(models.Model):
         if self.pk is not None:
             raise ValueError("Visit records are never edited; add a correction instead.")
         super().save(*args, **kwargs)
+
+
+class OrderHold(models.Model):
+    """Keeps a subsidised order's statement line on hold while something is open about it
+    (a complaint, a "no" in beneficiary feedback). Owned by orders; reviews set and release
+    it through orders.services; statements read it."""
+
+    class Reason(models.TextChoices):
+        COMPLAINT = "complaint", _("Open complaint")
+        FEEDBACK = "feedback", _("Beneficiary feedback says no")
+        DISPUTE = "dispute", _("Open dispute")
+        OTHER = "other", _("Other")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="holds")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_reason_display()}"

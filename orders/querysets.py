@@ -1,5 +1,6 @@
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from communities.scoping import communities_scoped_to
 
@@ -40,3 +41,21 @@ class OrderQuerySet(models.QuerySet):
 
     def holding_a_place(self) -> "OrderQuerySet":
         return self.filter(status__in=("pending_payment", "requested", "confirmed"))
+
+    def with_verified_visit(self) -> "OrderQuerySet":
+        """Checked in and out, and vouched for by the recipient's side (a code from the
+        card at check-in, the family) or by community staff (docs/decisions/0009)."""
+        records = apps.get_model("orders", "VisitRecord").objects.filter(order=OuterRef("pk"))
+        return self.filter(
+            Exists(records.filter(kind="check_in")),
+            Exists(records.filter(kind="check_out")),
+        ).filter(
+            Exists(records.filter(kind="check_in", visit_code__isnull=False))
+            | Exists(records.filter(kind__in=("recipient_confirmed", "staff_confirmed")))
+        )
+
+    def on_hold(self) -> "OrderQuerySet":
+        holds = apps.get_model("orders", "OrderHold").objects.filter(
+            order=OuterRef("pk"), released_at__isnull=True
+        )
+        return self.filter(Q(Exists(holds)) | Q(status="disputed"))

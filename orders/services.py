@@ -17,10 +17,19 @@ from accounts.models import CareRecipient, User
 from billing import subsidy
 from communities.scoping import may_act_on_community
 from marketplace.models import Service, Slot
+from marketplace.money import yuan
 from orders import messages as order_messages
 from orders.events import push_order_event
 from orders.exceptions import OrdersError, SlotFull
-from orders.models import Order, OrderEvent, Payment, Refund, Transfer, VisitRecord
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderHold,
+    Payment,
+    Refund,
+    Transfer,
+    VisitRecord,
+)
 from orders.policy import (
     RefundDecision,
     refund_for_cancellation,
@@ -31,6 +40,8 @@ from orders.transitions import releases_place, target_of
 from providers.models import ProviderMember
 
 S = Order.Status
+# Public money is held only for visits that happen.
+RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show"})
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 
 
@@ -64,6 +75,14 @@ def _move(order: Order, action: str, *, by: User | None, reason: str = "") -> Or
     order.save(update_fields=fields)
     if releases_place(action):
         _release_place(order.slot_id)
+    if action in RELEASES_SUBSIDY:
+        subsidy.release(
+            programme_id=order.programme_id,
+            care_recipient_id=order.care_recipient_id,
+            month=order.subsidy_month,
+            subsidy_fen=order.subsidy_fen,
+            minutes=order.subsidy_minutes,
+        )
     transaction.on_commit(partial(push_order_event, event.pk))
     return event
 
@@ -93,6 +112,11 @@ def _take_place(slot_id: int) -> None:
 
 def _release_place(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def quantity_for(service: Service, requested: int) -> int:
+    """How many units an order of this service counts (hours come from its length)."""
+    return _quantity(service, requested)
 
 
 def _quantity(service: Service, requested: int) -> int:
@@ -128,9 +152,13 @@ def place_order(
     address: str = "",
     notes: str = "",
     quantity: int = 1,
+    expected_copay_fen: int | None = None,
 ) -> Order:
-    """A resident books a slot for someone they care for (or themself). Submitting the same
-    form twice gives the same order."""
+    """A resident books a slot for someone they care for (or themself); community staff
+    book for someone in their community who has no account (assisted ordering).
+    Submitting the same form twice gives the same order. When the page showed a price
+    (`expected_copay_fen`) and the subsidy changed meanwhile, nothing is booked and the
+    person is told."""
     try:
         return _place_order(
             booked_by=booked_by,
@@ -140,33 +168,72 @@ def place_order(
             address=address,
             notes=notes,
             quantity=quantity,
+            expected_copay_fen=expected_copay_fen,
         )
     except _DuplicateSubmission:
         return Order.objects.get(booked_by=booked_by, idempotency_key=idempotency_key)
 
 
+def _quote_and_reserve(service, care_recipient, quantity, on, expected_copay_fen):
+    """Quote, then hold cap and budget; if someone took them in between, quote again."""
+    for _attempt in range(3):
+        try:
+            split = subsidy.quote(
+                service=service, care_recipient=care_recipient, quantity=quantity, on=on
+            )
+        except subsidy.NotEligible as exc:
+            raise OrdersError(exc.message) from None
+        if expected_copay_fen is not None and split.copay_fen != expected_copay_fen:
+            raise OrdersError(
+                _(
+                    "The subsidy has changed since the page was shown: %(name)s would now pay "
+                    "%(amount)s. Please look again before booking."
+                )
+                % {"name": care_recipient.name, "amount": "¥" + yuan(split.copay_fen)}
+            )
+        try:
+            with transaction.atomic():
+                subsidy.reserve(split, care_recipient=care_recipient)
+        except subsidy.SubsidyChanged:
+            continue
+        return split
+    raise OrdersError(_("Many people are booking this right now. Please try again."))
+
+
 @transaction.atomic
 def _place_order(
-    *, booked_by, slot, care_recipient, idempotency_key, address, notes, quantity
+    *,
+    booked_by,
+    slot,
+    care_recipient,
+    idempotency_key,
+    address,
+    notes,
+    quantity,
+    expected_copay_fen,
 ) -> Order:
     existing = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     if not idempotency_key or len(idempotency_key) > 64:
         raise OrdersError(_("Please reload the page and try again."))
-    if not CareRecipient.objects.linked_to(booked_by).filter(pk=care_recipient.pk).exists():
+    family = CareRecipient.objects.linked_to(booked_by).filter(pk=care_recipient.pk).exists()
+    assisted = not family and may_act_on_community(
+        booked_by, care_recipient.community_id, role="community_staff"
+    )
+    if not (family or assisted):
         raise PermissionDenied
     now = timezone.now()
-    slot = Slot.objects.select_related("service__provider").get(pk=slot.pk)
+    slot = Slot.objects.select_related("service__provider", "service__category").get(pk=slot.pk)
     _check_bookable(slot, care_recipient, now)
     service = slot.service
     quantity = _quantity(service, quantity)
-    try:
-        split = subsidy.quote(service=service, care_recipient=care_recipient, quantity=quantity)
-    except subsidy.NotEligible as exc:
-        raise OrdersError(exc.message) from None
+    split = _quote_and_reserve(
+        service, care_recipient, quantity, timezone.localdate(slot.starts_at), expected_copay_fen
+    )
     _take_place(slot.pk)
-    needs_payment = split.copay_fen > 0
+    # Staff book for people without a card: what is left to pay is paid at the door.
+    needs_payment = split.copay_fen > 0 and not assisted
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -187,6 +254,11 @@ def _place_order(
                 list_price_fen=split.list_price_fen,
                 subsidy_fen=split.subsidy_fen,
                 copay_fen=split.copay_fen,
+                programme_id=split.programme_id,
+                subsidy_month=split.month,
+                subsidy_minutes=split.minutes,
+                assisted_by=booked_by if assisted else None,
+                copay_offline=assisted and split.copay_fen > 0,
                 free_cancel_hours=service.free_cancel_hours,
                 late_cancel_fee_percent=service.late_cancel_fee_percent,
                 idempotency_key=idempotency_key,
@@ -198,8 +270,14 @@ def _place_order(
             )
     except IntegrityError:
         raise _DuplicateSubmission from None
+    reason = ""
+    if assisted:
+        reason = str(
+            _("Booked by community staff %(staff)s for %(recipient)s")
+            % {"staff": booked_by, "recipient": care_recipient.name}
+        )
     event = OrderEvent.objects.create(
-        order=order, actor=booked_by, action="place", to_status=order.status
+        order=order, actor=booked_by, action="place", to_status=order.status, reason=reason
     )
     transaction.on_commit(partial(push_order_event, event.pk))
     if needs_payment:
@@ -259,10 +337,11 @@ def _is_manager(user: User, order: Order) -> bool:
 
 
 def _is_family(user: User, order: Order) -> bool:
-    return (
-        order.booked_by_id == user.pk
-        or CareRecipient.objects.linked_to(user).filter(pk=order.care_recipient_id).exists()
-    )
+    """The booking account, the recipient's linked family, or the staff member who booked
+    for a recipient without an account."""
+    if order.booked_by_id == user.pk or order.assisted_by_id == user.pk:
+        return True
+    return CareRecipient.objects.linked_to(user).filter(pk=order.care_recipient_id).exists()
 
 
 def _is_staff(user: User, order: Order) -> bool:
@@ -548,3 +627,23 @@ def close_overdue_orders(*, now: datetime.datetime) -> int:
             _schedule_transfer(order)
             closed += 1
     return closed
+
+
+@transaction.atomic
+def hold_order(*, order: Order, reason: str, note: str = "", by: User | None = None) -> OrderHold:
+    """Keep a subsidised order off the purchaser's bill while something is open about it.
+    Called by reviews (complaints, beneficiary feedback)."""
+    order = _lock(order)
+    if reason not in OrderHold.Reason.values:
+        raise ValueError(f"unknown hold reason {reason!r}")
+    return OrderHold.objects.create(order=order, reason=reason, note=note[:300], opened_by=by)
+
+
+@transaction.atomic
+def release_hold(*, hold: OrderHold) -> OrderHold:
+    """The matter is settled: the order may be billed again."""
+    hold = OrderHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.released_at is None:
+        hold.released_at = timezone.now()
+        hold.save(update_fields=["released_at"])
+    return hold

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import CareRecipient
+from billing import subsidy
 from marketplace.models import Service, Slot
 from marketplace.money import fen_from_yuan
 from orders import payments, selectors, services, visits
@@ -33,7 +35,13 @@ from providers.models import Provider
 def _visible(request: HttpRequest, code: str) -> Order:
     return get_object_or_404(
         Order.objects.visible_to(request.user).select_related(
-            "service", "provider", "care_recipient", "community", "worker__user", "booked_by"
+            "service",
+            "provider",
+            "care_recipient",
+            "community",
+            "worker__user",
+            "booked_by",
+            "programme__purchaser",
         ),
         code=code,
     )
@@ -47,9 +55,26 @@ def _open_slots(service: Service):
     )
 
 
+def _quotes(service: Service, recipients) -> dict[int, subsidy.Split]:
+    """What each person would pay for this service now, shown before booking."""
+    day = timezone.localdate() + datetime.timedelta(days=service.min_notice_hours // 24 + 1)
+    quotes = {}
+    for recipient in recipients:
+        quantity = services.quantity_for(service, 1)
+        try:
+            quotes[recipient.pk] = subsidy.quote(
+                service=service, care_recipient=recipient, quantity=quantity, on=day
+            )
+        except subsidy.NotEligible:
+            continue
+    return quotes
+
+
 @login_required
 def book(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(Service.objects.bookable().select_related("provider"), pk=pk)
+    service = get_object_or_404(
+        Service.objects.bookable().select_related("provider", "category"), pk=pk
+    )
     slots = Slot.objects.open_for_booking(now=timezone.now()).filter(service=service)
     form = BookingForm(
         request.POST or None,
@@ -69,6 +94,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 address=data["address"],
                 notes=data["notes"],
                 quantity=data.get("quantity") or 1,
+                expected_copay_fen=form.quoted_copay(data["care_recipient"].pk),
             )
         except OrdersError as exc:
             form.add_error(None, exc.message)
@@ -78,6 +104,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your request has been sent to the provider."))
             return redirect(order)
     form.fields["slot"].queryset = slots.order_by("starts_at")[:30]
+    quotes = _quotes(service, form.fields["care_recipient"].queryset)
+    form.show_quotes(quotes)
     return render(request, "orders/book.html", {"service": service, "form": form})
 
 
@@ -149,6 +177,9 @@ def _detail_context(request: HttpRequest, order: Order) -> dict:
         "payment": getattr(order, "payment", None),
         "refunds": order.payment.refunds.all() if hasattr(order, "payment") else [],
         "verified": visits.is_verified(order),
+        "receipt_explanation": subsidy.explain(
+            programme=order.programme, subsidy_fen=order.subsidy_fen, copay_fen=order.copay_fen
+        ),
     }
     if "cancel" in actions:
         context["cancel_preview"] = services.cancellation_preview(order, by=request.user)

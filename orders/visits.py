@@ -22,14 +22,11 @@ K = VisitRecord.Kind
 CODES_PER_CARD = 20
 # A worker may check in a little early (a bus arrives when it arrives), not much more.
 EARLIEST_CHECK_IN = datetime.timedelta(minutes=60)
-PROOF_KINDS = (K.RECIPIENT_CONFIRMED, K.STAFF_CONFIRMED)
 
 
 def is_verified(order: Order) -> bool:
     """Checked in and out, and the recipient's side or community staff vouch for it."""
-    kinds = set(order.visit_records.values_list("kind", flat=True))
-    by_code = order.visit_records.filter(kind=K.CHECK_IN, visit_code__isnull=False).exists()
-    return {K.CHECK_IN, K.CHECK_OUT} <= kinds and (by_code or bool(kinds & set(PROOF_KINDS)))
+    return Order.objects.filter(pk=order.pk).with_verified_visit().exists()
 
 
 @transaction.atomic

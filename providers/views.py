@@ -237,5 +237,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     photos = provider.photos.select_related("image")
     # The catalogue sits above providers; its rows are reached through the relation only.
     services = provider.services.filter(status="published").select_related("category")
-    return render(request, "providers/profile.html",
-                  {"provider": provider, "photos": photos, "services": services})
+    return render(
+        request,
+        "providers/profile.html",
+        {"provider": provider, "photos": photos, "services": services},
+    )

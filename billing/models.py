@@ -1,0 +1,408 @@
+"""Billing's two layers (DESIGN §8): the subsidy layer (purchasers, programmes, eligibility,
+monthly usage) below orders, and the statements above them (billing/statements.py)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from providers.models import private_storage
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+class Purchaser(models.Model):
+    """A purchasing body, e.g. a district civil-affairs bureau (区民政局)."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    region = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="purchasers",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("purchaser")
+        verbose_name_plural = _("purchasers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if _english() else self.name_zh
+
+
+class PurchaserOfficer(models.Model):
+    purchaser = models.ForeignKey(Purchaser, on_delete=models.CASCADE, related_name="officers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchaser_offices"
+    )
+
+    class Meta:
+        verbose_name = _("purchaser officer")
+        verbose_name_plural = _("purchaser officers")
+        constraints = [
+            models.UniqueConstraint(fields=["purchaser", "user"], name="officer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.purchaser}"
+
+
+class Programme(models.Model):
+    """A subsidy programme (补贴项目): who is covered, for what, how much, until when."""
+
+    class Rule(models.TextChoices):
+        FULL = "full", _("Pays the whole (capped) price")
+        PERCENTAGE = "percentage", _("Pays a percentage")
+        FIXED = "fixed", _("Pays a fixed amount per order")
+
+    purchaser = models.ForeignKey(
+        Purchaser, verbose_name=_("purchaser"), on_delete=models.PROTECT, related_name="programmes"
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_zh = models.TextField(_("in plain words (Chinese)"), blank=True)
+    description_en = models.TextField(_("in plain words (English)"), blank=True)
+    region = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("region covered"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    categories = models.ManyToManyField(
+        "marketplace.Category", verbose_name=_("categories"), blank=True, related_name="programmes"
+    )
+    services = models.ManyToManyField(
+        "marketplace.Service", verbose_name=_("services"), blank=True, related_name="programmes"
+    )
+    # Who qualifies: staff check these when they record eligibility.
+    min_age = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
+    requires_living_alone = models.BooleanField(_("lives alone"), default=False)
+    requires_minimum_living_allowance = models.BooleanField(_("低保 household"), default=False)
+    requires_low_income = models.BooleanField(_("low-income household"), default=False)
+    min_disability_level = models.PositiveSmallIntegerField(
+        _("disability level from"), null=True, blank=True
+    )
+    requires_special_care = models.BooleanField(_("special-care recipient"), default=False)
+    # How much it pays.
+    rule = models.CharField(_("subsidy rule"), max_length=12, choices=Rule.choices)
+    percent = models.PositiveSmallIntegerField(_("percentage"), default=0)
+    fixed_fen = models.PositiveIntegerField(_("fixed amount per order (fen)"), default=0)
+    rate_cap_fen = models.PositiveIntegerField(
+        _("highest unit price recognised (fen)"), null=True, blank=True
+    )
+    monthly_cap_fen = models.PositiveBigIntegerField(
+        _("monthly cap per person (fen)"), null=True, blank=True
+    )
+    monthly_cap_minutes = models.PositiveIntegerField(
+        _("monthly cap per person (minutes of service)"), null=True, blank=True
+    )
+    # Money: allocated, held by open orders, and billed on approved statements.
+    budget_fen = models.PositiveBigIntegerField(_("budget (fen)"))
+    reserved_fen = models.PositiveBigIntegerField(_("reserved (fen)"), default=0)
+    spent_fen = models.PositiveBigIntegerField(_("spent (fen)"), default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["purchaser", "name_zh"]
+        verbose_name = _("subsidy programme")
+        verbose_name_plural = _("subsidy programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reserved_fen__lte=F("budget_fen") - F("spent_fen")),
+                name="programme_never_overspent",
+            ),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="programme_percent_max"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="programme_valid_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if _english() else self.name_zh
+
+    @property
+    def description(self) -> str:
+        if _english() and self.description_en:
+            return self.description_en
+        return self.description_zh
+
+    @property
+    def budget_left_fen(self) -> int:
+        return self.budget_fen - self.reserved_fen - self.spent_fen
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+class Eligibility(models.Model):
+    """Community staff's record that a care recipient qualifies for a programme (资格认定)."""
+
+    care_recipient = models.ForeignKey(
+        "accounts.CareRecipient",
+        verbose_name=_("care recipient"),
+        on_delete=models.CASCADE,
+        related_name="eligibilities",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="eligibilities",
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-valid_until"]
+        verbose_name = _("eligibility")
+        verbose_name_plural = _("eligibilities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="eligibility_valid_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.care_recipient} · {self.programme}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+
+class EligibilityEvidence(models.Model):
+    eligibility = models.ForeignKey(Eligibility, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(storage=private_storage, upload_to="eligibility-evidence/")
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=200)
+    description = models.CharField(_("what it shows"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MonthlyUsage(models.Model):
+    """How much of a programme's monthly cap one person has used (reserved) in a month."""
+
+    care_recipient = models.ForeignKey(
+        "accounts.CareRecipient", on_delete=models.CASCADE, related_name="subsidy_usage"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="usage")
+    month = models.DateField()  # the first day of the month
+    used_fen = models.PositiveBigIntegerField(default=0)
+    used_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["care_recipient", "programme", "month"], name="usage_one_row_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.care_recipient} · {self.programme} · {self.month:%Y-%m}"
+
+
+class FrozenRow(models.Model):
+    """Rows of an issued statement never change: corrections are adjustments on a later
+    statement. A trigger enforces the same on PostgreSQL (migration)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenStatement(_("Lines of an issued statement never change."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenStatement(_("Lines of an issued statement never change."))
+
+
+class FrozenStatement(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+class Statement(models.Model):
+    """What one purchaser owes one provider for one month (结算单), DESIGN §7."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+
+    purchaser = models.ForeignKey(
+        Purchaser, verbose_name=_("purchaser"), on_delete=models.PROTECT, related_name="statements"
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "provider__name"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purchaser", "provider", "month"], name="one_statement_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchaser} · {self.provider} · {self.month:%Y-%m}"
+
+
+class StatementLine(FrozenRow):
+    """One subsidised visit, copied from its order when the statement is issued."""
+
+    class Kind(models.TextChoices):
+        BILLED = "billed", _("Billed")
+        HELD = "held", _("Held")
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="statement_lines"
+    )
+    kind = models.CharField(_("line"), max_length=8, choices=Kind.choices)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    order_code = models.CharField(_("order number"), max_length=10)
+    service_title = models.CharField(_("service"), max_length=120)
+    recipient_name = models.CharField(_("care recipient"), max_length=100)
+    community_name = models.CharField(_("community"), max_length=100)
+    visit_started_at = models.DateTimeField(_("check-in"), null=True)
+    visit_ended_at = models.DateTimeField(_("check-out"), null=True)
+    worker_name = models.CharField(_("worker"), max_length=100, blank=True)
+    list_price_fen = models.PositiveBigIntegerField(_("list price (fen)"))
+    subsidy_fen = models.PositiveBigIntegerField(_("subsidy (fen)"))
+    copay_fen = models.PositiveBigIntegerField(_("paid by the resident (fen)"))
+    hold_reason = models.CharField(_("why held"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["statement", "visit_started_at", "pk"]
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        constraints = [
+            # A visit is billed once; a held line may come back billed on a later statement.
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(kind="billed"), name="order_billed_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(copay_fen=F("list_price_fen") - F("subsidy_fen")),
+                name="line_split_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.order_code}"
+
+
+class LineExclusion(models.Model):
+    """The purchaser's decision not to pay one line, with a reason code and a note."""
+
+    class Reason(models.TextChoices):
+        NOT_DELIVERED = "not_delivered", _("Service not delivered as recorded")
+        NOT_ELIGIBLE = "not_eligible", _("Recipient not eligible")
+        DUPLICATE = "duplicate", _("Duplicate")
+        WRONG_PRICE = "wrong_price", _("Wrong price")
+        EVIDENCE_MISSING = "evidence_missing", _("Evidence missing")
+        OTHER = "other", _("Other")
+
+    line = models.OneToOneField(StatementLine, on_delete=models.PROTECT, related_name="exclusion")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"))
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    excluded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("excluded line")
+        verbose_name_plural = _("excluded lines")
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.get_reason_display()}"
+
+
+class Adjustment(FrozenRow):
+    """A correction of an earlier statement's line, carried on a later statement."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="adjustments")
+    corrects = models.ForeignKey(
+        StatementLine, on_delete=models.PROTECT, related_name="adjustments"
+    )
+    amount_fen = models.BigIntegerField(_("amount (fen)"))  # negative: the provider owes
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.amount_fen}"

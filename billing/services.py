@@ -1,0 +1,225 @@
+"""Doors to the subsidy layer: purchaser officers, eligibility (资格认定) with evidence,
+assisted registration of care recipients. Statements are in billing.statements."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services as account_services
+from accounts.models import CareRecipient, Role, User
+from billing import messages as billing_messages
+from billing.exceptions import BillingError
+from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
+from communities.models import Region
+from communities.scoping import may_act_on_community, regions_covering
+from providers.exceptions import ProvidersError
+from providers.uploads import check_document_upload
+
+STAFF = Role.COMMUNITY_STAFF
+
+
+def is_officer(user: User, purchaser: Purchaser) -> bool:
+    return (
+        user.is_superuser
+        or PurchaserOfficer.objects.filter(purchaser=purchaser, user=user).exists()
+    )
+
+
+@transaction.atomic
+def add_officer(*, purchaser: Purchaser, user: User, by: User) -> PurchaserOfficer:
+    """A platform admin makes someone an officer of a purchaser, scoped to its region."""
+    officer, _created = PurchaserOfficer.objects.get_or_create(purchaser=purchaser, user=user)
+    account_services.grant_role(
+        user=user, role=Role.PURCHASER_OFFICER, region=purchaser.region, by=by
+    )
+    return officer
+
+
+def _require_staff_of(by: User, recipient: CareRecipient) -> None:
+    if not may_act_on_community(by, recipient.community_id, role=STAFF):
+        raise PermissionDenied
+
+
+def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.date) -> list:
+    """The programme's criteria this person does not meet, as labels (empty: all met)."""
+    unmet = []
+    age = recipient.age_on(on)
+    if programme.min_age is not None and (age is None or age < programme.min_age):
+        unmet.append(_("aged %(age)s or over") % {"age": programme.min_age})
+    if programme.requires_living_alone and not recipient.living_alone:
+        unmet.append(_("living alone"))
+    if programme.requires_minimum_living_allowance and not recipient.minimum_living_allowance:
+        unmet.append(_("a minimum living allowance household"))
+    if programme.requires_low_income and not recipient.low_income:
+        unmet.append(_("a low-income household"))
+    if (
+        programme.min_disability_level is not None
+        and recipient.disability_level < programme.min_disability_level
+    ):
+        unmet.append(
+            _("disability level %(level)s or higher") % {"level": programme.min_disability_level}
+        )
+    if programme.requires_special_care and not recipient.special_care:
+        unmet.append(_("a special-care recipient"))
+    return unmet
+
+
+@transaction.atomic
+def record_eligibility(
+    *,
+    care_recipient: CareRecipient,
+    programme: Programme,
+    by: User,
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    note: str = "",
+) -> Eligibility:
+    """Community staff record that someone qualifies for a programme, for a period."""
+    recipient = CareRecipient.objects.select_for_update().get(pk=care_recipient.pk)
+    _require_staff_of(by, recipient)
+    if not Programme.objects.filter(
+        pk=programme.pk, region__in=regions_covering([recipient.community_id])
+    ).exists():
+        raise BillingError(
+            _("%(programme)s does not cover %(community)s.")
+            % {"programme": programme.name, "community": recipient.community.name}
+        )
+    if valid_until < valid_from:
+        raise BillingError(_("The end of the period is before its start."))
+    unmet = criteria_unmet(programme, recipient, valid_from)
+    if unmet:
+        raise BillingError(
+            _(
+                "%(name)s does not meet the programme's criteria: %(unmet)s. Correct the "
+                "person's details first if they are out of date."
+            )
+            % {"name": recipient.name, "unmet": "；".join(str(u) for u in unmet)}
+        )
+    eligibility = Eligibility.objects.create(
+        care_recipient=recipient,
+        programme=programme,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        verified_by=by,
+        note=note.strip(),
+    )
+    billing_messages.tell_family_of_eligibility(eligibility)
+    return eligibility
+
+
+@transaction.atomic
+def add_evidence(
+    *, eligibility: Eligibility, by: User, upload: UploadedFile, description: str = ""
+) -> EligibilityEvidence:
+    """Staff attach a scan of the evidence (低保证, disability certificate...)."""
+    _require_staff_of(by, eligibility.care_recipient)
+    try:
+        checked = check_document_upload(upload)
+    except ProvidersError as exc:
+        raise BillingError(exc.message) from None
+    evidence = EligibilityEvidence(
+        eligibility=eligibility,
+        content_type=checked.content_type,
+        original_name=(upload.name or "")[:200],
+        description=description[:200],
+        uploaded_by=by,
+    )
+    evidence.file.save(checked.stored_name, upload, save=False)
+    try:
+        evidence.save()
+    except BaseException:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def revoke_eligibility(*, eligibility: Eligibility, by: User, reason: str) -> Eligibility:
+    """Staff end an eligibility early (the person moved away, circumstances changed)."""
+    eligibility = Eligibility.objects.select_for_update().get(pk=eligibility.pk)
+    _require_staff_of(by, eligibility.care_recipient)
+    if not reason.strip():
+        raise BillingError(_("Please say why."))
+    eligibility.revoked_at = timezone.now()
+    eligibility.note = (eligibility.note + "\n" + reason.strip()).strip()
+    eligibility.save(update_fields=["revoked_at", "note"])
+    return eligibility
+
+
+@transaction.atomic
+def register_recipient_for_assistance(
+    *, by: User, name: str, community: Region, address: str, **circumstances
+) -> CareRecipient:
+    """Community staff register someone without an account, to book for them."""
+    if community.level != Region.Level.COMMUNITY or not may_act_on_community(
+        by, community.pk, role=STAFF
+    ):
+        raise PermissionDenied
+    allowed = {
+        "birth_date",
+        "phone",
+        "living_alone",
+        "minimum_living_allowance",
+        "low_income",
+        "disability_level",
+        "special_care",
+    }
+    unknown = set(circumstances) - allowed
+    if unknown:
+        raise ValueError(f"not care recipient fields: {sorted(unknown)}")
+    return CareRecipient.objects.create(
+        name=name, community=community, address=address, created_by=by, **circumstances
+    )
+
+
+@transaction.atomic
+def update_circumstances(
+    *, care_recipient: CareRecipient, by: User, **circumstances
+) -> CareRecipient:
+    """Community staff correct what eligibility depends on (age, 低保, disability...)."""
+    recipient = CareRecipient.objects.select_for_update().get(pk=care_recipient.pk)
+    _require_staff_of(by, recipient)
+    allowed = {
+        "birth_date",
+        "living_alone",
+        "minimum_living_allowance",
+        "low_income",
+        "disability_level",
+        "special_care",
+    }
+    unknown = set(circumstances) - allowed
+    if unknown:
+        raise ValueError(f"not circumstances: {sorted(unknown)}")
+    for name, value in circumstances.items():
+        setattr(recipient, name, value)
+    recipient.save(update_fields=list(circumstances))
+    return recipient
+
+
+def send_renewal_reminders(*, today: datetime.date, days_before: int = 30) -> int:
+    """Daily: eligibilities that lapse within `days_before` days; staff and family are
+    reminded once."""
+    due = Eligibility.objects.filter(
+        revoked_at__isnull=True,
+        reminded_at__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=days_before),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for eligibility_id in list(due):
+        with transaction.atomic():
+            claimed = Eligibility.objects.filter(
+                pk=eligibility_id, reminded_at__isnull=True
+            ).update(reminded_at=timezone.now())
+            if claimed == 1:
+                billing_messages.remind_renewal(
+                    Eligibility.objects.select_related("care_recipient", "programme").get(
+                        pk=eligibility_id
+                    )
+                )
+                sent += 1
+    return sent

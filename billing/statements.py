@@ -1,0 +1,292 @@
+"""Monthly purchase-of-service statements (DESIGN §7): the statement layer of billing,
+above orders. Draft → issued (lines frozen) → under review → approved (with exclusions)
+→ paid. One query feeds the page and every export; one function adds up the totals."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from billing import subsidy
+from billing.exceptions import BillingError
+from billing.models import (
+    Adjustment,
+    LineExclusion,
+    Programme,
+    Purchaser,
+    Statement,
+    StatementLine,
+)
+from billing.services import is_officer
+from orders.models import Order, VisitRecord
+from providers.models import Provider
+
+S = Statement.Status
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _month_end(month: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time.min))
+
+
+def billable_orders(purchaser: Purchaser, provider: Provider, month: datetime.date):
+    """Subsidised visits of this provider under this purchaser's programmes, up to the end
+    of `month`, not billed yet. Two groups: closed and verified (billed), and those with
+    something open about them (held)."""
+    candidates = Order.objects.filter(
+        provider=provider,
+        programme__purchaser=purchaser,
+        subsidy_fen__gt=0,
+        starts_at__lt=_month_end(month),
+    ).exclude(statement_lines__kind=StatementLine.Kind.BILLED)
+    held = candidates.on_hold().filter(status__in=("closed", "disputed"))
+    billed = (
+        candidates.filter(status="closed").with_verified_visit().exclude(pk__in=held.values("pk"))
+    )
+    return billed, held
+
+
+@transaction.atomic
+def open_statement(
+    *, purchaser: Purchaser, provider: Provider, month: datetime.date, by: User
+) -> Statement:
+    """An officer starts (or returns to) the draft for one provider and month."""
+    if not is_officer(by, purchaser):
+        raise PermissionDenied
+    statement, _created = Statement.objects.get_or_create(
+        purchaser=purchaser, provider=provider, month=month_start(month)
+    )
+    return statement
+
+
+def _line_for(statement: Statement, order: Order, kind: str, hold_reason: str = ""):
+    records = {r.kind: r for r in order.visit_records.all()}
+    check_in = records.get(VisitRecord.Kind.CHECK_IN)
+    check_out = records.get(VisitRecord.Kind.CHECK_OUT)
+    return StatementLine(
+        statement=statement,
+        order=order,
+        kind=kind,
+        programme_id=order.programme_id,
+        order_code=order.code,
+        service_title=order.title,
+        recipient_name=order.care_recipient.name,
+        community_name=order.community.name_zh,
+        visit_started_at=check_in.at if check_in else None,
+        visit_ended_at=check_out.at if check_out else None,
+        worker_name=str(order.worker.user) if order.worker_id else "",
+        list_price_fen=order.list_price_fen,
+        subsidy_fen=order.subsidy_fen,
+        copay_fen=order.copay_fen,
+        hold_reason=hold_reason,
+    )
+
+
+def _hold_reasons(order: Order) -> str:
+    reasons = [
+        str(hold.get_reason_display()) + (f": {hold.note}" if hold.note else "")
+        for hold in order.holds.all()
+        if hold.released_at is None
+    ]
+    if order.status == "disputed":
+        reasons.append(str(_("Open dispute")) + f": {order.dispute_reason}")
+    return "；".join(reasons)[:300]
+
+
+@transaction.atomic
+def issue_statement(*, statement: Statement, by: User) -> Statement:
+    """The officer issues the month: the qualifying orders are copied into lines that never
+    change again."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if not is_officer(by, statement.purchaser):
+        raise PermissionDenied
+    if statement.status != S.DRAFT:
+        raise BillingError(_("This statement has already been issued."))
+    billed, held = billable_orders(statement.purchaser, statement.provider, statement.month)
+    related = ("care_recipient", "community", "worker__user")
+    lines = [
+        _line_for(statement, order, StatementLine.Kind.BILLED)
+        for order in billed.select_related(*related).prefetch_related("visit_records")
+    ]
+    lines += [
+        _line_for(statement, order, StatementLine.Kind.HELD, _hold_reasons(order))
+        for order in held.select_related(*related).prefetch_related("visit_records", "holds")
+    ]
+    StatementLine.objects.bulk_create(lines, batch_size=2000)
+    statement.status = S.ISSUED
+    statement.issued_at = timezone.now()
+    statement.issued_by = by
+    statement.save(update_fields=["status", "issued_at", "issued_by"])
+    return statement
+
+
+def _officer_statement(statement: Statement, by: User, *, expected: set[str]) -> Statement:
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if not is_officer(by, statement.purchaser):
+        raise PermissionDenied
+    if statement.status not in expected:
+        raise BillingError(
+            _("This statement is %(status)s: that is not possible now.")
+            % {"status": statement.get_status_display()}
+        )
+    return statement
+
+
+@transaction.atomic
+def start_review(*, statement: Statement, by: User) -> Statement:
+    statement = _officer_statement(statement, by, expected={S.ISSUED})
+    statement.status = S.UNDER_REVIEW
+    statement.review_started_at = timezone.now()
+    statement.save(update_fields=["status", "review_started_at"])
+    return statement
+
+
+@transaction.atomic
+def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> LineExclusion:
+    """The officer refuses to pay one line, with a reason code and a note."""
+    _officer_statement(line.statement, by, expected={S.UNDER_REVIEW})
+    if line.kind != StatementLine.Kind.BILLED:
+        raise BillingError(_("A held line is not billed, so there is nothing to exclude."))
+    if reason not in LineExclusion.Reason.values:
+        raise BillingError(_("Please choose a reason."))
+    if not note.strip():
+        raise BillingError(_("Please explain the exclusion in a note."))
+    if LineExclusion.objects.filter(line=line).exists():
+        raise BillingError(_("This line is already excluded."))
+    return LineExclusion.objects.create(line=line, reason=reason, note=note.strip(), excluded_by=by)
+
+
+@transaction.atomic
+def approve_statement(*, statement: Statement, by: User) -> Statement:
+    """The officer approves: what is billed moves from reserved to spent in each
+    programme's budget; what is excluded goes back to it."""
+    statement = _officer_statement(statement, by, expected={S.UNDER_REVIEW})
+    lines = statement.lines.filter(kind=StatementLine.Kind.BILLED).select_related(
+        "order", "exclusion"
+    )
+    for line in lines:
+        order = line.order
+        if hasattr(line, "exclusion"):
+            subsidy.release(
+                programme_id=order.programme_id,
+                care_recipient_id=order.care_recipient_id,
+                month=order.subsidy_month,
+                subsidy_fen=order.subsidy_fen,
+                minutes=order.subsidy_minutes,
+            )
+        else:
+            Programme.objects.filter(pk=line.programme_id).update(
+                reserved_fen=F("reserved_fen") - line.subsidy_fen,
+                spent_fen=F("spent_fen") + line.subsidy_fen,
+            )
+    for adjustment in statement.adjustments.select_related("corrects"):
+        Programme.objects.filter(pk=adjustment.corrects.programme_id).update(
+            spent_fen=F("spent_fen") + adjustment.amount_fen
+        )
+    statement.status = S.APPROVED
+    statement.approved_at = timezone.now()
+    statement.approved_by = by
+    statement.save(update_fields=["status", "approved_at", "approved_by"])
+    return statement
+
+
+@transaction.atomic
+def record_payment(
+    *, statement: Statement, by: User, reference: str, paid_on: datetime.date
+) -> Statement:
+    """The officer records the bank transfer that settled the statement."""
+    statement = _officer_statement(statement, by, expected={S.APPROVED})
+    if not reference.strip():
+        raise BillingError(_("Please give the payment reference."))
+    statement.status = S.PAID
+    statement.payment_reference = reference.strip()
+    statement.paid_on = paid_on
+    statement.paid_recorded_by = by
+    statement.save(update_fields=["status", "payment_reference", "paid_on", "paid_recorded_by"])
+    return statement
+
+
+@transaction.atomic
+def add_adjustment(*, line: StatementLine, by: User, amount_fen: int, reason: str) -> Adjustment:
+    """Correct an issued line: the correction goes on the provider's next draft."""
+    if not is_officer(by, line.statement.purchaser):
+        raise PermissionDenied
+    if line.statement.status == S.DRAFT:
+        raise BillingError(_("Only lines of an issued statement are corrected this way."))
+    if not amount_fen or not reason.strip():
+        raise BillingError(_("Please give the amount and the reason."))
+    if line.subsidy_fen + amount_fen < 0:
+        raise BillingError(_("The correction cannot take back more than the line billed."))
+    month = next_month(line.statement.month)
+    while (
+        Statement.objects.filter(
+            purchaser=line.statement.purchaser, provider=line.statement.provider, month=month
+        )
+        .exclude(status=S.DRAFT)
+        .exists()
+    ):
+        month = next_month(month)
+    target, _created = Statement.objects.get_or_create(
+        purchaser=line.statement.purchaser, provider=line.statement.provider, month=month
+    )
+    return Adjustment.objects.create(
+        statement=target,
+        corrects=line,
+        amount_fen=amount_fen,
+        reason=reason.strip()[:300],
+        created_by=by,
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    billed_fen: int
+    excluded_fen: int
+    held_fen: int
+    adjustments_fen: int
+    line_count: int
+
+    @property
+    def payable_fen(self) -> int:
+        return self.billed_fen - self.excluded_fen + self.adjustments_fen
+
+
+def totals(statement: Statement) -> Totals:
+    """The one place where a statement is added up (pages and every export use it)."""
+    lines = statement.lines.aggregate(
+        billed=Sum("subsidy_fen", filter=Q(kind="billed"), default=0),
+        excluded=Sum("subsidy_fen", filter=Q(kind="billed", exclusion__isnull=False), default=0),
+        held=Sum("subsidy_fen", filter=Q(kind="held"), default=0),
+    )
+    adjustments = statement.adjustments.aggregate(total=Sum("amount_fen", default=0))["total"]
+    return Totals(
+        billed_fen=lines["billed"],
+        excluded_fen=lines["excluded"],
+        held_fen=lines["held"],
+        adjustments_fen=adjustments,
+        line_count=statement.lines.count(),
+    )
+
+
+def lines_for_export(statement: Statement):
+    """Every row of every export of a statement, from one query."""
+    return statement.lines.select_related("programme", "exclusion").order_by(
+        "kind", "visit_started_at", "pk"
+    )
+
+
+def preview(statement: Statement) -> tuple:
+    """A draft's would-be lines, computed now (a draft has no lines of its own)."""
+    return billable_orders(statement.purchaser, statement.provider, statement.month)

@@ -1,0 +1,82 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from billing.models import Eligibility, Programme, Purchaser, PurchaserOfficer
+from marketplace.models import Category, Slot
+from marketplace.slots import materialise_slots
+from tests.marketplace.conftest import publish
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def bureau(pudong, district_officer) -> Purchaser:
+    purchaser = Purchaser.objects.create(
+        name_zh="浦东新区民政局", name_en="Pudong Civil Affairs", region=pudong
+    )
+    PurchaserOfficer.objects.create(purchaser=purchaser, user=district_officer)
+    return purchaser
+
+
+def make_programme(bureau, **overrides) -> Programme:
+    fields = {
+        "name_zh": "高龄助浴补贴",
+        "name_en": "Bathing help for the very old",
+        "region": bureau.region,
+        "rule": Programme.Rule.PERCENTAGE,
+        "percent": 80,
+        "rate_cap_fen": 6000,
+        "monthly_cap_fen": 12000,
+        "budget_fen": 1_000_000,
+        "valid_from": datetime.date(2026, 1, 1),
+        "valid_until": datetime.date(2027, 12, 31),
+        "min_age": 80,
+    }
+    fields.update(overrides)
+    programme = Programme.objects.create(purchaser=bureau, **fields)
+    programme.categories.add(Category.objects.get(slug="bathing"))
+    return programme
+
+
+@pytest.fixture
+def programme(bureau) -> Programme:
+    return make_programme(bureau)
+
+
+def make_eligible(recipient, programme, staff=None) -> Eligibility:
+    return Eligibility.objects.create(
+        care_recipient=recipient,
+        programme=programme,
+        verified_by=staff,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2027, 12, 31),
+    )
+
+
+@pytest.fixture
+def grandma_eligible(grandma_li, programme, community_staff) -> Eligibility:
+    grandma_li.birth_date = datetime.date(1941, 3, 8)
+    grandma_li.save(update_fields=["birth_date"])
+    return make_eligible(grandma_li, programme, community_staff)
+
+
+@pytest.fixture
+def bathing(provider_a):
+    """¥75 a visit, welfare: above the programme's ¥60 rate cap."""
+    return publish(
+        provider_a,
+        title_zh="上门助浴",
+        category="bathing",
+        price_fen=7500,
+        funding_mode="welfare",
+        duration_minutes=90,
+    )
+
+
+@pytest.fixture
+def bathing_slots(bathing):
+    day = TODAY() + datetime.timedelta(days=2)
+    materialise_slots(bathing, start=day, days=3)
+    return list(Slot.objects.filter(service=bathing).order_by("starts_at"))
