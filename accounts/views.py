@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -117,10 +117,14 @@ def care_recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("accounts:care_recipient", pk=recipient.pk)
     links = recipient.links.select_related("account").order_by("created_at")
+    # Subsidy programmes sit above accounts: their rows are reached through the relation.
+    coverage = recipient.eligibilities.filter(
+        revoked_at__isnull=True, valid_until__gte=timezone.localdate()
+    ).select_related("programme__purchaser")
     return render(
         request,
         "accounts/care_recipient_detail.html",
-        {"recipient": recipient, "links": links, "form": form},
+        {"recipient": recipient, "links": links, "form": form, "coverage": coverage},
     )
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -142,7 +143,11 @@ def to_pdf(statement: Statement) -> bytes:
     pdf.set_font("cjk", size=8)
     pdf.ln(2)
     widths = [17, 11, 24, 17, 20, 28, 15, 24, 24, 17, 17, 17, 11, 35]
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+    # No bold in the headings: the embedded font has one weight.
+    headings = FontFace(emphasis="", fill_color=(230, 230, 230))
+    with pdf.table(
+        col_widths=widths, text_align="LEFT", line_height=5, headings_style=headings
+    ) as table:
         table.row(_columns())
         for values in rows(statement):
             table.row(values)

@@ -221,6 +221,7 @@ def record_payment(
 @transaction.atomic
 def add_adjustment(*, line: StatementLine, by: User, amount_fen: int, reason: str) -> Adjustment:
     """Correct an issued line: the correction goes on the provider's next draft."""
+    line = StatementLine.objects.select_related("statement__purchaser").get(pk=line.pk)
     if not is_officer(by, line.statement.purchaser):
         raise PermissionDenied
     if line.statement.status == S.DRAFT:

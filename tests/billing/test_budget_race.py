@@ -1,0 +1,64 @@
+"""Twenty people book at once against a budget with room for five."""
+
+import datetime
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from accounts.models import CareLink, CareRecipient
+from billing.models import Programme
+from marketplace.models import Slot
+from orders.exceptions import OrdersError
+from orders.models import Order
+from tests.billing.conftest import make_eligible
+from tests.conftest import make_user
+from tests.orders.conftest import book
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_twenty_bookings_against_a_budget_for_five_give_exactly_five_subsidies(
+    bathing_slots, programme, weifang_1
+):
+    Programme.objects.filter(pk=programme.pk).update(budget_fen=5 * 4800)
+    slot = bathing_slots[0]
+    Slot.objects.filter(pk=slot.pk).update(capacity=50)
+    people = []
+    for index in range(20):
+        user = make_user(f"family{index}@example.cn")
+        recipient = CareRecipient.objects.create(
+            name=f"老人{index}",
+            community=weifang_1,
+            address="潍坊路",
+            birth_date=datetime.date(1940, 1, 1),
+        )
+        CareLink.objects.create(care_recipient=recipient, account=user, relationship="child")
+        make_eligible(recipient, programme)
+        people.append((user, recipient))
+
+    def attempt(user, recipient):
+        try:
+            return book(user, slot, recipient, expected_copay_fen=2700)
+        except OrdersError as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(lambda pair: attempt(*pair), people))
+
+    orders = [r for r in results if isinstance(r, Order)]
+    refusals = [r for r in results if isinstance(r, OrdersError)]
+    assert len(orders) == 5
+    assert all(order.subsidy_fen == 4800 for order in orders)
+    assert len(refusals) == 15
+    assert all(
+        "补贴已发生变化" in str(r.message) or "预约的人很多" in str(r.message) for r in refusals
+    )
+    programme.refresh_from_db()
+    assert programme.reserved_fen == 5 * 4800
+    assert Order.objects.count() == 5

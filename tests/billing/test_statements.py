@@ -1,0 +1,237 @@
+"""Monthly statements: frozen lines, holds, exclusions, approval, adjustments, payment,
+exports that agree, and reconciliation to the fen."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from billing import exports, statements
+from billing.exceptions import BillingError
+from billing.models import FrozenStatement, Programme, Statement, StatementLine
+from billing.reconciliation import reconcile
+from orders import services, visits
+from orders.models import Order
+from tests.orders.conftest import book, put_in
+
+pytestmark = pytest.mark.django_db
+
+
+def delivered(order: Order, caregiver, daughter) -> Order:
+    """A visit that happened: checked in with the family there, out, confirmed."""
+    order = put_in(order, Order.Status.CONFIRMED, worker=caregiver.provider_memberships.get())
+    Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
+    order.refresh_from_db()
+    visits.check_in(order=order, by=caregiver)
+    visits.check_out(order=order, by=caregiver)
+    services.confirm_completion(order=order, by=daughter)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def month():
+    return timezone.localdate().replace(day=1)
+
+
+@pytest.fixture
+def three_visits(daughter, caregiver, bathing_slots, grandma_li, grandma_eligible):
+    return [
+        delivered(book(daughter, slot, grandma_li), caregiver, daughter)
+        for slot in bathing_slots[:3]
+    ]
+
+
+@pytest.fixture
+def statement(bureau, provider_a, district_officer, month):
+    return statements.open_statement(
+        purchaser=bureau, provider=provider_a, month=month, by=district_officer
+    )
+
+
+def test_issuing_copies_the_months_verified_visits_into_frozen_lines(
+    statement, three_visits, district_officer
+):
+    statements.issue_statement(statement=statement, by=district_officer)
+
+    lines = list(statement.lines.all())
+    assert {line.order for line in lines} == set(three_visits)
+    assert sorted(line.subsidy_fen for line in lines) == [2400, 4800, 4800]
+    assert all(line.kind == "billed" and line.visit_started_at for line in lines)
+    total = statements.totals(statement)
+    assert (total.billed_fen, total.payable_fen) == (12000, 12000)
+
+
+def test_an_issued_line_refuses_any_change_in_code_and_in_the_database(
+    statement, three_visits, district_officer
+):
+    statements.issue_statement(statement=statement, by=district_officer)
+    line = statement.lines.first()
+
+    line.subsidy_fen = 1
+    with pytest.raises(FrozenStatement):
+        line.save()
+    with pytest.raises(FrozenStatement):
+        line.delete()
+    for sql in (
+        "UPDATE billing_statementline SET subsidy_fen = 1, list_price_fen = 2701 WHERE id = %s",
+        "DELETE FROM billing_statementline WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [line.pk])
+    assert StatementLine.objects.get(pk=line.pk).subsidy_fen == 4800
+
+
+def test_an_unverified_or_unsubsidised_visit_is_not_billed(
+    statement,
+    daughter,
+    caregiver,
+    bathing_slots,
+    grandma_li,
+    grandma_eligible,
+    district_officer,
+):
+    verified = delivered(book(daughter, bathing_slots[0], grandma_li), caregiver, daughter)
+    closed_unverified = put_in(book(daughter, bathing_slots[1], grandma_li), Order.Status.CLOSED)
+    statements.issue_statement(statement=statement, by=district_officer)
+    assert [line.order for line in statement.lines.all()] == [verified]
+    assert closed_unverified.pk not in statement.lines.values_list("order", flat=True)
+
+
+def test_a_line_under_a_complaint_is_held_then_billed_the_next_month(
+    bureau, provider_a, three_visits, district_officer, month
+):
+    first = three_visits[0]
+    hold = services.hold_order(order=first, reason="complaint", note="服务时间不足")
+    statement = statements.open_statement(
+        purchaser=bureau, provider=provider_a, month=month, by=district_officer
+    )
+    statements.issue_statement(statement=statement, by=district_officer)
+
+    held = statement.lines.get(order=first)
+    assert (held.kind, held.hold_reason) == ("held", "投诉处理中: 服务时间不足")
+    assert statements.totals(statement).held_fen == 4800
+    assert statements.totals(statement).billed_fen == 7200
+
+    services.release_hold(hold=hold)
+    later = statements.open_statement(
+        purchaser=bureau,
+        provider=provider_a,
+        month=statements.next_month(month),
+        by=district_officer,
+    )
+    statements.issue_statement(statement=later, by=district_officer)
+    assert [(line.order, line.kind) for line in later.lines.all()] == [(first, "billed")]
+
+
+def test_review_exclusion_approval_and_payment_move_the_budget(
+    statement, three_visits, district_officer, programme
+):
+    statements.issue_statement(statement=statement, by=district_officer)
+    statements.start_review(statement=statement, by=district_officer)
+    excluded = statement.lines.get(subsidy_fen=2400)
+    with pytest.raises(BillingError):
+        statements.exclude_line(line=excluded, by=district_officer, reason="duplicate", note="")
+    statements.exclude_line(
+        line=excluded, by=district_officer, reason="not_delivered", note="回访老人称当天无人上门"
+    )
+
+    statements.approve_statement(statement=statement, by=district_officer)
+
+    programme.refresh_from_db()
+    assert (programme.spent_fen, programme.reserved_fen) == (9600, 0)
+    assert statements.totals(statement).payable_fen == 9600
+    statements.record_payment(
+        statement=statement,
+        by=district_officer,
+        reference="ZF2026120001",
+        paid_on=datetime.date(2026, 12, 20),
+    )
+    statement.refresh_from_db()
+    assert (statement.status, statement.payment_reference) == ("paid", "ZF2026120001")
+    assert reconcile(statement.purchaser, statement.month).all_hold
+
+
+def test_a_correction_becomes_an_adjustment_on_the_next_statement(
+    statement, three_visits, district_officer, month
+):
+    statements.issue_statement(statement=statement, by=district_officer)
+    line = statement.lines.first()
+
+    adjustment = statements.add_adjustment(
+        line=line, by=district_officer, amount_fen=-800, reason="实际服务 60 分钟，按比例扣减"
+    )
+
+    assert adjustment.statement.month == statements.next_month(month)
+    assert adjustment.statement.status == Statement.Status.DRAFT
+    assert statements.totals(adjustment.statement).payable_fen == -800
+    assert StatementLine.objects.get(pk=line.pk).subsidy_fen == 4800
+
+
+def test_the_workflow_refuses_steps_out_of_order(statement, three_visits, district_officer):
+    with pytest.raises(BillingError):
+        statements.approve_statement(statement=statement, by=district_officer)
+    statements.issue_statement(statement=statement, by=district_officer)
+    with pytest.raises(BillingError):
+        statements.issue_statement(statement=statement, by=district_officer)
+    with pytest.raises(BillingError):
+        statements.record_payment(
+            statement=statement,
+            by=district_officer,
+            reference="x",
+            paid_on=datetime.date(2026, 12, 1),
+        )
+
+
+def test_csv_xlsx_and_pdf_have_the_same_lines_and_totals(statement, three_visits, district_officer):
+    statements.issue_statement(statement=statement, by=district_officer)
+    statements.start_review(statement=statement, by=district_officer)
+    statements.exclude_line(
+        line=statement.lines.get(subsidy_fen=2400),
+        by=district_officer,
+        reason="evidence_missing",
+        note="缺签到照片",
+    )
+    payable = "96.00"
+
+    table = list(csv.reader(io.StringIO(exports.to_csv(statement).decode("utf-8-sig"))))
+    codes = sorted(o.code for o in three_visits)
+    assert sorted(row[0] for row in table[2:5]) == codes
+    assert ["应付", payable] in table
+
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(statement))).active
+    values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert sorted(row[0] for row in values[2:5]) == codes
+    assert ("应付", payable) in [tuple(row[:2]) for row in values]
+
+    extracted = PdfReader(io.BytesIO(exports.to_pdf(statement))).pages[0].extract_text()
+    text = "".join(extracted.replace("\x00", "").split())
+    assert f"应付:¥{payable}" in text
+    assert all(order.code in text for order in three_visits)
+
+
+def test_reconciliation_ties_lines_orders_and_budgets(
+    statement, three_visits, district_officer, programme
+):
+    statements.issue_statement(statement=statement, by=district_officer)
+    report = reconcile(statement.purchaser, statement.month)
+    assert report.all_hold, [(c.label, c.left_fen, c.right_fen) for c in report.checks]
+
+    Programme.objects.filter(pk=programme.pk).update(reserved_fen=1)  # a fen goes astray
+    assert not reconcile(statement.purchaser, statement.month).all_hold
+
+
+def test_only_the_purchasers_officers_issue_its_statements(
+    statement, three_visits, community_staff, daughter
+):
+    from django.core.exceptions import PermissionDenied
+
+    for outsider in (community_staff, daughter):
+        with pytest.raises(PermissionDenied):
+            statements.issue_statement(statement=statement, by=outsider)
+    assert not statement.lines.exists()
