@@ -205,7 +205,7 @@ def test_csv_xlsx_and_pdf_have_the_same_lines_and_totals(statement, three_visits
     assert ["应付", payable] in table
 
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(statement))).active
-    values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert sorted(row[0] for row in values[2:5]) == codes
     assert ("应付", payable) in [tuple(row[:2]) for row in values]
 
