@@ -2,7 +2,9 @@
 
 from wagtail import hooks
 
+from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.orders import CommunityOrdersViewSet
+from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
 from cms.workspace.vetting import VettingViewSet
 
@@ -25,3 +27,13 @@ def register_categories():
 @hooks.register("register_admin_viewset")
 def register_community_orders():
     return CommunityOrdersViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_purchase():
+    return PurchaseViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_eligibility():
+    return EligibilityViewSet()

@@ -1,0 +1,447 @@
+"""The purchaser officer's workspace: dashboard, programmes, monthly statements (issue,
+review, exclude, approve, pay, export) and reconciliation. Everything is limited to the
+purchasers the officer works for; to anyone else these screens do not exist."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from billing import exports, statements
+from billing.exceptions import BillingError
+from billing.models import (
+    Eligibility,
+    LineExclusion,
+    Programme,
+    Purchaser,
+    Statement,
+    StatementLine,
+)
+from billing.reconciliation import reconcile
+from communities.models import Region
+from marketplace.models import Category
+from marketplace.money import fen_from_yuan
+from orders.models import Order
+from providers.models import Provider
+
+
+def purchasers_of(user):
+    if user.is_superuser:
+        return Purchaser.objects.all()
+    return Purchaser.objects.filter(officers__user=user)
+
+
+def require_officer(request: HttpRequest):
+    purchasers = purchasers_of(request.user)
+    if not purchasers.exists():
+        raise Http404  # docs/decisions/0006: to others these screens do not exist
+    return purchasers
+
+
+class OfficerMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return purchasers_of(request.user).exists()
+
+
+def _month(request: HttpRequest) -> datetime.date:
+    raw = request.GET.get("month") or request.POST.get("month") or ""
+    try:
+        return datetime.date.fromisoformat(f"{raw}-01")
+    except ValueError:
+        today = timezone.localdate()
+        return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _page(request, template: str, title: str, **context) -> HttpResponse:
+    context.update(page_title=title, header_title=title, header_icon="doc-full")
+    return render(request, f"cms/workspace/{template}", context)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    purchasers = require_officer(request)
+    programmes = Programme.objects.filter(purchaser__in=purchasers).select_related("purchaser")
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    subsidised = Order.objects.filter(programme__in=programmes, subsidy_fen__gt=0).exclude(
+        status__in=("declined", "cancelled", "expired", "no_show")
+    )
+    months = [month]
+    while len(months) < 6:
+        months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
+    totals_by_month = dict(
+        subsidised.filter(subsidy_month__in=months)
+        .values_list("subsidy_month")
+        .annotate(total=Sum("subsidy_fen"))
+        .values_list("subsidy_month", "total")
+    )
+    by_month = [(start, totals_by_month.get(start, 0)) for start in months]
+    by_programme = (
+        subsidised.values("programme__name_zh")
+        .annotate(total=Sum("subsidy_fen"), orders=Count("pk"))
+        .order_by("-total")
+    )
+    by_community = (
+        subsidised.values("community__name_zh")
+        .annotate(total=Sum("subsidy_fen"))
+        .order_by("-total")[:12]
+    )
+    served = subsidised.filter(subsidy_month=month).values("care_recipient").distinct()
+    eligible_now = Eligibility.objects.filter(
+        programme__in=programmes,
+        revoked_at__isnull=True,
+        valid_from__lte=today,
+        valid_until__gte=today,
+    )
+    not_served = eligible_now.exclude(care_recipient__in=served).select_related(
+        "care_recipient__community", "programme"
+    )[:50]
+    return _page(
+        request,
+        "purchase_dashboard.html",
+        _("Purchase of service"),
+        budgets=[_budget_bar(p) for p in programmes],
+        bars=_month_bars(by_month),
+        by_programme=by_programme,
+        by_community=by_community,
+        served_count=served.count(),
+        eligible_count=eligible_now.values("care_recipient").distinct().count(),
+        not_served=not_served,
+    )
+
+
+BAR_WIDTH, BAR_GAP, CHART_HEIGHT, BUDGET_WIDTH = 50, 28, 140, 160
+
+
+def _month_bars(by_month) -> list[dict]:
+    """Geometry of an SVG bar chart, computed here so the template only draws."""
+    top = max([total for _start, total in by_month] + [1])
+    bars = []
+    for index, (start, total) in enumerate(by_month):
+        height = total * CHART_HEIGHT // top
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + BAR_GAP) + 10,
+                "y": 20 + CHART_HEIGHT - height,
+                "height": height,
+                "month": start,
+                "total": total,
+            }
+        )
+    return bars
+
+
+def _budget_bar(programme: Programme) -> dict:
+    budget = max(programme.budget_fen, 1)
+    return {
+        "programme": programme,
+        "spent_px": programme.spent_fen * BUDGET_WIDTH // budget,
+        "reserved_px": programme.reserved_fen * BUDGET_WIDTH // budget,
+        "percent": (programme.spent_fen + programme.reserved_fen) * 100 // budget,
+    }
+
+
+def statement_list(request: HttpRequest) -> HttpResponse:
+    purchasers = require_officer(request)
+    month = _month(request)
+    existing = Statement.objects.filter(purchaser__in=purchasers, month=month).select_related(
+        "provider", "purchaser"
+    )
+    candidates = []
+    for purchaser in purchasers:
+        providers = Provider.objects.filter(
+            orders__programme__purchaser=purchaser, orders__subsidy_fen__gt=0
+        ).distinct()
+        for provider in providers:
+            billed, held = statements.billable_orders(purchaser, provider, month)
+            count = billed.count() + held.count()
+            if count and not existing.filter(purchaser=purchaser, provider=provider).exists():
+                candidates.append(
+                    (
+                        purchaser,
+                        provider,
+                        count,
+                        billed.aggregate(s=Sum("subsidy_fen", default=0))["s"],
+                    )
+                )
+    return _page(
+        request,
+        "statement_list.html",
+        _("Monthly statements"),
+        month=month,
+        statements=[(s, statements.totals(s)) for s in existing],
+        candidates=candidates,
+        previous=(month - datetime.timedelta(days=1)).replace(day=1),
+        following=statements.next_month(month),
+    )
+
+
+@require_POST
+def statement_open(request: HttpRequest) -> HttpResponse:
+    purchasers = require_officer(request)
+    purchaser = get_object_or_404(purchasers, pk=request.POST.get("purchaser"))
+    provider = get_object_or_404(Provider, pk=request.POST.get("provider"))
+    statement = statements.open_statement(
+        purchaser=purchaser, provider=provider, month=_month(request), by=request.user
+    )
+    return redirect("purchase:statement", pk=statement.pk)
+
+
+def _statement(request: HttpRequest, pk: int) -> Statement:
+    purchasers = require_officer(request)
+    return get_object_or_404(
+        Statement.objects.filter(purchaser__in=purchasers).select_related("purchaser", "provider"),
+        pk=pk,
+    )
+
+
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    preview_billed = preview_held = None
+    if statement.status == Statement.Status.DRAFT:
+        preview_billed, preview_held = statements.preview(statement)
+        preview_billed = preview_billed.select_related("care_recipient")
+        preview_held = preview_held.select_related("care_recipient")
+    return _page(
+        request,
+        "statement_detail.html",
+        str(statement),
+        statement=statement,
+        totals=statements.totals(statement),
+        lines=statements.lines_for_export(statement),
+        adjustments=statement.adjustments.select_related("corrects"),
+        preview_billed=preview_billed,
+        preview_held=preview_held,
+        reasons=LineExclusion.Reason.choices,
+    )
+
+
+STEPS = {
+    "issue": statements.issue_statement,
+    "review": statements.start_review,
+    "approve": statements.approve_statement,
+}
+
+
+@require_POST
+def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    statement = _statement(request, pk)
+    try:
+        if step == "pay":
+            paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
+            statements.record_payment(
+                statement=statement,
+                by=request.user,
+                reference=request.POST.get("reference", ""),
+                paid_on=paid_on,
+            )
+        elif step in STEPS:
+            STEPS[step](statement=statement, by=request.user)
+        else:
+            raise Http404
+    except ValueError:
+        messages.error(request, _("Please give the payment date."))
+    except BillingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("purchase:statement", pk=statement.pk)
+
+
+def _line(request: HttpRequest, pk: int) -> StatementLine:
+    purchasers = require_officer(request)
+    return get_object_or_404(
+        StatementLine.objects.filter(statement__purchaser__in=purchasers), pk=pk
+    )
+
+
+@require_POST
+def line_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _line(request, pk)
+    try:
+        statements.exclude_line(
+            line=line,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except BillingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The line is excluded."))
+    return redirect("purchase:statement", pk=line.statement_id)
+
+
+@require_POST
+def line_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _line(request, pk)
+    try:
+        amount = fen_from_yuan(forms.DecimalField().clean(request.POST.get("amount")))
+        adjustment = statements.add_adjustment(
+            line=line, by=request.user, amount_fen=amount, reason=request.POST.get("reason", "")
+        )
+    except forms.ValidationError:
+        messages.error(request, _("Please give the amount in yuan."))
+    except BillingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The correction is on the statement of %(month)s.")
+            % {"month": f"{adjustment.statement.month:%Y-%m}"},
+        )
+    return redirect("purchase:statement", pk=line.statement_id)
+
+
+FORMATS = {
+    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (exports.to_pdf, "application/pdf"),
+}
+
+
+def statement_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    statement = _statement(request, pk)
+    if fmt not in FORMATS or statement.status == Statement.Status.DRAFT:
+        raise Http404
+    build, content_type = FORMATS[fmt]
+    try:
+        body = build(statement)
+    except BillingError as exc:
+        messages.error(request, exc.message)
+        return redirect("purchase:statement", pk=statement.pk)
+    response = HttpResponse(body, content_type=content_type)
+    name = f"statement-{statement.month:%Y-%m}-{statement.provider_id}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    purchasers = require_officer(request)
+    month = _month(request)
+    reports = [reconcile(purchaser, month) for purchaser in purchasers]
+    return _page(
+        request,
+        "reconciliation.html",
+        _("Reconciliation"),
+        month=month,
+        reports=reports,
+        previous=(month - datetime.timedelta(days=1)).replace(day=1),
+        following=statements.next_month(month),
+    )
+
+
+class ProgrammeForm(forms.ModelForm):
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.filter(parent__isnull=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Categories"),
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "purchaser",
+            "name_zh",
+            "name_en",
+            "description_zh",
+            "description_en",
+            "region",
+            "categories",
+            "min_age",
+            "requires_living_alone",
+            "requires_minimum_living_allowance",
+            "requires_low_income",
+            "min_disability_level",
+            "requires_special_care",
+            "rule",
+            "percent",
+            "fixed_fen",
+            "rate_cap_fen",
+            "monthly_cap_fen",
+            "monthly_cap_minutes",
+            "budget_fen",
+            "valid_from",
+            "valid_until",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, purchasers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purchaser"].queryset = purchasers
+        self.fields["region"].queryset = Region.objects.filter(
+            Q(pk__in=purchasers.values("region"))
+            | Q(parent__in=purchasers.values("region"))
+            | Q(parent__parent__in=purchasers.values("region"))
+        )
+
+    def clean_budget_fen(self):
+        budget = self.cleaned_data["budget_fen"]
+        committed = (
+            (self.instance.reserved_fen + self.instance.spent_fen) if self.instance.pk else 0
+        )
+        if budget < committed:
+            raise forms.ValidationError(
+                _("The budget cannot be less than what is already reserved and spent.")
+            )
+        return budget
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    purchasers = require_officer(request)
+    programmes = Programme.objects.filter(purchaser__in=purchasers).select_related(
+        "purchaser", "region"
+    )
+    return _page(request, "programme_list.html", _("Subsidy programmes"), programmes=programmes)
+
+
+def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    purchasers = require_officer(request)
+    instance = (
+        get_object_or_404(Programme.objects.filter(purchaser__in=purchasers), pk=pk) if pk else None
+    )
+    form = ProgrammeForm(request.POST or None, instance=instance, purchasers=purchasers)
+    if request.method == "POST" and form.is_valid():
+        programme = form.save()
+        messages.success(request, _("The programme is saved."))
+        return redirect("purchase:programme", pk=programme.pk)
+    title = instance.name if instance else _("New programme")
+    return _page(request, "programme_form.html", title, form=form, programme=instance)
+
+
+class PurchaseViewSet(ViewSet):
+    name = "purchase"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Purchase of service")
+    menu_order = 250
+    add_to_admin_menu = True
+    menu_item_class = OfficerMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", dashboard, name="dashboard"),
+            path("statements/", statement_list, name="statements"),
+            path("statements/open/", statement_open, name="statement_open"),
+            path("statements/<int:pk>/", statement_detail, name="statement"),
+            path("statements/<int:pk>/export.<str:fmt>", statement_export, name="export"),
+            path("statements/<int:pk>/<slug:step>/", statement_step, name="statement_step"),
+            path("lines/<int:pk>/exclude/", line_exclude, name="line_exclude"),
+            path("lines/<int:pk>/adjust/", line_adjust, name="line_adjust"),
+            path("reconciliation/", reconciliation, name="reconciliation"),
+            path("programmes/", programme_list, name="programmes"),
+            path("programmes/new/", programme_edit, name="programme_new"),
+            path("programmes/<int:pk>/", programme_edit, name="programme"),
+        ]
