@@ -201,3 +201,60 @@ WEEKLY_HOURS = [
     for day in range(0, 6)
     for start, end in (("08:00", "12:00"), ("13:00", "17:00"))
 ]
+
+PURCHASER = (
+    "浦东新区民政局",
+    "Pudong Civil Affairs Bureau",
+    "310115",
+    "officer.pudong@linli.local",
+)
+# name zh, name en, plain words zh, plain words en, categories, rule, percent, fixed fen,
+# rate cap fen, monthly cap fen, budget fen, min age, living alone
+PROGRAMMES = [
+    (
+        "高龄助浴补贴",
+        "Bathing help for the very old",
+        "80 岁以上的老人上门助浴，政府承担八成（每次最多按 60 元计），每月最多补贴 120 元。",
+        "People aged 80 and over: the government pays 80% of a bathing visit (counted up to "
+        "¥60), at most ¥120 a month.",
+        ["bathing"],
+        "percentage",
+        80,
+        0,
+        6000,
+        12000,
+        5_000_000,
+        80,
+        False,
+    ),
+    (
+        "居家助餐补贴",
+        "Meals at home",
+        "60 岁以上老人每餐补贴 10 元。",
+        "People aged 60 and over: ¥10 off every meal.",
+        ["meal-assistance"],
+        "fixed",
+        0,
+        1000,
+        None,
+        30000,
+        2_000_000,
+        60,
+        False,
+    ),
+    (
+        "独居老人关爱探访",
+        "Visits to people living alone",
+        "独居老人每周一次免费探访，由政府全额购买。",
+        "People living alone: a free visit every week, paid by the government.",
+        ["companionship"],
+        "full",
+        0,
+        0,
+        None,
+        25000,
+        1_000_000,
+        60,
+        True,
+    ),
+]

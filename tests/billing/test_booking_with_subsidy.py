@@ -120,3 +120,9 @@ def test_staff_book_for_someone_without_an_account(
     assert order.copay_offline
     assert order.status == Order.Status.REQUESTED  # the 27 yuan are paid at the door
     assert "社区工作人员" in order.events.get().reason and "张阿婆" in order.events.get().reason
+
+
+def test_the_service_page_says_what_eligible_people_pay_from(client, bathing, programme):
+    page = client.get(bathing.get_absolute_url()).content.decode()
+    # ¥75.00, 80% of the ¥60.00 cap is paid: eligible people pay from ¥27.00.
+    assert "符合条件的服务对象最低只需支付 ¥27.00" in page

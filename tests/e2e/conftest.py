@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection, connections
 
+from tests.billing.conftest import bureau  # noqa: F401  (a fixture the journeys share)
 from tests.conftest import CHROMIUM
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the test

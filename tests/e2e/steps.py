@@ -72,3 +72,20 @@ def log_in_with_code(page: Page, site, address: str, password: str, secret: str)
     page.fill("input[name=code]", current_code(secret))
     page.locator("form:has(input[name=code]) button[type=submit]").first.click()
     expect(page).not_to_have_url(re.compile(r"/accounts/(2fa|login)/"))
+
+
+def in_a_plain_thread(work):
+    """Run server-side steps (services that push live events) away from the thread where
+    Playwright's event loop runs: async_to_sync refuses to run inside it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run():
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()

@@ -9,6 +9,8 @@ from wagtail.models import Locale
 
 from accounts import services as account_services
 from accounts.models import CareLink, CareRecipient, User
+from billing import services as billing_services
+from billing.models import Programme, Purchaser
 from cms import demo_data
 from cms.models import HomePage
 from communities.models import Region
@@ -55,6 +57,8 @@ class Command(BaseCommand):
 
         for name, born, community_code, address, alone, links in demo_data.CARE_RECIPIENTS:
             self._care_recipient(name, born, community_code, address, alone, links)
+
+        self._purchase_of_service(admin)
 
         self._english_home_page()
         self._print_logins(logins)
@@ -221,6 +225,64 @@ class Command(BaseCommand):
                     by=first_account,
                     email=email,
                     relationship=relationship,
+                )
+
+    def _purchase_of_service(self, admin: User) -> None:
+        name_zh, name_en, region_code, officer_email = demo_data.PURCHASER
+        purchaser, _ = Purchaser.objects.get_or_create(
+            name_zh=name_zh, defaults={"name_en": name_en, "region": self.regions[region_code]}
+        )
+        billing_services.add_officer(
+            purchaser=purchaser, user=User.objects.get(email=officer_email), by=admin
+        )
+        today = timezone.localdate()
+        staff = User.objects.get(email="staff.weifang1@linli.local")
+        grandma = CareRecipient.objects.get(name="李秀兰")
+        for (
+            zh,
+            en,
+            words_zh,
+            words_en,
+            categories,
+            rule,
+            percent,
+            fixed,
+            cap,
+            monthly,
+            budget,
+            min_age,
+            alone,
+        ) in demo_data.PROGRAMMES:
+            programme, created = Programme.objects.get_or_create(
+                purchaser=purchaser,
+                name_zh=zh,
+                defaults={
+                    "name_en": en,
+                    "description_zh": words_zh,
+                    "description_en": words_en,
+                    "region": purchaser.region,
+                    "rule": rule,
+                    "percent": percent,
+                    "fixed_fen": fixed,
+                    "rate_cap_fen": cap,
+                    "monthly_cap_fen": monthly,
+                    "budget_fen": budget,
+                    "min_age": min_age,
+                    "requires_living_alone": alone,
+                    "valid_from": today.replace(month=1, day=1),
+                    "valid_until": today.replace(year=today.year + 1, month=12, day=31),
+                },
+            )
+            if created:
+                programme.categories.set(Category.objects.filter(slug__in=categories))
+            if not grandma.eligibilities.filter(programme=programme).exists():
+                billing_services.record_eligibility(
+                    care_recipient=grandma,
+                    programme=programme,
+                    by=staff,
+                    valid_from=today.replace(month=1, day=1),
+                    valid_until=today.replace(year=today.year + 1, month=12, day=31),
+                    note="民政局名册核对",
                 )
 
     def _english_home_page(self) -> None:
