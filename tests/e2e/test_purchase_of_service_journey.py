@@ -6,6 +6,7 @@ approves, records the payment and downloads the XLSX."""
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -147,7 +148,7 @@ def test_eligibility_booking_verification_and_the_monthly_statement(
 
     with officer.expect_download() as download_info:
         officer.get_by_test_id("download-xlsx").click()
-    workbook = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
     assert ["应付", "48.00"] in [row[:2] for row in rows]
     assert {row[0] for row in rows[2:4]} == set(codes)
