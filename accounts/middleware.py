@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -68,4 +69,23 @@ class RequireSecondFactorMiddleware:
             )
             target = reverse("mfa_activate_totp")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class WorkspaceOnlyForStaffMiddleware:
+    """A resident or provider who follows a link into the staff workspace is already
+    logged in; Wagtail would send them to the login page again. To them the workspace
+    does not exist: 404, as for any object that is not theirs (docs/decisions/0006)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.path.startswith(reverse("wagtailadmin_home"))
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            raise Http404
         return self.get_response(request)

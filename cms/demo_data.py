@@ -258,3 +258,16 @@ PROGRAMMES = [
         True,
     ),
 ]
+
+# Last quarter's figures for the approved providers: their confirmed grade shows on their
+# public page and works as a catalogue filter.
+LAST_QUARTER = {
+    "安馨居家养老服务社": {"visits": 120, "rating_average": 4.8, "rating_count": 46},
+    "绿城物业潍坊项目部": {
+        "visits": 60,
+        "rating_average": 4.2,
+        "rating_count": 18,
+        "late_check_ins": 4,
+        "upheld_complaints": 1,
+    },
+}

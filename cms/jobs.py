@@ -5,6 +5,14 @@ from billing.tasks import remind_eligibility_renewals
 from marketplace.tasks import extend_slots
 from orders.tasks import order_clock, retry_transfers
 from providers.tasks import check_document_expiry
+from reviews.tasks import ask_beneficiaries, complaint_clock, propose_grades
 
-FREQUENT = [order_clock]
-DAILY = [check_document_expiry, extend_slots, retry_transfers, remind_eligibility_renewals]
+FREQUENT = [order_clock, complaint_clock]
+DAILY = [
+    check_document_expiry,
+    extend_slots,
+    retry_transfers,
+    remind_eligibility_renewals,
+    ask_beneficiaries,
+    propose_grades,
+]

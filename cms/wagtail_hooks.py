@@ -2,7 +2,10 @@
 
 from wagtail import hooks
 
+from cms.workspace.complaints import ComplaintsViewSet
 from cms.workspace.eligibility import EligibilityViewSet
+from cms.workspace.grades import GradesViewSet
+from cms.workspace.moderation import ReviewModerationViewSet
 from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
@@ -37,3 +40,18 @@ def register_purchase():
 @hooks.register("register_admin_viewset")
 def register_eligibility():
     return EligibilityViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_review_moderation():
+    return ReviewModerationViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_complaints():
+    return ComplaintsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_grades():
+    return GradesViewSet()

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireSecondFactorMiddleware",
+    "accounts.middleware.WorkspaceOnlyForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -252,6 +253,9 @@ STORAGES = {
     },
 }
 MEDIA_URL = "/media/"
+# Public uploads (photos) are served by Django itself in the demo and on small sites; a
+# deployment behind a web server that serves MEDIA_ROOT at /media/ turns this off.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PROVIDER_DOCUMENT_MAX_BYTES = env_int("PROVIDER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -336,6 +340,10 @@ ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
+# Community staff answer a complaint within this time, or it is flagged to the street.
+COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)
+# The share of subsidised visits whose family is asked "did it happen as recorded?" (回访).
+FEEDBACK_SAMPLE_PERCENT = env_int("FEEDBACK_SAMPLE_PERCENT", 10)
 
 # Statements as PDF embed a Chinese font (the OS package fonts-noto-cjk; the number picks
 # Simplified Chinese inside the font collection). PDF_CJK_FONT names another one.

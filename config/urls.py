@@ -1,8 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -34,7 +35,14 @@ urlpatterns = [
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),
     path("prefs/language/", account_views.set_language, name="set_language"),
     path("prefs/elder-mode/", account_views.set_elder_mode, name="set_elder_mode"),
-    path("", include(wagtail_urls)),
 ]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(
+            r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"
+        )
+    )
+urlpatterns.append(path("", include(wagtail_urls)))

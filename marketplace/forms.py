@@ -60,7 +60,12 @@ class CatalogueFilterForm(forms.Form):
     grade = forms.ChoiceField(
         label=_("Grade"),
         required=False,
-        choices=[("", _("Any")), ("A", "A"), ("B", _("B and better"))],
+        choices=[
+            ("", _("Any")),
+            ("A", _("Grade A")),
+            ("B", _("Grade B or better")),
+            ("C", _("Grade C or better")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

@@ -24,6 +24,10 @@ SORTS = {
 }
 
 
+# "B" in the filter means "B or better".
+GRADES_AT_LEAST = {"A": ("A",), "B": ("A", "B"), "C": ("A", "B", "C")}
+
+
 @dataclass(frozen=True)
 class CatalogueFilters:
     query: str = ""
@@ -60,7 +64,7 @@ def search_services(
     if filters.min_rating is not None:
         services = services.filter(rating_average__gte=filters.min_rating)
     if filters.grade:
-        services = services.filter(provider__grade=filters.grade)
+        services = services.filter(provider__grade__in=GRADES_AT_LEAST.get(filters.grade, ()))
     if filters.available_on is not None:
         open_slots = Slot.objects.open_for_booking(now=now).on_day(filters.available_on)
         services = services.filter(Exists(open_slots.filter(service=OuterRef("pk"))))

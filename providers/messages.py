@@ -31,6 +31,10 @@ EXPIRED_WORKER = gettext_noop(
     "%(document)s of %(worker)s (%(provider)s) has expired, so %(worker)s cannot take "
     "visits until a new one is approved."
 )
+ON_WARNING = gettext_noop(
+    "%(provider)s has been graded D this quarter and is on warning: a second D in a row "
+    "suspends it."
+)
 MEMBER_JOINED = gettext_noop("%(person)s has joined %(provider)s as %(role)s.")
 
 

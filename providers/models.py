@@ -41,6 +41,7 @@ class Provider(models.Model):
     class SuspensionCause(models.TextChoices):
         STAFF = "staff", _("Suspended by community staff")
         DOCUMENT_EXPIRED = "document_expired", _("A required document has expired")
+        GRADE = "grade", _("Grade D two quarters in a row")
 
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
@@ -379,3 +380,33 @@ class PayoutAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} · {self.stripe_account_id}"
+
+
+class ProviderGrade(models.Model):
+    """A quarter's grade (星级/等级评定): the score from the formula in providers.grading,
+    the grade it proposes, and the grade community staff confirm with a note."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="grades"
+    )
+    quarter = models.DateField(_("quarter"))  # its first day
+    score = models.PositiveSmallIntegerField(_("score"))
+    inputs = models.JSONField(_("figures"), default=dict)
+    proposed = models.CharField(_("proposed grade"), max_length=1)
+    confirmed = models.CharField(_("confirmed grade"), max_length=1, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-quarter", "provider__name"]
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "quarter"], name="one_grade_a_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.quarter:%Y-%m} · {self.confirmed or self.proposed}"

@@ -15,11 +15,13 @@ from accounts.models import User
 from accounts.notifications import translatable
 from providers import messages as provider_messages
 from providers.exceptions import ProvidersError
+from providers.grading import grade_for, previous_quarter, score
 from providers.models import (
     DocumentKind,
     Provider,
     ProviderDocument,
     ProviderEvent,
+    ProviderGrade,
     ProviderMember,
     ProviderPhoto,
 )
@@ -461,3 +463,52 @@ def remove_photo(*, photo: ProviderPhoto, by: User) -> None:
     image = photo.image
     photo.delete()
     image.delete()
+
+
+@transaction.atomic
+def propose_grade(*, provider: Provider, quarter: datetime.date, figures) -> ProviderGrade:
+    """The quarterly job records the formula's score and proposed grade (once a quarter)."""
+    points = score(figures)
+    grade, _created = ProviderGrade.objects.get_or_create(
+        provider=provider,
+        quarter=quarter,
+        defaults={"score": points, "proposed": grade_for(points), "inputs": figures.as_dict()},
+    )
+    return grade
+
+
+@transaction.atomic
+def confirm_grade(*, grade: ProviderGrade, by: User, confirmed: str, note: str) -> ProviderGrade:
+    """Community staff confirm (or change) the proposed grade with a note. A D puts the
+    provider on warning; a second D in a row suspends it."""
+    grade = ProviderGrade.objects.select_for_update().get(pk=grade.pk)
+    provider = _lock(grade.provider)
+    if not may_vet(by, provider):
+        raise PermissionDenied
+    if confirmed not in {"A", "B", "C", "D"}:
+        raise ProvidersError(_("Please choose a grade from A to D."))
+    if grade.confirmed:
+        raise ProvidersError(_("This grade has already been confirmed."))
+    if not note.strip():
+        raise ProvidersError(_("Please add a note to the grade."))
+    grade.confirmed = confirmed
+    grade.note = note.strip()
+    grade.confirmed_by = by
+    grade.confirmed_at = timezone.now()
+    grade.save(update_fields=["confirmed", "note", "confirmed_by", "confirmed_at"])
+    provider.grade = confirmed
+    provider.save(update_fields=["grade"])
+    if confirmed != "D":
+        return grade
+    previous_was_d = ProviderGrade.objects.filter(
+        provider=provider, quarter=previous_quarter(grade.quarter), confirmed="D"
+    ).exists()
+    if previous_was_d and provider.status == S.APPROVED:
+        provider.suspension_cause = Provider.SuspensionCause.GRADE
+        _move(provider, action=A.SUSPENDED, by=by, reason=str(_("Grade D two quarters in a row.")))
+        provider_messages.tell_managers(
+            provider, provider_messages.SUSPENDED, reason=str(_("Grade D two quarters in a row."))
+        )
+    else:
+        provider_messages.tell_managers(provider, provider_messages.ON_WARNING)
+    return grade

@@ -15,23 +15,11 @@ from billing import exports, statements
 from billing.exceptions import BillingError
 from billing.models import FrozenStatement, Programme, Statement, StatementLine
 from billing.reconciliation import reconcile
-from orders import services, visits
+from orders import services
 from orders.models import Order
-from tests.orders.conftest import book, put_in
+from tests.orders.conftest import book, delivered, put_in
 
 pytestmark = pytest.mark.django_db
-
-
-def delivered(order: Order, caregiver, daughter) -> Order:
-    """A visit that happened: checked in with the family there, out, confirmed."""
-    order = put_in(order, Order.Status.CONFIRMED, worker=caregiver.provider_memberships.get())
-    Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
-    order.refresh_from_db()
-    visits.check_in(order=order, by=caregiver)
-    visits.check_out(order=order, by=caregiver)
-    services.confirm_completion(order=order, by=daughter)
-    order.refresh_from_db()
-    return order
 
 
 @pytest.fixture

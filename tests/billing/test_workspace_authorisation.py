@@ -65,10 +65,10 @@ def test_community_staff_have_no_purchase_screens(client, cast, issued, who):
 
 
 @pytest.mark.parametrize("who", ["daughter", "provider_manager"])
-def test_residents_and_providers_are_sent_to_log_in(client, cast, issued, who):
+def test_residents_and_providers_find_no_purchase_screens(client, cast, issued, who):
     client.force_login(cast[who])
     response = client.get(reverse("purchase:statement", args=[issued.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 404
 
 
 def test_the_officer_sees_every_screen(client, issued, district_officer):

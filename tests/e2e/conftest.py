@@ -86,6 +86,8 @@ def live_site(transactional_db, tmp_path, fake_stripe_url):
         "DJANGO_SETTINGS_MODULE": "tests.e2e.server_settings",
         "LINLI_E2E_DATABASE_NAME": connection.settings_dict["NAME"],
         "LINLI_E2E_MAIL_DIR": str(mail_dir),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private-media"),
         "STRIPE_API_BASE": fake_stripe_url,
         "PYTHONPATH": str(ROOT),
     }

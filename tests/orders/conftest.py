@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from marketplace.models import Slot
 from marketplace.slots import materialise_slots
-from orders import payments, services
+from orders import payments, services, visits
 from orders.models import Order, Payment
 from tests.marketplace.conftest import publish
 
@@ -66,6 +66,18 @@ def put_in(order: Order, status: str, *, paid: bool = True, worker=None) -> Orde
         Payment.objects.filter(order=order).update(
             status=Payment.Status.SUCCEEDED, stripe_payment_intent_id=f"pi_fixture_{order.pk}"
         )
+    order.refresh_from_db()
+    return order
+
+
+def delivered(order: Order, caregiver, daughter) -> Order:
+    """A visit that happened: checked in with the family there, out, confirmed."""
+    order = put_in(order, Order.Status.CONFIRMED, worker=caregiver.provider_memberships.get())
+    Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
+    order.refresh_from_db()
+    visits.check_in(order=order, by=caregiver)
+    visits.check_out(order=order, by=caregiver)
+    services.confirm_completion(order=order, by=daughter)
     order.refresh_from_db()
     return order
 

@@ -120,8 +120,7 @@ def test_people_without_admin_access_are_turned_away_from_staff_screens(
     log_in(client, cast[who])
     for method, url in staff_urls(submitted_provider):
         response = getattr(client, method)(url, {"reason": "x"})
-        assert response.status_code == 302, url
-        assert response.url.startswith(reverse("account_login"))
+        assert response.status_code == 404, url
     submitted_provider.refresh_from_db()
     assert submitted_provider.status == Provider.Status.SUBMITTED
 

@@ -18,6 +18,7 @@ from marketplace import services as market_services
 from marketplace.models import Category
 from providers import members as provider_members
 from providers import services as provider_services
+from providers.grading import QuarterFigures, previous_quarter, quarter_of
 from providers.models import Provider
 from providers.rules import required_for_provider
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
+        self._last_quarters_grades(vetting_staff)
 
         self._english_home_page()
         self._print_logins(logins)
@@ -225,6 +227,18 @@ class Command(BaseCommand):
                     by=first_account,
                     email=email,
                     relationship=relationship,
+                )
+
+    def _last_quarters_grades(self, staff: User) -> None:
+        quarter = previous_quarter(quarter_of(timezone.localdate()))
+        for name, counts in demo_data.LAST_QUARTER.items():
+            figures = QuarterFigures(**counts)
+            grade = provider_services.propose_grade(
+                provider=Provider.objects.get(name=name), quarter=quarter, figures=figures
+            )
+            if not grade.confirmed:
+                provider_services.confirm_grade(
+                    grade=grade, by=staff, confirmed=grade.proposed, note="季度评定 / quarterly"
                 )
 
     def _purchase_of_service(self, admin: User) -> None:

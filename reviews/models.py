@@ -1,0 +1,219 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+STARS = (
+    Q(overall__gte=1, overall__lte=5)
+    & Q(punctuality__gte=1, punctuality__lte=5)
+    & Q(attitude__gte=1, attitude__lte=5)
+    & Q(quality__gte=1, quality__lte=5)
+)
+
+
+class Review(models.Model):
+    """The booking account's rating of a closed order; published after moderation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+
+    order = models.OneToOneField(
+        "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="review"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    service = models.ForeignKey(
+        "marketplace.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    overall = models.PositiveSmallIntegerField(_("overall"))
+    punctuality = models.PositiveSmallIntegerField(_("punctuality"))
+    attitude = models.PositiveSmallIntegerField(_("attitude"))
+    quality = models.PositiveSmallIntegerField(_("quality"))
+    text = models.TextField(_("your words"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    hidden_reason = models.CharField(_("why hidden"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(_("provider's reply"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [models.CheckConstraint(condition=STARS, name="review_stars_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.overall}★"
+
+
+class ReviewPhoto(models.Model):
+    """A picture the reviewer adds (at most three), shown with the review once published."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.image}"
+
+
+class Complaint(models.Model):
+    """A complaint (投诉) about an order or a provider, routed to staff of the recipient's
+    community, who must answer before `due_at`."""
+
+    class Category(models.TextChoices):
+        QUALITY = "quality", _("Quality of the service")
+        PUNCTUALITY = "punctuality", _("Late or did not come")
+        ATTITUDE = "attitude", _("Attitude")
+        SAFETY = "safety", _("Safety")
+        CHARGES = "charges", _("Asked to pay extra")
+        FEEDBACK = "feedback", _("Raised by beneficiary feedback")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        NOT_UPHELD = "not_upheld", _("Not upheld")
+        RESOLVED = "resolved", _("Resolved with the provider")
+
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    community = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    care_recipient = models.ForeignKey(
+        "accounts.CareRecipient",
+        verbose_name=_("care recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="complaints_filed",
+    )
+    # Staff filing for a resident who cannot ("staff X for recipient Y").
+    on_behalf = models.BooleanField(_("filed by staff on the resident's behalf"), default=False)
+    category = models.CharField(_("about"), max_length=12, choices=Category.choices)
+    description = models.TextField(_("what happened"))
+    due_at = models.DateTimeField(_("answer due"))
+    escalated_at = models.DateTimeField(_("flagged to the street"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("what staff say"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    hold = models.OneToOneField(
+        "orders.OrderHold",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaint",
+    )
+    created_at = models.DateTimeField(_("filed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="")
+                | Q(closed_at__isnull=False) & ~Q(outcome=""),
+                name="complaint_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.provider}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:complaint", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class FeedbackRequest(models.Model):
+    """Beneficiary feedback (回访) on a sampled subsidised visit: two questions."""
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, related_name="feedback_request"
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    happened_as_recorded = models.BooleanField(_("Did the service happen as recorded?"), null=True)
+    asked_to_pay_extra = models.BooleanField(_("Were you asked to pay anything extra?"), null=True)
+    comment = models.TextField(_("anything else"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    complaint = models.OneToOneField(
+        Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beneficiary feedback")
+        verbose_name_plural = _("beneficiary feedback")
+
+    def __str__(self) -> str:
+        return str(self.order)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:feedback", kwargs={"token": self.token})
+
+    @property
+    def is_negative(self) -> bool:
+        return self.happened_as_recorded is False or self.asked_to_pay_extra is True
