@@ -106,15 +106,21 @@ def _complaint_order(request: HttpRequest) -> Order | None:
 def file_complaint(request: HttpRequest) -> HttpResponse:
     order = _complaint_order(request)
     recipients = CareRecipient.objects.linked_to(request.user)
-    providers = Provider.objects.filter(
-        status__in=[Provider.Status.APPROVED, Provider.Status.SUSPENDED]
-    ).order_by("name")
     if order is not None:
         recipients = recipients.filter(pk=order.care_recipient_id)
-        providers = providers.filter(pk=order.provider_id)
-    initial = {"provider": request.GET.get("provider")}
-    if order is not None:
+        providers = Provider.objects.filter(pk=order.provider_id)
         initial = {"provider": order.provider_id, "care_recipient": order.care_recipient_id}
+    else:
+        # Providers serving the communities of the people this account cares for.
+        providers = (
+            Provider.objects.filter(
+                status__in=[Provider.Status.APPROVED, Provider.Status.SUSPENDED],
+                communities__in=recipients.values("community"),
+            )
+            .distinct()
+            .order_by("name")
+        )
+        initial = {"provider": request.GET.get("provider")}
     form = ComplaintForm(
         request.POST or None, initial=initial, recipients=recipients, providers=providers
     )

@@ -277,6 +277,22 @@ def other_provider_manager(laoshan) -> User:
     return user
 
 
+# Everyone in the cast who logs in, by the names `cast` gives them.
+LOGGED_IN_CAST = [
+    "daughter",
+    "son",
+    "other_resident",
+    "community_staff",
+    "street_staff",
+    "other_street_staff",
+    "district_officer",
+    "platform_admin",
+    "provider_manager",
+    "caregiver",
+    "other_provider_manager",
+]
+
+
 @pytest.fixture
 def cast(
     daughter,

@@ -6,22 +6,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import CareLink
+from tests.conftest import LOGGED_IN_CAST
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = [
-    "daughter",
-    "son",
-    "other_resident",
-    "community_staff",
-    "street_staff",
-    "other_street_staff",
-    "district_officer",
-    "platform_admin",
-    "provider_manager",
-    "caregiver",
-    "other_provider_manager",
-]
+EVERYONE = LOGGED_IN_CAST
 
 
 def as_(client, cast, who):

@@ -20,6 +20,20 @@ from tests.reviews.conftest import review
 pytestmark = pytest.mark.django_db
 
 
+def insurance(provider, **fields) -> ProviderDocument:
+    """An approved liability insurance on file (its content does not matter here)."""
+    return ProviderDocument.objects.create(
+        provider=provider,
+        kind=DocumentKind.LIABILITY_INSURANCE,
+        file="provider-documents/insurance.pdf",
+        content_type="application/pdf",
+        original_name="保险单.pdf",
+        size_bytes=1000,
+        status=ProviderDocument.Status.APPROVED,
+        **fields,
+    )
+
+
 @pytest.fixture
 def quarter_of_records(daughter, caregiver, community_staff, closed_order, grandma_li):
     """One of each thing the formula counts, all for provider A in this quarter."""
@@ -65,16 +79,7 @@ def quarter_of_records(daughter, caregiver, community_staff, closed_order, grand
     services.answer_feedback(
         request=feedback, by=daughter, happened_as_recorded=True, asked_to_pay_extra=True
     )
-    ProviderDocument.objects.create(
-        provider=closed_order.provider,
-        kind=DocumentKind.LIABILITY_INSURANCE,
-        file="provider-documents/x.pdf",
-        content_type="application/pdf",
-        original_name="保险单.pdf",
-        size_bytes=1000,
-        expires_on=timezone.localdate(),
-        status=ProviderDocument.Status.APPROVED,
-    )
+    insurance(closed_order.provider, expires_on=timezone.localdate())
     return quarter_of(timezone.localdate())
 
 
@@ -93,15 +98,9 @@ def test_the_figures_count_what_happened(provider_a, quarter_of_records):
 
 
 def test_a_renewed_document_is_not_counted(provider_a, quarter_of_records):
-    ProviderDocument.objects.create(
-        provider=provider_a,
-        kind=DocumentKind.LIABILITY_INSURANCE,
-        file="provider-documents/y.pdf",
-        content_type="application/pdf",
-        original_name="新保险单.pdf",
-        size_bytes=1000,
+    insurance(
+        provider_a,
         expires_on=timezone.localdate() + datetime.timedelta(days=365),
-        status=ProviderDocument.Status.APPROVED,
         reviewed_at=timezone.now() - datetime.timedelta(days=3),
     )
     assert grading.figures_for(provider_a, quarter_of_records).expired_documents == 0

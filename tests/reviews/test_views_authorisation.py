@@ -11,23 +11,12 @@ from providers.models import ProviderGrade
 from providers.services import propose_grade
 from reviews import services
 from reviews.models import Complaint, FeedbackRequest, Review
+from tests.conftest import LOGGED_IN_CAST
 from tests.reviews.conftest import review
 
 pytestmark = pytest.mark.django_db
 
-CAST = [
-    "daughter",
-    "son",
-    "other_resident",
-    "community_staff",
-    "street_staff",
-    "other_street_staff",
-    "district_officer",
-    "platform_admin",
-    "provider_manager",
-    "caregiver",
-    "other_provider_manager",
-]
+CAST = LOGGED_IN_CAST
 STAFF_IN_SCOPE = {"community_staff", "street_staff", "platform_admin"}
 
 
