@@ -271,3 +271,28 @@ LAST_QUARTER = {
         "upheld_complaints": 1,
     },
 }
+
+# The demo channel's content (Weifang No. 1 Village): Chinese first, then English.
+CHANNEL_COMMUNITY = "310115004001"
+ANNOUNCEMENT = (
+    "冬季用电安全提醒",
+    "<p>天气转冷，请不要在楼道给电动自行车充电；独居老人家中的取暖器，社区志愿者可以上门帮忙检查。</p>",
+    "Electrical safety this winter",
+    "<p>Please do not charge e-bikes in the stairwell. Volunteers can check the heaters of "
+    "people living alone.</p>",
+)
+ACTIVITY = (
+    "重阳节长者茶话会",
+    "社区活动室（潍坊一村 12 号楼底层）",
+    "<p>茶点、越剧欣赏和健康讲座，欢迎家属陪同。</p>",
+    "Tea afternoon for older neighbours",
+    "<p>Tea, Yue opera and a short health talk; families welcome.</p>",
+    20,
+)
+SURVEY = (
+    "社区助餐点满意度调查",
+    [
+        ("您对助餐点饭菜的口味满意吗？", "radio", "满意\n一般\n不满意"),
+        ("您还希望增加哪些服务？", "multiline", ""),
+    ],
+)

@@ -1,8 +1,13 @@
 """The one place that adds staff and purchaser work screens to the Wagtail admin."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from cms.workspace.access import CommunityStaffMenuItem
+from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
+from cms.workspace.dashboard import WaitingForYouPanel
 from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.grades import GradesViewSet
 from cms.workspace.moderation import ReviewModerationViewSet
@@ -55,3 +60,28 @@ def register_complaints():
 @hooks.register("register_admin_viewset")
 def register_grades():
     return GradesViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_channel_work():
+    return ChannelWorkViewSet()
+
+
+@hooks.register("register_admin_menu_item")
+def activity_check_in_menu():
+    return CommunityStaffMenuItem(
+        _("Activity check-in"), reverse("channel_work:activities"), icon_name="date", order=261
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def survey_results_menu():
+    return CommunityStaffMenuItem(
+        _("Survey results"), reverse("channel_work:surveys"), icon_name="form", order=262
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def what_waits_for_staff(request, panels):
+    if WaitingForYouPanel.is_shown_to(request.user):
+        panels.insert(0, WaitingForYouPanel(request.user))

@@ -99,12 +99,14 @@
       return;
     }
     socket.onopen = function () {
+      document.documentElement.dataset.liveSocket = "open"; // lets browser tests wait for it
       retryDelay = 1000;
       stopPolling();
       poll(); // catch up on anything sent while we were away
     };
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
     socket.onclose = function () {
+      document.documentElement.dataset.liveSocket = "closed";
       startPolling();
       window.setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 60000);

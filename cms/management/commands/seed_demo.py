@@ -5,14 +5,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import Locale
 
 from accounts import services as account_services
 from accounts.models import CareLink, CareRecipient, User
 from billing import services as billing_services
 from billing.models import Programme, Purchaser
-from cms import demo_data
-from cms.models import HomePage
+from cms import channels, demo_data
+from cms.models import (
+    ActivityPage,
+    ChannelPostPage,
+    CommunityChannelPage,
+    HomePage,
+    PolicyIndexPage,
+    PolicyPage,
+    SurveyField,
+    SurveyPage,
+)
 from communities.models import Region
 from marketplace import services as market_services
 from marketplace.models import Category
@@ -63,6 +73,9 @@ class Command(BaseCommand):
         self._last_quarters_grades(vetting_staff)
 
         self._english_home_page()
+        channels.ensure_channel_pages()
+        self._channel_content()
+        self._policy_pages()
         self._print_logins(logins)
 
     def _regions(self) -> dict[str, Region]:
@@ -309,6 +322,76 @@ class Command(BaseCommand):
         translated.intro = demo_data.HOME_INTRO_EN
         revision = translated.save_revision()
         revision.publish()
+
+    def _channel_content(self) -> None:
+        channel = CommunityChannelPage.objects.get(
+            region__code=demo_data.CHANNEL_COMMUNITY, locale__language_code="zh-hans"
+        )
+        if ChannelPostPage.objects.child_of(channel).exists():
+            return
+        english = Locale.objects.get(language_code="en")
+        title, body, title_en, body_en = demo_data.ANNOUNCEMENT
+        post = channel.add_child(
+            instance=ChannelPostPage(title=title, slug="winter-safety", body=body)
+        )
+        post.save_revision().publish()
+        self._translate(post, english, title=title_en, body=body_en)
+        title, place, body, title_en, body_en, capacity = demo_data.ACTIVITY
+        starts = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+        starts += datetime.timedelta(days=7)
+        activity = channel.add_child(
+            instance=ActivityPage(
+                title=title,
+                slug="tea-afternoon",
+                place=place,
+                body=body,
+                capacity=capacity,
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=2),
+            )
+        )
+        activity.save_revision().publish()
+        self._translate(activity, english, title=title_en, body=body_en)
+        title, questions = demo_data.SURVEY
+        survey = SurveyPage(
+            title=title,
+            slug="meal-survey",
+            form_fields=[
+                SurveyField(label=label, field_type=kind, choices=choices, required=True)
+                for label, kind, choices in questions
+            ],
+        )
+        channel.add_child(instance=survey).save_revision().publish()
+
+    def _translate(self, page, locale, **fields) -> None:
+        copy = page.copy_for_translation(locale)
+        for name, value in fields.items():
+            setattr(copy, name, value)
+        copy.save_revision().publish()
+
+    def _policy_pages(self) -> None:
+        index = PolicyIndexPage.objects.get(locale__language_code="zh-hans")
+        english = Locale.objects.get(language_code="en")
+        for programme in Programme.objects.all():
+            if PolicyPage.objects.filter(programme=programme).exists():
+                continue
+            page = index.add_child(
+                instance=PolicyPage(
+                    title=programme.name_zh,
+                    slug=slugify(programme.name_en) or f"programme-{programme.pk}",
+                    programme=programme,
+                    summary=programme.description_zh[:300],
+                    body=f"<p>{programme.description_zh}</p>",
+                )
+            )
+            page.save_revision().publish()
+            self._translate(
+                page,
+                english,
+                title=programme.name_en,
+                summary=programme.description_en[:300],
+                body=f"<p>{programme.description_en}</p>",
+            )
 
     def _print_logins(self, logins) -> None:
         self.stdout.write(

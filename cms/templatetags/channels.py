@@ -1,0 +1,30 @@
+from types import SimpleNamespace
+
+from django import template
+
+from cms.forms import RegistrationForm
+from cms.models import ActivityPage, ActivityRegistration
+
+register = template.Library()
+S = ActivityRegistration.Status
+
+
+@register.simple_tag
+def activity_places(activity: ActivityPage) -> SimpleNamespace:
+    registered = activity.registrations.filter(status=S.REGISTERED).count()
+    waiting = activity.registrations.filter(status=S.WAITING).count()
+    return SimpleNamespace(free=max(activity.capacity - registered, 0), waiting=waiting)
+
+
+@register.simple_tag
+def my_registrations(activity: ActivityPage, user) -> list[ActivityRegistration]:
+    return list(
+        activity.registrations.filter(registered_by=user)
+        .exclude(status=S.CANCELLED)
+        .select_related("care_recipient", "registered_by")
+    )
+
+
+@register.simple_tag
+def registration_form(user) -> RegistrationForm:
+    return RegistrationForm(user=user)

@@ -1,0 +1,220 @@
+"""Community staff's channel work in the Wagtail admin: targeted notices (compose, see the
+reach, send, see who read), activity check-in lists and survey results, each limited to the
+communities in their scope."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from accounts.models import Role
+from cms import activities, notices, surveys
+from cms.exceptions import ChannelsError
+from cms.forms import NoticeForm
+from cms.models import ActivityPage, ActivityRegistration, CommunityChannelPage, SurveyPage
+from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from communities.scoping import communities_scoped_to
+
+
+def under_channels_of(user, model):
+    """Pages of `model` inside the channels of the communities the user acts on."""
+    channels = CommunityChannelPage.objects.filter(
+        region__in=communities_scoped_to(user, role=Role.COMMUNITY_STAFF)
+    )
+    inside = Q(pk__in=[])
+    for channel in channels:
+        inside |= Q(path__startswith=channel.path)
+    return model.objects.filter(inside)
+
+
+class StaffView(WagtailAdminTemplateMixin, TemplateView):
+    def dispatch(self, request, *args, **kwargs):
+        require_community_staff(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NoticesView(StaffView):
+    page_title = gettext_lazy("Targeted notices")
+    header_icon = "mail"
+    template_name = "cms/workspace/notices.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = NoticeForm(self.request.POST or None, user=self.request.user)
+        reach = None
+        if self.request.method == "POST" and form.is_valid():
+            reach = notices.preview(form.segment())
+        context.update(
+            form=form,
+            reach=reach,
+            sent=notices.notices_in_scope(self.request.user).select_related("sent_by")[:50],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "send" not in request.POST:
+            return self.get(request, *args, **kwargs)  # "how many would it reach?"
+        form = NoticeForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice = notices.send_notice(
+                    by=request.user, title=data["title"], body=data["body"], segment=form.segment()
+                )
+            except ChannelsError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("The notice has been sent to %(reach)s accounts.") % {"reach": notice.reach},
+                )
+                return redirect("channel_work:notice", pk=notice.pk)
+        return self.get(request, *args, **kwargs)
+
+
+class NoticeDetailView(StaffView):
+    header_icon = "mail"
+    template_name = "cms/workspace/notice_detail.html"
+
+    def get_page_title(self):
+        return self.notice.title
+
+    def dispatch(self, request, *args, **kwargs):
+        require_community_staff(request.user)
+        self.notice = get_object_or_404(notices.notices_in_scope(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        deliveries = self.notice.deliveries.select_related("user").order_by("read_at", "pk")
+        context.update(
+            notice=self.notice,
+            deliveries=deliveries,
+            read=sum(1 for delivery in deliveries if delivery.read_at),
+            communities=self.notice.communities.all(),
+        )
+        return context
+
+
+class ActivitiesView(StaffView):
+    page_title = gettext_lazy("Activity check-in")
+    header_icon = "date"
+    template_name = "cms/workspace/activities.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["activities"] = under_channels_of(self.request.user, ActivityPage).order_by(
+            "-starts_at"
+        )[:50]
+        return context
+
+
+class ActivityDetailView(StaffView):
+    header_icon = "date"
+    template_name = "cms/workspace/activity_detail.html"
+
+    def get_page_title(self):
+        return self.activity.title
+
+    def dispatch(self, request, *args, **kwargs):
+        require_community_staff(request.user)
+        self.activity = get_object_or_404(
+            under_channels_of(request.user, ActivityPage), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = self.activity.registrations.select_related(
+            "registered_by", "care_recipient"
+        )
+        context.update(
+            activity=self.activity,
+            registered=registrations.filter(status=ActivityRegistration.Status.REGISTERED),
+            waiting=registrations.filter(status=ActivityRegistration.Status.WAITING),
+        )
+        return context
+
+
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    require_community_staff(request.user)
+    registration = get_object_or_404(
+        ActivityRegistration.objects.filter(
+            activity__in=under_channels_of(request.user, ActivityPage)
+        ),
+        pk=pk,
+    )
+    try:
+        activities.check_in(registration=registration, by=request.user)
+    except ChannelsError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("channel_work:activity", args=[registration.activity_id]))
+
+
+class SurveysView(StaffView):
+    page_title = gettext_lazy("Survey results")
+    header_icon = "form"
+    template_name = "cms/workspace/surveys.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["surveys"] = under_channels_of(self.request.user, SurveyPage).order_by("-pk")
+        return context
+
+
+class SurveyResultsView(StaffView):
+    header_icon = "form"
+    template_name = "cms/workspace/survey_results.html"
+
+    def get_page_title(self):
+        return self.survey.title
+
+    def dispatch(self, request, *args, **kwargs):
+        require_community_staff(request.user)
+        self.survey = get_object_or_404(
+            under_channels_of(request.user, SurveyPage), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        answered, questions = surveys.results(self.survey)
+        context.update(survey=self.survey, answered=answered, questions=questions)
+        return context
+
+
+def survey_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    require_community_staff(request.user)
+    survey = get_object_or_404(under_channels_of(request.user, SurveyPage), pk=pk)
+    response = HttpResponse(surveys.as_csv(survey), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
+    return response
+
+
+class ChannelWorkViewSet(ViewSet):
+    name = "channel_work"
+    icon = "mail"
+    menu_label = gettext_lazy("Targeted notices")
+    menu_order = 260
+    add_to_admin_menu = True
+    menu_item_class = CommunityStaffMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", NoticesView.as_view(), name="notices"),
+            path("notices/<int:pk>/", NoticeDetailView.as_view(), name="notice"),
+            path("activities/", ActivitiesView.as_view(), name="activities"),
+            path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity"),
+            path("registrations/<int:pk>/check-in/", check_in, name="check_in"),
+            path("surveys/", SurveysView.as_view(), name="surveys"),
+            path("surveys/<int:pk>/", SurveyResultsView.as_view(), name="survey"),
+            path("surveys/<int:pk>/csv/", survey_csv, name="survey_csv"),
+        ]
