@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orders.querysets import OrderQuerySet
@@ -86,6 +87,8 @@ class Order(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     title = models.CharField(_("service"), max_length=120)
+    # Statements and provider records use the Chinese title; English readers see this one.
+    title_en = models.CharField(_("service (English)"), max_length=120, blank=True)
     address = models.CharField(_("service address"), max_length=200)
     notes = models.TextField(_("notes for the provider"), blank=True)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
@@ -167,6 +170,12 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", kwargs={"code": self.code})
+
+    @property
+    def title_for_reader(self) -> str:
+        """The service's name in the reader's language, as it was when booked."""
+        in_english = (get_language() or "").startswith("en")
+        return self.title_en if in_english and self.title_en else self.title
 
 
 class OrderEvent(models.Model):

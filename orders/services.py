@@ -247,6 +247,7 @@ def _place_order(
                 starts_at=slot.starts_at,
                 ends_at=slot.ends_at,
                 title=service.title_zh,
+                title_en=service.title_en,
                 address=address.strip() or care_recipient.address,
                 notes=notes.strip(),
                 quantity=quantity,

@@ -57,13 +57,33 @@
       .catch(function () {});
   }
 
+  // Notifications already on screen (or older than this page), so that one told live and
+  // then seen again by a poll after a reconnect is announced once.
+  var seen = null;
+
   function handle(data) {
     if (data.type === "notification") {
       showUnread(data.unread);
+      if (seen) seen[data.id] = true;
       announce(data);
     }
     if (data.type === "order_event") refreshLists();
     document.dispatchEvent(new CustomEvent("linli:event", { detail: data }));
+  }
+
+  // What arrived while the live connection was down: the first poll only notes what is
+  // there already; later ones announce what is new, oldest first.
+  function announceMissed(latest) {
+    if (seen === null) {
+      seen = {};
+      latest.forEach(function (item) { seen[item.id] = true; });
+      return;
+    }
+    latest.slice().reverse().forEach(function (item) {
+      if (seen[item.id]) return;
+      seen[item.id] = true;
+      announce(item);
+    });
   }
 
   function poll() {
@@ -73,6 +93,7 @@
       .then(function (data) {
         if (!data) return;
         showUnread(data.unread);
+        announceMissed(data.latest || []);
         document.dispatchEvent(new CustomEvent("linli:poll", { detail: data }));
       })
       .catch(function () { /* offline: try again at the next tick */ });
@@ -114,5 +135,6 @@
   }
 
   window.linliLive = { state: function () { return pollTimer === null ? "live" : "polling"; } };
+  poll(); // what is unread now is not news
   connect();
 })();

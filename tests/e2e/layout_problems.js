@@ -7,6 +7,9 @@
     problems.push(`page scrolls sideways: ${root.scrollWidth} > ${window.innerWidth}`);
   }
   const visible = (el) => {
+    // Inside a closed <details> Chromium still gives boxes, all in one place, to content it
+    // does not draw (content-visibility: hidden); checkVisibility knows it is not shown.
+    if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) return false;
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
     // Screen-reader-only text is 1px on purpose.

@@ -8,10 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cms import channels
+from cms import channels, notices
 from cms.models import ChannelPostPage, CommunityChannelPage, NoticeDelivery
 from tests.conftest import PASSWORD
-from tests.e2e.steps import give_authenticator, log_in, log_in_with_code
+from tests.e2e.steps import give_authenticator, in_a_plain_thread, log_in, log_in_with_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -61,7 +61,7 @@ def test_staff_announce_and_notify_those_living_alone_and_the_family_sees_it_liv
     expect(staff.get_by_test_id("read-count")).to_contain_text("1 个账户中已有 0 个阅读")
 
     news = family.locator("[data-live-news] a")
-    expect(news).to_contain_text("社区通知：寒潮来袭，请独居老人注意保暖")
+    expect(news).to_contain_text("社区通知：寒潮来袭，请独居老人注意保暖", timeout=15_000)
     assert family.evaluate("window.sameVisit === true")
     screenshot(family, "03-notice-arrives-live")
     news.click()
@@ -78,3 +78,31 @@ def test_staff_announce_and_notify_those_living_alone_and_the_family_sees_it_liv
     delivery = NoticeDelivery.objects.get(user=daughter)
     assert delivery.read_at is not None
     assert re.search(r"\d{4}-\d\d-\d\d", staff.locator("table.listing").inner_text())
+
+
+def test_without_a_live_connection_the_notice_still_appears_at_the_next_poll(
+    live_site, new_page, daughter, grandma_li, community_staff
+):
+    family = new_page()
+    # A network that lets no WebSocket through: the page falls back to polling.
+    family.add_init_script("window.WebSocket = function () { throw new Error('blocked'); };")
+    family.clock.install()
+    log_in(family, live_site, daughter.email, PASSWORD)
+    family.goto(live_site.url + "/services/")
+    family.wait_for_load_state("networkidle")
+    assert family.evaluate("window.linliLive.state()") == "polling"
+
+    in_a_plain_thread(
+        lambda: notices.send_notice(
+            by=community_staff,
+            title="明早停电检修",
+            body="明早 8 点到 10 点停电。",
+            segment=notices.Segment(communities=[grandma_li.community], living_alone=True),
+        )
+    )
+    family.clock.run_for(31_000)
+
+    expect(family.locator("[data-live-news] a")).to_contain_text("社区通知：明早停电检修")
+    expect(family.locator("[data-unread-count]")).to_have_text("1")
+    family.clock.run_for(31_000)
+    expect(family.locator("[data-live-news] a")).to_have_count(1)  # told once, not each poll

@@ -126,3 +126,20 @@ def test_nothing_is_written_when_booking_is_refused(other_resident, slot, grandm
     assert OrderEvent.objects.count() == events
     slot.refresh_from_db()
     assert slot.booked == 0
+
+
+def test_the_order_keeps_the_service_name_in_both_languages_for_its_readers(
+    client, daughter, slot, grandma_li
+):
+    slot.service.title_en = "Home cleaning"
+    slot.service.save(update_fields=["title_en"])
+    order = book(daughter, slot, grandma_li)
+    slot.service.title_en = "Renamed later"
+    slot.service.save(update_fields=["title_en"])
+
+    client.force_login(daughter)
+    assert "家庭保洁" in client.get("/orders/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "<h1>Home cleaning</h1>" in page
+    assert "Renamed later" not in page
