@@ -15,14 +15,8 @@ library's `http`.
 
 import argparse
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -46,6 +40,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench.loadgen import Result, hammer  # noqa: E402
+from bench.server import free_port, start_daphne, stop  # noqa: E402
 from marketplace.models import Service  # noqa: E402
 from orders.models import Order  # noqa: E402
 
@@ -91,33 +86,6 @@ def count_queries(page: Page) -> tuple[int, int]:
     return response.status_code, len(queries.captured_queries)
 
 
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    daphne = Path(sys.executable).with_name("daphne")
-    server = subprocess.Popen(
-        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        env={**os.environ, **{k: os.environ[k] for k in PRODUCTION_ENV}},
-        cwd=settings.BASE_DIR,
-        # Daphne's default access log stays on (as deployed) but is not shown.
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "w"),  # noqa: SIM115 - Django's errors, for reading afterwards
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/minimal/", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    sys.exit("Daphne did not answer within a minute.")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def report(results: list[tuple[Page, Result, int, int]], minimal_rps: float) -> None:
     head = f"{'page':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} {'SQL':>4}  non-2xx"
     print("\n" + head)
@@ -154,9 +122,7 @@ def main() -> None:
     targets = pages()
     counts = {page.label: count_queries(page) for page in targets}
     port = free_port()
-    log = Path(settings.BASE_DIR) / "test-output" / "bench-daphne.log"
-    log.parent.mkdir(exist_ok=True)
-    server = start_server(port, log)
+    server = start_daphne(port, "bench-http-daphne.log")
     base = f"http://127.0.0.1:{port}"
     try:
         results = []
@@ -173,8 +139,7 @@ def main() -> None:
             print(f"  {page.label:<14} {result.per_second:8.1f} req/s  {result.statuses}")
             results.append((page, result, *counts[page.label]))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     minimal = [r for page, r, _s, _q in results if page.label == "minimal view"]
     minimal_rps = sum(r.per_second for r in minimal) / len(minimal)
     print(f"\nminimal view: {' and '.join(f'{r.per_second:.1f}' for r in minimal)} req/s")
