@@ -158,7 +158,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_PREFIX", "linli")},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, which races the
+                # layer's own 5 s blocking pop: every few seconds a consumer died with
+                # "Timeout reading from Redis" and its page missed its events
+                # (bench/fanout.py; django/channels_redis#422, redis/redis-py#4091).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "prefix": env_str("REDIS_PREFIX", "linli"),
+            },
         }
     }
     CACHES = {

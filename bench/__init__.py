@@ -1,0 +1,1 @@
+"""Benchmarks and the city-scale data generator; never collected by the test suite."""

@@ -1,0 +1,199 @@
+"""Booking throughput on PostgreSQL through orders.services.place_order, from many threads.
+
+    python -m bench.booking --orders 2000 --threads 16
+
+Picks open slots of published services a week or so ahead whose places add up to 80% of
+the attempts, so about one attempt in five must lose; each attempt books for a care
+recipient (with their linked family account) who lives where the service is offered.
+Afterwards every slot is checked: places taken never exceed capacity and equal the orders
+holding a place. The orders stay in the database (they are ordinary bookings).
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("TASKS_BACKEND", "database")
+
+import django
+
+django.setup()
+
+from django.db import connection, connections  # noqa: E402
+from django.db.models import Count, F, Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import CareLink, CareRecipient, User  # noqa: E402
+from marketplace.models import Slot  # noqa: E402
+from orders.exceptions import OrdersError, SlotFull  # noqa: E402
+from orders.models import Order  # noqa: E402
+from orders.services import place_order  # noqa: E402
+from orders.transitions import HOLDS_A_PLACE  # noqa: E402
+
+TARGET_PER_SECOND = 200
+
+
+@dataclass
+class Attempt:
+    slot: Slot
+    recipient: CareRecipient
+    booker: User
+
+
+def families_by_community() -> dict[int, list[tuple[int, int]]]:
+    """community → [(care recipient, an account that may book for them)]."""
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    own = CareRecipient.objects.filter(account__isnull=False)
+    for rid, community, account in own.values_list("pk", "community_id", "account_id"):
+        pairs.setdefault(community, []).append((rid, account))
+    links = CareLink.objects.values_list(
+        "care_recipient_id", "care_recipient__community_id", "account_id"
+    )
+    for rid, community, account in links:
+        pairs.setdefault(community, []).append((rid, account))
+    return pairs
+
+
+def plan(rng: random.Random, attempts: int) -> list[Attempt]:
+    now = timezone.now()
+    places = int(attempts * 0.8)
+    slots = list(
+        Slot.objects.open_for_booking(now=now)
+        .filter(service__status="published", service__provider__status="approved")
+        # Public services are free for eligible people only: most families would be refused.
+        .exclude(service__funding_mode="public")
+        .filter(starts_at__gte=now + timezone.timedelta(days=2))
+        .select_related("service")
+        .order_by("?")[: places * 2]
+    )
+    chosen, total = [], 0
+    for slot in slots:
+        if total >= places:
+            break
+        chosen.append(slot)
+        total += slot.capacity - slot.booked
+    families = families_by_community()
+    served = {
+        slot.pk: list(slot.service.communities.values_list("pk", flat=True)) for slot in chosen
+    }
+    picks = []
+    for _ in range(attempts):
+        slot = rng.choice(chosen)
+        candidates = [p for c in served[slot.pk] for p in families.get(c, [])]
+        picks.append((slot, *rng.choice(candidates)))
+    recipients = CareRecipient.objects.in_bulk({p[1] for p in picks})
+    users = User.objects.in_bulk({p[2] for p in picks})
+    return [Attempt(slot, recipients[r], users[u]) for slot, r, u in picks]
+
+
+def run(attempts: list[Attempt], threads: int) -> tuple[Counter, float]:
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+    queue = list(reversed(attempts))
+
+    def worker() -> None:
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    attempt = queue.pop()
+                try:
+                    place_order(
+                        booked_by=attempt.booker,
+                        slot=attempt.slot,
+                        care_recipient=attempt.recipient,
+                        idempotency_key=uuid.uuid4().hex,
+                    )
+                    outcome = "booked"
+                except SlotFull:
+                    outcome = "slot full"
+                except OrdersError as exc:
+                    outcome = f"refused: {exc.message}"[:60]
+                with lock:
+                    outcomes[outcome] += 1
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return outcomes, time.perf_counter() - started
+
+
+def run_in_processes(attempts: list[Attempt], processes: int, threads: int):
+    """Each process takes every n-th attempt with its own threads: one Python process is
+    bound by its interpreter lock long before PostgreSQL is busy, and the README deploys
+    one server process per machine, several machines."""
+    if processes == 1:
+        return run(attempts, threads)
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    connections.close_all()  # children must not share the parent's socket
+
+    def child(n: int) -> None:
+        outcomes, _seconds = run(attempts[n::processes], threads)
+        results.put(dict(outcomes))
+
+    children = [context.Process(target=child, args=(n,)) for n in range(processes)]
+    started = time.perf_counter()
+    for process in children:
+        process.start()
+    outcomes: Counter = Counter()
+    for _ in children:
+        outcomes.update(results.get())
+    seconds = time.perf_counter() - started
+    for process in children:
+        process.join()
+    return outcomes, seconds
+
+
+def oversold(slot_ids: set[int]) -> int:
+    """Slots whose places taken exceed capacity or differ from the orders holding one."""
+    holding = Count("orders", filter=Q(orders__status__in=HOLDS_A_PLACE))
+    checked = Slot.objects.filter(pk__in=slot_ids).annotate(holding=holding)
+    return checked.filter(Q(booked__gt=F("capacity")) | ~Q(booked=F("holding"))).count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=2000, help="booking attempts")
+    parser.add_argument("--threads", type=int, default=16, help="per process")
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=9)
+    args = parser.parse_args()
+    attempts = plan(random.Random(args.seed), args.orders)
+    slot_ids = {a.slot.pk for a in attempts}
+    places = sum(a.slot.capacity - a.slot.booked for a in {a.slot.pk: a for a in attempts}.values())
+    before = Order.objects.count()
+    print(
+        f"database {connection.settings_dict['NAME']}: {len(attempts)} attempts on "
+        f"{len(slot_ids)} slots with {places} places, {args.processes} process(es) × "
+        f"{args.threads} threads; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    outcomes, seconds = run_in_processes(attempts, args.processes, args.threads)
+    booked = outcomes["booked"]
+    for outcome, n in outcomes.most_common():
+        print(f"  {n:>6}  {outcome}")
+    print(f"\n{booked} orders in {seconds:.2f} s: {booked / seconds:.1f} orders/s")
+    print(f"{len(attempts) / seconds:.1f} attempts/s (losers included)")
+    bad = oversold(slot_ids)
+    made = Order.objects.count() - before
+    print(f"slots oversold or miscounted: {bad}; orders written: {made} (booked {booked})")
+    verdict = "meets" if booked / seconds >= TARGET_PER_SECOND and not bad else "misses"
+    print(f"{verdict} the target of {TARGET_PER_SECOND} bookings/s with no oversell")
+
+
+if __name__ == "__main__":
+    main()
