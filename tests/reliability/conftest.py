@@ -17,7 +17,8 @@ def slot_of(service, *, capacity: int) -> Slot:
     """The first time of the day after tomorrow, with this many places."""
     day = timezone.localdate() + datetime.timedelta(days=2)
     materialise_slots(service, start=day, days=1)
-    slot = Slot.objects.filter(service=service).order_by("starts_at").first()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    slot = Slot.objects.filter(service=service, starts_at__gte=start).order_by("starts_at")[0]
     Slot.objects.filter(pk=slot.pk).update(capacity=capacity)
     slot.refresh_from_db()
     return slot
