@@ -78,3 +78,11 @@ def bureau(pudong, district_officer) -> Purchaser:
 @pytest.fixture
 def programme(bureau):
     return make_programme(bureau)
+
+
+@pytest.fixture
+def world(cast) -> dict:
+    """Somebody else's world (tests/reliability/elsewhere.py), next to the whole cast."""
+    from tests.reliability import elsewhere
+
+    return elsewhere.build()
