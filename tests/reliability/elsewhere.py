@@ -133,8 +133,8 @@ def build() -> dict:
         eligibility=eligibility, by=staff, upload=upload("secret-dibao.pdf"), description=EVIDENCE
     )
 
-    # Orders: one waiting for the provider, one done, reviewed, complained about, asked
-    # for feedback and billed on an issued statement.
+    # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
+    # on an issued statement and then complained about.
     slot = slot_of(service, capacity=5)
     requested = book(stranger, slot, recipient)
     closed = delivered(book(stranger, slot, recipient), worker_user, stranger)
@@ -148,16 +148,23 @@ def build() -> dict:
         attitude=4,
         quality=4,
     )
-    complaint = review_services.file_complaint(
-        by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
-    )
     feedback = FeedbackRequest.objects.create(order=closed)
     statement = statements.open_statement(
         purchaser=purchaser, provider=provider, month=closed.starts_at.date(), by=officer
     )
     statement = statements.issue_statement(statement=statement, by=officer)
+    # The complaint comes after the statement, so the line is billed (and can be excluded).
+    complaint = review_services.file_complaint(
+        by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
+    )
     Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
     return {
+        # The people whose world it is.
+        "stranger": stranger,
+        "owner": owner,
+        "worker_user": worker_user,
+        "staff": staff,
+        "officer": officer,
         "recipient": recipient,
         "care_link": link,
         "provider": provider,

@@ -169,11 +169,6 @@ def test_every_url_is_either_swept_or_left_out_with_a_reason():
     assert set(PUBLIC) <= {r.name for r in ours}
 
 
-@pytest.fixture
-def world(cast):
-    return elsewhere.build()
-
-
 def secrets_in(body: str, world: dict) -> list[str]:
     secrets = [
         elsewhere.RECIPIENT,
