@@ -180,3 +180,28 @@ def test_with_redis_gone_order_changes_and_notifications_are_kept_and_pages_poll
     assert unread["unread"] == 1
     assert unread["latest"][0]["url"] == order.get_absolute_url()
     assert OrderEvent.objects.filter(order=order).count() == 2
+
+
+DEAD_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known gap, found by this suite: sessions are read through the cache "
+    "(SESSION_ENGINE cached_db) and allauth's rate limits live there, so with the Redis "
+    "cache down every signed-in request is a 500. Choosing how to degrade (database "
+    "sessions, a cache that fails open for rate limits) is a decision for the team; when it "
+    "is made this test passes, and strict=True makes it say so.",
+)
+def test_with_the_redis_cache_gone_too_signed_in_pages_still_answer(client, daughter):
+    client.force_login(daughter)
+    client.raise_request_exception = False
+    with override_settings(CACHES=DEAD_CACHE):
+        answers = [
+            client.get(url).status_code
+            for url in (reverse("accounts:notifications_unread"), reverse("orders:mine"))
+        ]
+    assert answers == [200, 200]
