@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -88,4 +89,21 @@ class WorkspaceOnlyForStaffMiddleware:
             and not user.has_perm("wagtailadmin.access_admin")
         ):
             raise Http404
+        return self.get_response(request)
+
+
+class RefuseNullCharactersMiddleware:
+    """No one types a NUL character and PostgreSQL cannot store one: a request carrying one
+    in a query or form field is a 400 before any view sees it. Django's forms refuse NUL
+    already; this covers the views that read single fields (a reason, a note) directly,
+    which otherwise failed with a database error (500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for data in (request.GET, request.POST):
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadRequest("NUL character in request data")
         return self.get_response(request)

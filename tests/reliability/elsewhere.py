@@ -1,0 +1,191 @@
+"""Somebody else's world: a district none of the cast works in, with its own residents,
+providers, staff, purchaser and every kind of object a URL can point at. Every cast
+member is a stranger to all of it, so any URL filled with these objects must refuse them.
+
+`SECRETS` are strings that exist only in this world's private rows; no page shown to a
+stranger may contain one.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import CareLink, CareRecipient, Notification, Role
+from billing import services as billing_services
+from billing import statements
+from billing.models import Purchaser, PurchaserOfficer
+from communities.models import Region
+from marketplace import services as marketplace_services
+from marketplace.models import ServiceChange
+from orders.models import Order
+from providers import members as member_services
+from providers import services as provider_services
+from providers.models import DocumentKind, Provider, ProviderGrade, ProviderMember
+from reviews import services as review_services
+from reviews.models import FeedbackRequest
+from tests.billing.conftest import make_eligible, make_programme
+from tests.conftest import _scoped, make_user
+from tests.marketplace.conftest import publish
+from tests.orders.conftest import book, delivered
+from tests.providers.conftest import SOCIAL_ORG_CODE, add_required_documents, png_bytes, upload
+from tests.reliability.conftest import slot_of
+
+RECIPIENT = "隐秘老人甲"
+ADDRESS = "秘密弄 9 号 901 室"
+PHONE = "13900009999"
+COMPLAINT = "隐秘投诉内容"
+ELIGIBILITY_NOTE = "隐秘资格备注"
+EVIDENCE = "隐秘证明材料"
+INVITEE = "invitee.secret@elsewhere.example.cn"
+STRANGER = "stranger.secret@elsewhere.example.cn"
+
+
+def build() -> dict:
+    huangpu = Region.objects.create(code="310101", level="district", name_zh="黄浦区")
+    bund = Region.objects.create(
+        code="310101002", level="street", parent=huangpu, name_zh="外滩街道"
+    )
+    bund_1 = Region.objects.create(
+        code="310101002001", level="community", parent=bund, name_zh="外滩一社区"
+    )
+    stranger = make_user(STRANGER, "陌生家属")
+    staff = _scoped("staff.secret@elsewhere.example.cn", "外滩社工", Role.COMMUNITY_STAFF, bund)
+    officer = _scoped(
+        "officer.secret@elsewhere.example.cn", "黄浦科员", Role.PURCHASER_OFFICER, huangpu
+    )
+    recipient = CareRecipient.objects.create(
+        name=RECIPIENT,
+        community=bund_1,
+        address=ADDRESS,
+        phone=PHONE,
+        birth_date=datetime.date(1938, 5, 1),
+        created_by=stranger,
+    )
+    link = CareLink.objects.create(
+        care_recipient=recipient, account=stranger, relationship="child", created_by=stranger
+    )
+
+    # An approved provider with a manager and a worker, and one still being vetted.
+    owner = make_user("owner.secret@elsewhere.example.cn", "远方老板")
+    provider = Provider.objects.create(
+        name="远方家政服务社", kind="social_org", status=Provider.Status.APPROVED
+    )
+    provider.communities.add(bund_1)
+    ProviderMember.objects.create(provider=provider, user=owner, role="owner")
+    worker_user = make_user("worker.secret@elsewhere.example.cn", "远方阿姨")
+    worker = ProviderMember.objects.create(provider=provider, user=worker_user, role="worker")
+    document = provider_services.upload_document(
+        provider=provider,
+        by=owner,
+        kind=DocumentKind.LIABILITY_INSURANCE,
+        upload=upload("secret-insurance.pdf"),
+        expires_on=timezone.localdate() + datetime.timedelta(days=365),
+    )
+    photo = provider_services.add_photo(
+        provider=provider, by=owner, upload=upload("team.png", png_bytes()), caption="团队"
+    )
+    invitation = member_services.invite_member(
+        provider=provider, by=owner, email=INVITEE, role="worker"
+    )
+    applicant = make_user("applicant.secret@elsewhere.example.cn", "待审老板")
+    pending = provider_services.register_provider(
+        by=applicant,
+        kind=Provider.Kind.SOCIAL_ORG,
+        name="待审服务社",
+        communities=[bund_1],
+        legal_name="上海市黄浦区待审服务社",
+        credit_code=SOCIAL_ORG_CODE,
+        contact_phone="021-6333 0000",
+    )
+    add_required_documents(pending, applicant)
+    provider_services.submit_application(provider=pending, by=applicant)
+    grade = ProviderGrade.objects.create(
+        provider=provider, quarter=datetime.date(2026, 7, 1), score=70, proposed="B"
+    )
+
+    # A subsidised service, its calendar and a price change waiting for staff.
+    service = publish(
+        provider,
+        title_zh="远方助浴",
+        category="bathing",
+        price_fen=7500,
+        funding_mode="welfare",
+        duration_minutes=90,
+    )
+    exception = marketplace_services.set_date_exception(
+        service=service,
+        by=owner,
+        date=timezone.localdate() + datetime.timedelta(days=20),
+        reason="休息",
+    )
+    change = ServiceChange.objects.create(
+        service=service, price_fen=8000, funding_mode="welfare", requested_by=owner
+    )
+
+    # The purchaser, its programme, the recipient's eligibility and its evidence.
+    purchaser = Purchaser.objects.create(name_zh="黄浦区民政局", region=huangpu)
+    PurchaserOfficer.objects.create(purchaser=purchaser, user=officer)
+    programme = make_programme(purchaser, name_zh="黄浦助浴补贴")
+    eligibility = make_eligible(recipient, programme, staff)
+    eligibility.note = ELIGIBILITY_NOTE
+    eligibility.save(update_fields=["note"])
+    evidence = billing_services.add_evidence(
+        eligibility=eligibility, by=staff, upload=upload("secret-dibao.pdf"), description=EVIDENCE
+    )
+
+    # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
+    # on an issued statement and then complained about.
+    slot = slot_of(service, capacity=5)
+    requested = book(stranger, slot, recipient)
+    closed = delivered(book(stranger, slot, recipient), worker_user, stranger)
+    assert closed.status == Order.Status.CLOSED and closed.subsidy_fen > 0
+    review = review_services.write_review(
+        order=closed,
+        by=stranger,
+        text="还可以",
+        overall=4,
+        punctuality=4,
+        attitude=4,
+        quality=4,
+    )
+    feedback = FeedbackRequest.objects.create(order=closed)
+    statement = statements.open_statement(
+        purchaser=purchaser, provider=provider, month=closed.starts_at.date(), by=officer
+    )
+    statement = statements.issue_statement(statement=statement, by=officer)
+    # The complaint comes after the statement, so the line is billed (and can be excluded).
+    complaint = review_services.file_complaint(
+        by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
+    )
+    Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
+    return {
+        # The people whose world it is.
+        "stranger": stranger,
+        "owner": owner,
+        "worker_user": worker_user,
+        "staff": staff,
+        "officer": officer,
+        "recipient": recipient,
+        "care_link": link,
+        "provider": provider,
+        "pending_provider": pending,
+        "worker": worker,
+        "document": document,
+        "photo": photo,
+        "invitation": invitation,
+        "grade": grade,
+        "service": service,
+        "exception": exception,
+        "change": change,
+        "programme": programme,
+        "eligibility": eligibility,
+        "evidence": evidence,
+        "requested": requested,
+        "closed": closed,
+        "review": review,
+        "complaint": complaint,
+        "feedback": feedback,
+        "statement": statement,
+        "line": statement.lines.get(),
+        "codes": [requested.code, closed.code],
+    }
