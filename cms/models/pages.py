@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from communities.models import Region
+
 
 def default_locale() -> Locale:
     return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
@@ -76,9 +78,13 @@ class ChannelIndexPage(FallsBackToChinese, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        channels = [
-            channel.specific for channel in children_in_reading_language(self, CommunityChannelPage)
-        ]
+        channels = children_in_reading_language(self, CommunityChannelPage)
+        # One query for every community and its street, not two per channel.
+        regions = Region.objects.select_related("parent").in_bulk(
+            {channel.region_id for channel in channels}
+        )
+        for channel in channels:
+            channel.region = regions[channel.region_id]
         context["channels"] = sorted(channels, key=lambda channel: channel.region.code)
         return context
 

@@ -2,10 +2,13 @@
 check-in list and the staff dashboard panel."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
-from cms import activities
+from cms import activities, channels
 from cms.models import ActivityRegistration, ChannelPostPage
+from communities.models import Region
 from tests.cms.conftest import add_activity
 from tests.marketplace.conftest import publish
 
@@ -94,3 +97,25 @@ def test_the_staff_dashboard_says_what_waits_for_them(client, community_staff, p
     page = client.get("/cms-admin/").content.decode()
     assert "等您处理" in page
     assert "<strong>1</strong> 服务商准入审核" in page
+
+
+def test_the_channel_index_costs_the_same_queries_however_many_communities(
+    client, channel_pages, weifang
+):
+    index = channel_pages["310115004001"].get_parent()
+    client.get(index.url)  # the first request also caches the site and its root
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(index.url).status_code == 200
+    for number in range(3, 9):
+        Region.objects.create(
+            code=f"31011500400{number}",
+            name_zh=f"潍坊{number}村",
+            name_en=f"Weifang No. {number}",
+            level="community",
+            parent=weifang,
+        )
+    channels.ensure_channel_pages()
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(index.url).content.decode()
+    assert "潍坊8村" in page
+    assert len(many) == len(few)
