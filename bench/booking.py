@@ -131,7 +131,9 @@ def run(attempts: list[Attempt], threads: int) -> tuple[Counter, float]:
     return outcomes, time.perf_counter() - started
 
 
-def run_in_processes(attempts: list[Attempt], processes: int, threads: int):
+def run_in_processes(
+    attempts: list[Attempt], processes: int, threads: int
+) -> tuple[Counter, float]:
     """Each process takes every n-th attempt with its own threads: one Python process is
     bound by its interpreter lock long before PostgreSQL is busy, and the README deploys
     one server process per machine, several machines."""
