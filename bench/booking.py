@@ -131,7 +131,9 @@ def run(attempts: list[Attempt], threads: int) -> tuple[Counter, float]:
     return outcomes, time.perf_counter() - started
 
 
-def run_in_processes(attempts: list[Attempt], processes: int, threads: int):
+def run_in_processes(
+    attempts: list[Attempt], processes: int, threads: int
+) -> tuple[Counter, float]:
     """Each process takes every n-th attempt with its own threads: one Python process is
     bound by its interpreter lock long before PostgreSQL is busy, and the README deploys
     one server process per machine, several machines."""
@@ -171,7 +173,16 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16, help="per process")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument(
+        "--without-push",
+        action="store_true",
+        help="diagnosis only: skip the live push after commit, to see what the rest costs",
+    )
     args = parser.parse_args()
+    if args.without_push:
+        import orders.services
+
+        orders.services.push_order_event = lambda event_id: None
     attempts = plan(random.Random(args.seed), args.orders)
     slot_ids = {a.slot.pk for a in attempts}
     places = sum(a.slot.capacity - a.slot.booked for a in {a.slot.pk: a for a in attempts}.values())
@@ -179,7 +190,7 @@ def main() -> None:
     print(
         f"database {connection.settings_dict['NAME']}: {len(attempts)} attempts on "
         f"{len(slot_ids)} slots with {places} places, {args.processes} process(es) × "
-        f"{args.threads} threads; "
+        f"{args.threads} threads{' WITHOUT the live push' if args.without_push else ''}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     outcomes, seconds = run_in_processes(attempts, args.processes, args.threads)

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Max, Model
-from django.db.models.fields import NOT_PROVIDED
+from django.db.models.fields import NOT_PROVIDED, Field
 
 _REQUIRED = object()
 
 
-def _default(field) -> Any:
+def _default(field: Field) -> Any:
     # A callable default (now, a random code) must be given per row: one value for all
     # rows would break unique columns and tell lies about time.
     if field.primary_key:

@@ -236,7 +236,9 @@ def build_providers(
     return providers, services
 
 
-def _history(tables: dict[str, Table], provider: int, status: str, created) -> None:
+def _history(
+    tables: dict[str, Table], provider: int, status: str, created: datetime.datetime
+) -> None:
     events = tables["provider_events"]
     steps = [("registered", "", "draft")]
     if status != "draft":
@@ -255,7 +257,15 @@ def _history(tables: dict[str, Table], provider: int, status: str, created) -> N
         )
 
 
-def _members(rng, users: Users, tables, provider: int, kind: str, n: int, created) -> ProviderInfo:
+def _members(
+    rng: random.Random,
+    users: Users,
+    tables: dict[str, Table],
+    provider: int,
+    kind: str,
+    n: int,
+    created: datetime.datetime,
+) -> ProviderInfo:
     members = tables["members"]
     owner = users.add(f"p{n}.owner@{EMAIL_DOMAIN}", person_name(rng))
     members.add(provider_id=provider, user_id=owner, role="owner", created_at=created)
@@ -279,17 +289,17 @@ def _members(rng, users: Users, tables, provider: int, kind: str, n: int, create
 
 
 def _service(
-    rng,
-    tables,
+    rng: random.Random,
+    tables: dict[str, Table],
     terms: _Terms,
     *,
-    provider,
-    provider_name,
-    provider_live,
-    category,
-    categories,
-    served,
-    created,
+    provider: int,
+    provider_name: str,
+    provider_live: bool,
+    category: Category,
+    categories: dict[str, Category],
+    served: list[int],
+    created: datetime.datetime,
 ) -> ServiceInfo:
     parent = next(c for c in categories.values() if c.pk == category.parent_id)
     prefix, suffix = rng.choice(words.TITLE_PREFIXES), rng.choice(words.TITLE_SUFFIXES)

@@ -19,6 +19,7 @@ import zoneinfo
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django
+import psycopg
 
 django.setup()
 
@@ -49,9 +50,7 @@ class Clock:
         self.last = now
 
 
-def _admin_connection():
-    import psycopg
-
+def _admin_connection() -> psycopg.Connection:
     db = settings.DATABASES["default"]
     return psycopg.connect(
         dbname="postgres",
@@ -63,9 +62,8 @@ def _admin_connection():
     )
 
 
-def _template_is_current(admin, template: str) -> bool:
+def _template_is_current(admin: psycopg.Connection, template: str) -> bool:
     """The migrated template has exactly the migrations on disk."""
-    import psycopg
     from django.db.migrations.loader import MigrationLoader
 
     exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()

@@ -34,7 +34,14 @@ class Result:
         return ordered[index] * 1000
 
 
-async def _worker(session, urls: list[str], headers: dict, result: Result, until: float, n: int):
+async def _worker(
+    session: aiohttp.ClientSession,
+    urls: list[str],
+    headers: dict,
+    result: Result,
+    until: float,
+    n: int,
+) -> None:
     i = n
     while time.perf_counter() < until:
         url = urls[i % len(urls)]
@@ -51,7 +58,9 @@ async def _worker(session, urls: list[str], headers: dict, result: Result, until
         result.statuses[status] = result.statuses.get(status, 0) + 1
 
 
-async def _run(label, urls, headers, connections, seconds, warmup) -> Result:
+async def _run(
+    label: str, urls: list[str], headers: dict, connections: int, seconds: float, warmup: float
+) -> Result:
     connector = aiohttp.TCPConnector(limit=connections)
     jar = aiohttp.DummyCookieJar()  # every request carries exactly the headers given
     timeout = aiohttp.ClientTimeout(total=30)

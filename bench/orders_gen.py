@@ -140,7 +140,9 @@ class OrderMaker:
 
     # Subsidy -------------------------------------------------------------------------
 
-    def quote(self, service: ServiceInfo, recipient: Recipient, quantity: int, month):
+    def quote(
+        self, service: ServiceInfo, recipient: Recipient, quantity: int, month: datetime.date
+    ) -> tuple[int, Programme | None, int]:
         """billing.subsidy.quote, with the usage kept in memory: (subsidy, programme,
         minutes) of the programme that pays most."""
         best = (0, None, 0)
@@ -162,7 +164,14 @@ class OrderMaker:
                 best = (amount, programme, minutes)
         return best
 
-    def hold_subsidy(self, recipient, programme, month, amount: int, minutes: int) -> None:
+    def hold_subsidy(
+        self,
+        recipient: Recipient,
+        programme: Programme,
+        month: datetime.date,
+        amount: int,
+        minutes: int,
+    ) -> None:
         usage = self.state.usage.setdefault((recipient.id, programme.pk, month), Usage())
         usage.used_fen += amount
         usage.used_minutes += minutes
@@ -177,7 +186,9 @@ class OrderMaker:
                 self.state.codes.add(code)
                 return code
 
-    def pick_time(self, service: ServiceInfo, day: datetime.date, last: datetime.date):
+    def pick_time(
+        self, service: ServiceInfo, day: datetime.date, last: datetime.date
+    ) -> tuple[datetime.datetime, int]:
         weekdays = sorted(service.plan)
         ahead = min((w - day.weekday()) % 7 for w in weekdays)
         moved = day + datetime.timedelta(days=ahead)
@@ -242,7 +253,17 @@ class OrderMaker:
         )
         return True
 
-    def write(self, *, service, recipient, slot, steps: list[Step], quantity, subsidy, created):
+    def write(
+        self,
+        *,
+        service: ServiceInfo,
+        recipient: Recipient,
+        slot: SlotEntry,
+        steps: list[Step],
+        quantity: int,
+        subsidy: tuple[int, Programme | None, int, datetime.date],
+        created: datetime.datetime,
+    ) -> None:
         rng, tables = self.rng, self.tables
         provider = self.catalogue.providers[service.provider_id]
         subsidy_fen, programme, minutes, month = subsidy
@@ -315,7 +336,9 @@ class OrderMaker:
         self.write_visits(order_id, done, worker, booker)
         self.write_money(order_id, code, done, list_price - subsidy_fen, paid, status, steps)
 
-    def write_visits(self, order_id: int, done: dict, worker, booker: int) -> None:
+    def write_visits(
+        self, order_id: int, done: dict[str, Step], worker: tuple[int, int], booker: int
+    ) -> None:
         records = [("check_in", "worker_app", worker[1]), ("check_out", "worker_app", worker[1])]
         records.append(("confirm", "family", booker))
         for action, method, by in records:
@@ -333,7 +356,16 @@ class OrderMaker:
                 created_at=at,
             )
 
-    def write_money(self, order_id, code, done, copay, paid, status, steps) -> None:
+    def write_money(
+        self,
+        order_id: int,
+        code: str,
+        done: dict[str, Step],
+        copay: int,
+        paid: int,
+        status: str,
+        steps: list[Step],
+    ) -> None:
         if copay <= 0:
             return
         tables = self.tables
@@ -397,7 +429,7 @@ def _quantity(service: ServiceInfo, rng: random.Random) -> int:
     return rng.randint(1, 3)
 
 
-def make_orders(maker: OrderMaker, *, count: int, first: datetime.date, last: datetime.date):
+def make_orders(maker: OrderMaker, *, count: int, first: datetime.date, last: datetime.date) -> int:
     """`count` orders spread evenly over the days from `first` to `last`, written month by
     month."""
     days = (last - first).days + 1

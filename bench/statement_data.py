@@ -96,7 +96,16 @@ def _families(count: int, month: datetime.date) -> list[tuple[int, int, str]]:
     return families[:count]
 
 
-def _orders(rng, lines, month, now, service, programme, owner, worker) -> None:
+def _orders(
+    rng: random.Random,
+    lines: int,
+    month: datetime.date,
+    now: datetime.datetime,
+    service: Service,
+    programme: Programme,
+    owner: User,
+    worker: ProviderMember,
+) -> None:
     people = _families(-(-lines // PER_PERSON), month)
     recipients = CareRecipient.objects.filter(pk__in=[p[0] for p in people])
     community = dict(recipients.values_list("pk", "community_id"))

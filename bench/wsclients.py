@@ -13,7 +13,9 @@ import aiohttp
 received: dict[str, list[float]] = {}
 
 
-async def listen(session, base: str, code: str, cookie: str, ready: asyncio.Queue) -> None:
+async def listen(
+    session: aiohttp.ClientSession, base: str, code: str, cookie: str, ready: asyncio.Queue
+) -> None:
     url = f"ws://{base}/ws/orders/{code}/"
     headers = {"Cookie": cookie, "Origin": f"http://{base}"}
     try:
