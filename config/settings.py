@@ -171,9 +171,11 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis gone the site still answers (decision 0014).
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("REDIS_PREFIX", "linli"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -204,7 +206,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions live in the database, read through the cache (Redis when configured): every
 # app server sees every session, and most requests do not touch the table.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# In the database only: a logout must end the session even while Redis is unreachable
+# (decision 0014).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:home"
 SITE_ID = 1

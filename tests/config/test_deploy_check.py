@@ -54,7 +54,7 @@ def test_the_production_profile_queues_background_work_and_shares_redis():
     assert result.stdout.split() == [
         "django_tasks_db.DatabaseBackend",
         "channels_redis.core.RedisChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.FailOpenRedisCache",
     ]
 
 
