@@ -3,6 +3,7 @@
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from billing.exceptions import BillingError
@@ -42,14 +44,15 @@ def _when(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def rows(statement: Statement) -> list[list[str]]:
-    table = []
-    for line in lines_for_export(statement):
+def iter_rows(statement: Statement) -> Iterator[list[str]]:
+    """The lines one by one, read from the database in chunks: a month of a large
+    provider has a hundred thousand of them."""
+    for line in lines_for_export(statement).iterator(chunk_size=2000):
         exclusion = getattr(line, "exclusion", None)
         why = line.hold_reason or (
             f"{exclusion.get_reason_display()}: {exclusion.note}" if exclusion else ""
         )
-        table.append(
+        yield (
             [
                 line.order_code,
                 str(line.get_kind_display()),
@@ -67,7 +70,10 @@ def rows(statement: Statement) -> list[list[str]]:
                 why,
             ]
         )
-    return table
+
+
+def rows(statement: Statement) -> list[list[str]]:
+    return list(iter_rows(statement))
 
 
 def summary(statement: Statement) -> list[tuple[str, str]]:
@@ -94,7 +100,7 @@ def to_csv(statement: Statement) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([title(statement)])
     writer.writerow(_columns())
-    writer.writerows(rows(statement))
+    writer.writerows(iter_rows(statement))
     writer.writerow([])
     writer.writerows(summary(statement))
     # A byte-order mark so that spreadsheet programs read the Chinese correctly.
@@ -102,13 +108,14 @@ def to_csv(statement: Statement) -> bytes:
 
 
 def to_xlsx(statement: Statement) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{statement.month:%Y-%m}"
-    sheet.append([title(statement)])
-    sheet["A1"].font = Font(bold=True)
+    # Write-only: rows go to the file as they come instead of living in memory.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{statement.month:%Y-%m}")
+    heading = WriteOnlyCell(sheet, value=title(statement))
+    heading.font = Font(bold=True)
+    sheet.append([heading])
     sheet.append(_columns())
-    for row in rows(statement):
+    for row in iter_rows(statement):
         sheet.append(row)
     sheet.append([])
     for label, amount in summary(statement):
@@ -149,7 +156,7 @@ def to_pdf(statement: Statement) -> bytes:
         col_widths=widths, text_align="LEFT", line_height=5, headings_style=headings
     ) as table:
         table.row(_columns())
-        for values in rows(statement):
+        for values in iter_rows(statement):
             table.row(values)
     pdf.ln(4)
     pdf.set_font("cjk", size=11)

@@ -41,6 +41,9 @@ def _month_end(month: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time.min))
 
 
+LINES_PER_CHUNK = 2000
+
+
 def billable_orders(purchaser: Purchaser, provider: Provider, month: datetime.date):
     """Subsidised visits of this provider under this purchaser's programmes, up to the end
     of `month`, not billed yet. Two groups: closed and verified (billed), and those with
@@ -116,15 +119,24 @@ def issue_statement(*, statement: Statement, by: User) -> Statement:
         raise BillingError(_("This statement has already been issued."))
     billed, held = billable_orders(statement.purchaser, statement.provider, statement.month)
     related = ("care_recipient", "community", "worker__user")
-    lines = [
-        _line_for(statement, order, StatementLine.Kind.BILLED)
-        for order in billed.select_related(*related).prefetch_related("visit_records")
-    ]
-    lines += [
-        _line_for(statement, order, StatementLine.Kind.HELD, _hold_reasons(order))
-        for order in held.select_related(*related).prefetch_related("visit_records", "holds")
-    ]
-    StatementLine.objects.bulk_create(lines, batch_size=2000)
+    for kind, orders in (
+        (StatementLine.Kind.BILLED, billed.prefetch_related("visit_records")),
+        (StatementLine.Kind.HELD, held.prefetch_related("visit_records", "holds")),
+    ):
+        # Chunk by chunk, so a month of a hundred thousand visits never sits in memory at
+        # once; the order ids are read first so no query runs while lines are written.
+        ids = list(orders.values_list("pk", flat=True))
+        for start in range(0, len(ids), LINES_PER_CHUNK):
+            chunk = orders.filter(pk__in=ids[start : start + LINES_PER_CHUNK])
+            StatementLine.objects.bulk_create(
+                _line_for(
+                    statement,
+                    order,
+                    kind,
+                    _hold_reasons(order) if kind == StatementLine.Kind.HELD else "",
+                )
+                for order in chunk.select_related(*related)
+            )
     statement.status = S.ISSUED
     statement.issued_at = timezone.now()
     statement.issued_by = by
