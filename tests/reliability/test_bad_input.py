@@ -75,6 +75,10 @@ PAGES = {
     "complaint answer": ("staff", lambda w: reverse("complaints:detail", args=[w["complaint"].pk])),
     "complaint on behalf": ("staff", lambda w: reverse("complaints:new")),
     "vetting": ("staff", lambda w: reverse("vetting:detail", args=[w["pending_provider"].pk])),
+    "feedback": ("stranger", lambda w: w["feedback"].get_absolute_url()),
+    "grades": ("staff", lambda w: reverse("grades:index")),
+    "service review": ("staff", lambda w: reverse("service_review:queue")),
+    "review moderation": ("staff", lambda w: reverse("review_moderation:queue")),
     "statement under review": ("officer", under_review),
     "new programme": ("officer", lambda w: reverse("purchase:programme_new")),
 }
