@@ -94,16 +94,23 @@ class WorkspaceOnlyForStaffMiddleware:
 
 class RefuseNullCharactersMiddleware:
     """No one types a NUL character and PostgreSQL cannot store one: a request carrying one
-    in a query or form field is a 400 before any view sees it. Django's forms refuse NUL
+    in a query or form field is a 400 before the view runs. Django's forms refuse NUL
     already; this covers the views that read single fields (a reason, a note) directly,
-    which otherwise failed with a database error (500)."""
+    which otherwise failed with a database error (500). Views exempt from CSRF (the Stripe
+    webhook) read their raw body themselves, so their form data is not parsed here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for data in (request.GET, request.POST):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        sources = [request.GET]
+        if not getattr(view_func, "csrf_exempt", False):
+            sources.append(request.POST)
+        for data in sources:
             for key, values in data.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
                     raise BadRequest("NUL character in request data")
-        return self.get_response(request)
+        return None

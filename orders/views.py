@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 from django.conf import settings
@@ -130,6 +131,10 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# What Stripe.js's createToken gives; anything else never reaches Stripe.
+STRIPE_TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,250}")
+
+
 @login_required
 @require_POST
 def pay_card(request: HttpRequest, code: str) -> JsonResponse:
@@ -138,7 +143,7 @@ def pay_card(request: HttpRequest, code: str) -> JsonResponse:
     if "pay" not in selectors.actions_for(order, request.user):
         return JsonResponse({"error": _("This order cannot be paid now.")}, status=409)
     token = request.POST.get("token", "")
-    if not token.startswith("tok_"):
+    if not STRIPE_TOKEN.fullmatch(token):
         return JsonResponse({"error": _("Please enter the card details again.")}, status=400)
     payment = payments.start_payment(order)
     try:

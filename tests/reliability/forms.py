@@ -18,10 +18,9 @@ class Form:
     action: str
     method: str
     fields: dict[str, Field] = field(default_factory=dict)
-    multipart: bool = False
 
 
-class _Parser(HTMLParser):
+class _FormParser(HTMLParser):
     def __init__(self, page_url: str):
         super().__init__()
         self.page_url = page_url
@@ -35,20 +34,20 @@ class _Parser(HTMLParser):
             self.form = Form(
                 action=a.get("action") or self.page_url,
                 method=(a.get("method") or "get").lower(),
-                multipart="multipart" in a.get("enctype", ""),
             )
             self.forms.append(self.form)
+        elif tag == "option" and self.select is not None:
+            self.select.options.append(a.get("value", ""))
         elif self.form is None or "name" not in a or a["name"] == "csrfmiddlewaretoken":
             return
         elif tag == "input":
             kind = a.get("type", "text").lower()
             old = self.form.fields.get(a["name"])
+            value = a.get("value", "on" if kind in {"radio", "checkbox"} else "")
             if old is not None and kind in {"radio", "checkbox", "submit"}:
-                old.options.append(a.get("value", "on"))
+                old.options.append(value)
             else:
-                self.form.fields[a["name"]] = Field(
-                    a["name"], kind, a.get("value", ""), [a.get("value", "on")]
-                )
+                self.form.fields[a["name"]] = Field(a["name"], kind, value, [value])
         elif tag == "button" and a.get("name"):
             self.form.fields.setdefault(a["name"], Field(a["name"], "submit")).options.append(
                 a.get("value", "")
@@ -66,15 +65,7 @@ class _Parser(HTMLParser):
             self.select = None
 
 
-class _OptionParser(_Parser):
-    def handle_starttag(self, tag, attrs):
-        if tag == "option" and self.select is not None:
-            self.select.options.append(dict(attrs).get("value") or "")
-            return
-        super().handle_starttag(tag, attrs)
-
-
 def forms_on(html: str, page_url: str) -> list[Form]:
-    parser = _OptionParser(page_url)
+    parser = _FormParser(page_url)
     parser.feed(html)
     return parser.forms

@@ -74,12 +74,8 @@ def all_routes() -> list[Route]:
     def walk(patterns, prefix: str, namespace: str):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                space = pattern.namespace or namespace
-                yield from walk(
-                    pattern.url_patterns,
-                    prefix + str(pattern.pattern),
-                    f"{namespace}:{pattern.namespace}".strip(":") if pattern.namespace else space,
-                )
+                inner = ":".join(filter(None, (namespace, pattern.namespace)))
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
             elif isinstance(pattern, URLPattern):
                 callback = pattern.callback
                 module = getattr(callback, "view_class", callback).__module__
