@@ -14,6 +14,8 @@ from accounts.models import CareLink, CareRecipient, Notification, Role
 from billing import services as billing_services
 from billing import statements
 from billing.models import Purchaser, PurchaserOfficer
+from cms import activities, channels, notices
+from cms.models import CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPage
 from communities.models import Region
 from marketplace import services as marketplace_services
 from marketplace.models import ServiceChange
@@ -24,6 +26,7 @@ from providers.models import DocumentKind, Provider, ProviderGrade, ProviderMemb
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
 from tests.billing.conftest import make_eligible, make_programme
+from tests.cms.conftest import add_activity
 from tests.conftest import _scoped, make_user
 from tests.marketplace.conftest import publish
 from tests.orders.conftest import book, delivered
@@ -38,6 +41,8 @@ ELIGIBILITY_NOTE = "隐秘资格备注"
 EVIDENCE = "隐秘证明材料"
 INVITEE = "invitee.secret@elsewhere.example.cn"
 STRANGER = "stranger.secret@elsewhere.example.cn"
+NOTICE = "隐秘通知正文"
+SURVEY_ANSWER = "隐秘调查意见"
 
 
 def build() -> dict:
@@ -158,7 +163,9 @@ def build() -> dict:
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
     )
     Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
+    channel_things = _channel_things(bund_1, staff, stranger, recipient)
     return {
+        **channel_things,
         # The people whose world it is.
         "stranger": stranger,
         "owner": owner,
@@ -188,4 +195,27 @@ def build() -> dict:
         "statement": statement,
         "line": statement.lines.get(),
         "codes": [requested.code, closed.code],
+    }
+
+
+def _channel_things(community, staff, stranger, recipient) -> dict:
+    """The community's channel: an activity the stranger registered their mother for, a
+    notice sent to her family, a survey the stranger answered."""
+    channels.ensure_channel_pages()
+    channel = CommunityChannelPage.objects.get(region=community, locale__language_code="zh-hans")
+    activity = add_activity(channel, title="隐秘活动")
+    registration = activities.register(activity=activity, by=stranger, care_recipient=recipient)
+    notice = notices.send_notice(
+        by=staff, title="外滩通知", body=NOTICE, segment=notices.Segment(communities=[community])
+    )
+    survey = SurveyPage(title="外滩调查", slug="bund-survey")
+    survey.form_fields = [SurveyField(sort_order=0, label="意见", field_type="singleline")]
+    channel.add_child(instance=survey)
+    survey.save_revision().publish()
+    SurveyAnswer.objects.create(page=survey, user=stranger, form_data={"yi_jian": SURVEY_ANSWER})
+    return {
+        "activity": activity,
+        "registration": registration,
+        "notice": notice,
+        "survey": survey,
     }

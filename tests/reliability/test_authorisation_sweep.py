@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = ("accounts", "communities", "providers", "marketplace", "orders", "billing", "reviews")
 # The staff workspaces live in cms/ and are registered inside Wagtail's admin.
-OUR_MODULES = (*OUR_APPS, "cms.workspace")
+OUR_MODULES = (*OUR_APPS, "cms.workspace", "cms.views")
 NOT_OURS = {
     "wagtail": "Wagtail's own admin and page serving, guarded by Wagtail's permissions and "
     "tested upstream; our workspace views inside /cms-admin/ are swept",
@@ -129,6 +129,13 @@ FILL = [
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),
     (r"cms-admin/complaints/<int:pk>/$", lambda w: w["complaint"].pk),
     (r"cms-admin/grades/<int:pk>/$", lambda w: w["grade"].pk),
+    (r"^activities/registrations/<int:pk>/$", lambda w: w["registration"].pk),
+    (r"^activities/<int:pk>/$", lambda w: w["activity"].pk),
+    (r"^notices/<int:pk>/$", lambda w: w["notice"].pk),
+    (r"cms-admin/channel_work/notices/<int:pk>/$", lambda w: w["notice"].pk),
+    (r"cms-admin/channel_work/activities/<int:pk>/$", lambda w: w["activity"].pk),
+    (r"cms-admin/channel_work/registrations/<int:pk>/$", lambda w: w["registration"].pk),
+    (r"cms-admin/channel_work/surveys/<int:pk>/$", lambda w: w["survey"].pk),
 ]
 
 
@@ -175,6 +182,8 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.EVIDENCE,
         elsewhere.INVITEE,
         elsewhere.STRANGER,
+        elsewhere.NOTICE,
+        elsewhere.SURVEY_ANSWER,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]

@@ -188,14 +188,6 @@ DEAD_CACHE = {
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap, found by this suite: sessions are read through the cache "
-    "(SESSION_ENGINE cached_db) and allauth's rate limits live there, so with the Redis "
-    "cache down every signed-in request is a 500. Choosing how to degrade (database "
-    "sessions, a cache that fails open for rate limits) is a decision for the team; when it "
-    "is made this test passes, and strict=True makes it say so.",
-)
 def test_with_the_redis_cache_gone_too_signed_in_pages_still_answer(client, daughter):
     client.force_login(daughter)
     client.raise_request_exception = False
