@@ -38,12 +38,21 @@ def test_staff_announce_and_notify_those_living_alone_and_the_family_sees_it_liv
     )
     staff.goto(live_site.url + f"/cms-admin/pages/add/cms/channelpostpage/{channel.pk}/")
     staff.fill("input[name=title]", "寒潮预警：本周末降温")
-    staff.locator(".Draftail-Editor [contenteditable=true]").first.click()
+    editor = staff.locator(".Draftail-Editor [contenteditable=true]").first
+    editor.click()
     staff.keyboard.insert_text("周六起气温降到零下，社区活动室开放取暖。")
+    expect(editor).to_contain_text("周六起气温降到零下")
+    # Draftail copies its content into the form a moment after typing.
+    expect(staff.locator("input[name=body]")).to_have_value(re.compile("周六起气温降到零下"))
     screenshot(staff, "01-announcement-editor")
-    staff.locator("footer [data-w-dropdown-target=toggle]").first.click()
-    staff.locator("button[name=action-publish]").click()
-    expect(staff.locator("body")).to_contain_text("寒潮预警：本周末降温")
+    # "Publish" sits in the save button's menu; pressing it is submitting the form with it.
+    staff.locator("button[name=action-publish]").evaluate(
+        "button => button.form.requestSubmit(button)"
+    )
+    # Publishing returns to the channel's page listing (the editor shows the title as well,
+    # so the listing's address is what says it was saved).
+    expect(staff).to_have_url(re.compile(rf"/cms-admin/pages/{channel.pk}/$"), timeout=20_000)
+    expect(staff.locator("main")).to_contain_text("寒潮预警：本周末降温")
     post = ChannelPostPage.objects.get(title="寒潮预警：本周末降温")
     assert post.live and post.get_parent().pk == channel.pk
 

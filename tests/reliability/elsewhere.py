@@ -162,8 +162,9 @@ def build() -> dict:
     complaint = review_services.file_complaint(
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
     )
-    Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
     channel_things = _channel_things(bund_1, staff, stranger, recipient)
+    # Last, so that it is the stranger's newest notification (the polling tests look for it).
+    Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
     return {
         **channel_things,
         # The people whose world it is.
