@@ -6,11 +6,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, User
-from billing.models import Purchaser, PurchaserOfficer
 from marketplace.models import Slot
 from marketplace.slots import materialise_slots
-from tests.billing.conftest import make_programme
-from tests.marketplace.conftest import publish
+
+# The app suites' own service and purchaser fixtures, shared rather than written again.
+from tests.billing.conftest import bathing, bureau, programme  # noqa: F401
+from tests.orders.conftest import cleaning  # noqa: F401
 
 
 def slot_of(service, *, capacity: int) -> Slot:
@@ -41,43 +42,6 @@ def families(count: int, community, *, prefix: str, born=None) -> list[tuple[Use
         for user, recipient in zip(users, recipients, strict=True)
     )
     return list(zip(users, recipients, strict=True))
-
-
-@pytest.fixture
-def cleaning(provider_a):
-    """Commercial, ¥120, free cancellation up to 24 hours before, 30 % after."""
-    service = publish(provider_a, title_zh="家庭保洁", price_fen=12000, duration_minutes=60)
-    service.free_cancel_hours = 24
-    service.late_cancel_fee_percent = 30
-    service.save(update_fields=["free_cancel_hours", "late_cancel_fee_percent"])
-    return service
-
-
-@pytest.fixture
-def bathing(provider_a):
-    """Welfare, ¥75 a visit: the programme recognises ¥60 and pays 80 % of it (¥48)."""
-    return publish(
-        provider_a,
-        title_zh="上门助浴",
-        category="bathing",
-        price_fen=7500,
-        funding_mode="welfare",
-        duration_minutes=90,
-    )
-
-
-@pytest.fixture
-def bureau(pudong, district_officer) -> Purchaser:
-    purchaser = Purchaser.objects.create(
-        name_zh="浦东新区民政局", name_en="Pudong Civil Affairs", region=pudong
-    )
-    PurchaserOfficer.objects.create(purchaser=purchaser, user=district_officer)
-    return purchaser
-
-
-@pytest.fixture
-def programme(bureau):
-    return make_programme(bureau)
 
 
 @pytest.fixture
