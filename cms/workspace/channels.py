@@ -37,7 +37,11 @@ def under_channels_of(user, model):
 class StaffView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         require_community_staff(request.user)
+        self.load(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        """Views about one object fetch it here, within the user's scope."""
 
 
 class NoticesView(StaffView):
@@ -86,10 +90,10 @@ class NoticeDetailView(StaffView):
     def get_page_title(self):
         return self.notice.title
 
-    def dispatch(self, request, *args, **kwargs):
-        require_community_staff(request.user)
-        self.notice = get_object_or_404(notices.notices_in_scope(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, **kwargs) -> None:
+        self.notice = get_object_or_404(
+            notices.notices_in_scope(self.request.user), pk=kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,12 +127,10 @@ class ActivityDetailView(StaffView):
     def get_page_title(self):
         return self.activity.title
 
-    def dispatch(self, request, *args, **kwargs):
-        require_community_staff(request.user)
+    def load(self, **kwargs) -> None:
         self.activity = get_object_or_404(
-            under_channels_of(request.user, ActivityPage), pk=kwargs["pk"]
+            under_channels_of(self.request.user, ActivityPage), pk=kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -177,12 +179,10 @@ class SurveyResultsView(StaffView):
     def get_page_title(self):
         return self.survey.title
 
-    def dispatch(self, request, *args, **kwargs):
-        require_community_staff(request.user)
+    def load(self, **kwargs) -> None:
         self.survey = get_object_or_404(
-            under_channels_of(request.user, SurveyPage), pk=kwargs["pk"]
+            under_channels_of(self.request.user, SurveyPage), pk=kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
