@@ -55,6 +55,46 @@ def test_issuing_copies_the_months_verified_visits_into_frozen_lines(
     assert (total.billed_fen, total.payable_fen) == (12000, 12000)
 
 
+def expected_line(order: Order) -> dict:
+    """What a line must copy from its order, read the slow way, through the ORM."""
+    visits = {record.kind: record.at for record in order.visit_records.order_by("pk")}
+    return {
+        "order_code": order.code,
+        "programme_id": order.programme_id,
+        "service_title": order.title,
+        "recipient_name": order.care_recipient.name,
+        "community_name": order.community.name_zh,
+        "visit_started_at": visits["check_in"],
+        "visit_ended_at": visits["check_out"],
+        "worker_name": str(order.worker.user),
+        "list_price_fen": order.list_price_fen,
+        "subsidy_fen": order.subsidy_fen,
+        "copay_fen": order.copay_fen,
+    }
+
+
+def test_billed_and_held_lines_copy_their_orders_field_by_field(
+    statement, three_visits, district_officer, caregiver
+):
+    # Billed lines are copied by the database, held ones in Python: both must agree.
+    caregiver.display_name = ""
+    caregiver.save(update_fields=["display_name"])
+    held = three_visits[0]
+    services.hold_order(order=held, reason="complaint", note="服务时间不足")
+    statements.issue_statement(statement=statement, by=district_officer)
+
+    lines = {line.order_id: line for line in statement.lines.all()}
+    assert set(lines) == {order.pk for order in three_visits}
+    for order in three_visits:
+        line = lines[order.pk]
+        copied = {name: getattr(line, name) for name in expected_line(order)}
+        assert copied == expected_line(order)
+        assert line.worker_name == caregiver.email
+        assert line.kind == ("held" if order == held else "billed")
+        assert bool(line.hold_reason) == (order == held)
+    assert "服务时间不足" in lines[held.pk].hold_reason
+
+
 def test_an_issued_line_refuses_any_change_in_code_and_in_the_database(
     statement, three_visits, district_officer
 ):
