@@ -3,17 +3,10 @@ everyone concerned (family, provider managers, the worker, community staff) hear
 The message says only which order changed; pages fetch the new view in the reader's own
 language and with the reader's own permissions."""
 
-import logging
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from redis.exceptions import RedisError
-
-from accounts.notifications import push_event
+from accounts.consumers import user_group
+from accounts.notifications import send_live
 from accounts.roles import staff_covering
 from orders.models import Order, OrderEvent
-
-logger = logging.getLogger(__name__)
 
 
 def order_group(code: str) -> str:
@@ -46,11 +39,10 @@ def push_order_event(event_id: int) -> None:
         "action": event.action,
         "event": event.pk,
     }
-    try:
-        async_to_sync(get_channel_layer().group_send)(
-            order_group(order.code), {"type": "order.event", "payload": payload}
-        )
-    except (RedisError, OSError):
-        # Pages fall back to polling (static/js/order_live.js); the event row is saved.
-        logger.warning("live push of order event %s failed", event_id, exc_info=True)
-    push_event(user_ids=concerned_user_ids(order), payload=payload)
+    # One trip for the order's page and everyone concerned (accounts.notifications).
+    order_message = (order_group(order.code), {"type": "order.event", "payload": payload})
+    user_message = {"type": "notify", "payload": payload}
+    send_live(
+        [order_message]
+        + [(user_group(pk), user_message) for pk in sorted(concerned_user_ids(order))]
+    )
