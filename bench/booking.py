@@ -13,6 +13,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import resource
 import threading
 import time
 import uuid
@@ -160,6 +161,23 @@ def run_in_processes(
     return outcomes, seconds
 
 
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine spent busy (all processes: this one, PostgreSQL, Redis)."""
+    with open("/proc/stat") as stat:
+        fields = [int(n) for n in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the booking processes)."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def oversold(slot_ids: set[int]) -> int:
     """Slots whose places taken exceed capacity or differ from the orders holding one."""
     holding = Count("orders", filter=Q(orders__status__in=HOLDS_A_PLACE))
@@ -193,12 +211,24 @@ def main() -> None:
         f"{args.threads} threads{' WITHOUT the live push' if args.without_push else ''}; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+    machine_before, own_before = busy_cpu_seconds(), own_cpu_seconds()
     outcomes, seconds = run_in_processes(attempts, args.processes, args.threads)
+    machine_cpu = busy_cpu_seconds() - machine_before
+    own_cpu = own_cpu_seconds() - own_before
     booked = outcomes["booked"]
     for outcome, n in outcomes.most_common():
         print(f"  {n:>6}  {outcome}")
     print(f"\n{booked} orders in {seconds:.2f} s: {booked / seconds:.1f} orders/s")
     print(f"{len(attempts) / seconds:.1f} attempts/s (losers included)")
+    # Throughput here is bound by CPU: what one booking costs says what a target needs.
+    per_booking = machine_cpu / max(booked, 1)
+    print(
+        f"CPU per booking (losers' attempts included): {per_booking * 1000:.0f} ms, of which "
+        f"{own_cpu / max(booked, 1) * 1000:.0f} ms in the booking processes and the rest in "
+        f"PostgreSQL, Redis and anything else on the machine; at that cost "
+        f"{TARGET_PER_SECOND} bookings/s need about {TARGET_PER_SECOND * per_booking:.0f} CPUs "
+        f"(this machine: {os.cpu_count()})"
+    )
     bad = oversold(slot_ids)
     made = Order.objects.count() - before
     print(f"slots oversold or miscounted: {bad}; orders written: {made} (booked {booked})")
