@@ -4,9 +4,41 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def envelope_name(names_upwards: list[str]) -> str:
+    """A region's names from itself up to its district, written as on an envelope: from
+    the district down in Chinese, from the community up in English."""
+    if _english():
+        return ", ".join(names_upwards)
+    return "".join(reversed(names_upwards))
+
+
 class RegionQuerySet(models.QuerySet):
     def communities(self) -> "RegionQuerySet":
         return self.filter(level=Region.Level.COMMUNITY)
+
+    def community_choices(self) -> list[tuple[int, str]]:
+        """(pk, full name) of every community, from one query of plain values: a page's
+        <select> of a hundred communities built from model instances, each with its street
+        and district, cost the catalogue more than its search (bench/README.md)."""
+        rows = self.communities().values_list(
+            "pk",
+            "name_zh",
+            "name_en",
+            "parent__name_zh",
+            "parent__name_en",
+            "parent__parent__name_zh",
+            "parent__parent__name_en",
+        )
+        english = _english()
+        choices = []
+        for pk, zh, en, street_zh, street_en, district_zh, district_en in rows:
+            names = [en, street_en, district_en] if english else [zh, street_zh, district_zh]
+            choices.append((pk, envelope_name(names)))
+        return choices
 
     def communities_under(self, region_ids) -> "RegionQuerySet":
         """Communities that are, or lie below, any of the given regions."""
@@ -62,7 +94,7 @@ class Region(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+        return self.name_en if _english() else self.name_zh
 
     @property
     def full_name(self) -> str:
@@ -72,10 +104,7 @@ class Region(models.Model):
         while node is not None:
             names.append(node.name)
             node = node.parent
-        separator = ", " if (get_language() or "").startswith("en") else ""
-        if separator:
-            return separator.join(names)
-        return "".join(reversed(names))
+        return envelope_name(names)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -7,6 +7,7 @@ from communities.models import Region
 from marketplace.models import Category, DateException, FundingMode, Service, WeeklyHours
 from marketplace.money import fen_from_yuan
 from marketplace.selectors import SORTS, CatalogueFilters
+from marketplace.widgets import PlainSelect
 from providers.models import Provider
 
 YUAN = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0")}
@@ -30,12 +31,14 @@ class CatalogueFilterForm(forms.Form):
         required=False,
         empty_label=_("All categories"),
         to_field_name="slug",
+        widget=PlainSelect,
     )
     community = CommunityField(
         label=_("Community"),
         queryset=Region.objects.communities().select_related("parent__parent"),
         required=False,
         empty_label=_("All communities"),
+        widget=PlainSelect,
     )
     funding_mode = forms.ChoiceField(
         label=_("Who pays"),
@@ -77,6 +80,13 @@ class CatalogueFilterForm(forms.Form):
             ("rating", _("Rating")),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        community = self.fields["community"]
+        # Plain values for the hundred options; a chosen one is still looked up in the
+        # field's queryset when the form is validated.
+        community.choices = [("", community.empty_label), *Region.objects.community_choices()]
 
     def clean(self):
         data = super().clean()
