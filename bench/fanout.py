@@ -40,7 +40,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench.loadgen import Result  # noqa: E402
-from bench.server import free_port, start_daphne, stop  # noqa: E402
+from bench.server import add_server_arguments, free_port, start, stop  # noqa: E402
 from orders.models import Order  # noqa: E402
 from orders.services import assign_worker  # noqa: E402
 from providers.models import ProviderMember  # noqa: E402
@@ -119,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=4, help="threads committing transitions")
+    add_server_arguments(parser)
     args = parser.parse_args()
     if "redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
         sys.exit("Set REDIS_URL: the fan-out goes through the Redis channel layer.")
@@ -132,7 +133,7 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     port = free_port()
-    server = start_daphne(port, "bench-fanout-daphne.log")
+    server = start(args.server, port, args.workers, f"bench-fanout-{args.server}.log")
     clients = subprocess.Popen(
         [sys.executable, "-m", "bench.wsclients", f"127.0.0.1:{port}"],
         stdin=subprocess.PIPE,

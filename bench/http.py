@@ -40,7 +40,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench.loadgen import Result, hammer  # noqa: E402
-from bench.server import free_port, start_daphne, stop  # noqa: E402
+from bench.server import add_server_arguments, free_port, start, stop  # noqa: E402
 from marketplace.models import Service  # noqa: E402
 from orders.models import Order  # noqa: E402
 
@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--connections", type=int, default=16)
+    add_server_arguments(parser)
     args = parser.parse_args()
     print(
         f"database {connection.settings_dict['NAME']}: {Service.objects.count():,} services, "
@@ -122,7 +123,7 @@ def main() -> None:
     targets = pages()
     counts = {page.label: count_queries(page) for page in targets}
     port = free_port()
-    server = start_daphne(port, "bench-http-daphne.log")
+    server = start(args.server, port, args.workers, f"bench-http-{args.server}.log")
     base = f"http://127.0.0.1:{port}"
     try:
         results = []
