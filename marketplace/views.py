@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace import selectors, services
+from marketplace import page_cache, selectors, services
 from marketplace.exceptions import MarketplaceError
 from marketplace.forms import (
     CatalogueFilterForm,
@@ -36,21 +37,32 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         home = _home_community(request)
         if home is not None:
             params["community"] = str(home.pk)
+
+    def render_body() -> str:
+        return _catalogue_body(params, request.GET.get("page"))
+
+    # Free slots change with every booking: a search by day is always answered afresh.
+    if params.get("available_on"):
+        body = render_body()
+    else:
+        body = page_cache.part("catalogue", sorted(params.lists()), render_body)
+    return render(request, "marketplace/catalogue.html", {"body": body})
+
+
+def _catalogue_body(params, page_number) -> str:
     form = CatalogueFilterForm(params)
     services_page = None
     if form.is_valid():
         results = selectors.search_services(form.filters())
-        services_page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    categories = Category.objects.filter(parent__isnull=True)
+        services_page = Paginator(results, PAGE_SIZE).get_page(page_number)
     query_without_page = params.copy()
     query_without_page.pop("page", None)
-    return render(
-        request,
-        "marketplace/catalogue.html",
+    return render_to_string(
+        "marketplace/includes/catalogue_body.html",
         {
             "form": form,
             "page": services_page,
-            "categories": categories,
+            "categories": Category.objects.filter(parent__isnull=True),
             "query_string": query_without_page.urlencode(),
             "rendition": selectors.LIST_RENDITION,
         },
@@ -58,18 +70,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(
-        Service.objects.bookable().select_related("provider", "category__parent", "image"), pk=pk
+    # Everything but the free times is the same for every reader (marketplace.page_cache).
+    parts = page_cache.part("service", pk, lambda: _service_parts(pk))
+    if parts is None:
+        raise Http404
+    slots = selectors.next_open_slots(Service(pk=pk))
+    return render(request, "marketplace/service_detail.html", {**parts, "slots": slots})
+
+
+def _service_parts(pk: int) -> dict | None:
+    service = (
+        Service.objects.bookable()
+        .select_related("provider", "category__parent", "image")
+        .filter(pk=pk)
+        .first()
     )
-    return render(
-        request,
-        "marketplace/service_detail.html",
-        {
-            "service": service,
-            "slots": selectors.next_open_slots(service),
-            "communities": service.communities.all(),
-        },
-    )
+    if service is None:
+        return None
+    context = {"service": service, "communities": service.communities.all()}
+    return {
+        "title": service.title,
+        "top": render_to_string("marketplace/includes/service_top.html", context),
+        "bottom": render_to_string("marketplace/includes/service_bottom.html", context),
+    }
 
 
 def _managed_provider(request: HttpRequest, pk: int) -> Provider:
