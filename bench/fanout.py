@@ -1,4 +1,4 @@
-"""WebSocket fan-out: N connected clients (Channels over Redis, served by Daphne), time
+"""WebSocket fan-out: N connected clients (Channels over Redis, served by uvicorn or Daphne), time
 from an order transition's commit to its arrival at the family's open order page.
 
     python -m bench.fanout --clients 1000 --threads 4
