@@ -104,11 +104,11 @@ def _visit_times(order_ids: list[int]) -> dict[int, dict[str, datetime.datetime]
     return times
 
 
-def _lines(statement: Statement, kind: str, orders, order_ids: list[int]) -> list[StatementLine]:
+def _held_lines(statement: Statement, held, order_ids: list[int]) -> list[StatementLine]:
     visits = _visit_times(order_ids)
-    reasons = _hold_reasons(order_ids) if kind == StatementLine.Kind.HELD else {}
+    reasons = _hold_reasons(order_ids)
     lines = []
-    for row in orders.filter(pk__in=order_ids).values_list(*LINE_SOURCE):
+    for row in held.filter(pk__in=order_ids).values_list(*LINE_SOURCE):
         pk, code, title, programme_id, list_price, subsidy, copay = row[:7]
         recipient, community, worker_id, worker_display_name, worker_email = row[7:]
         times = visits.get(pk, {})
@@ -116,7 +116,7 @@ def _lines(statement: Statement, kind: str, orders, order_ids: list[int]) -> lis
             StatementLine(
                 statement=statement,
                 order_id=pk,
-                kind=kind,
+                kind=StatementLine.Kind.HELD,
                 programme_id=programme_id,
                 order_code=code,
                 service_title=title,
@@ -129,7 +129,7 @@ def _lines(statement: Statement, kind: str, orders, order_ids: list[int]) -> lis
                 list_price_fen=list_price,
                 subsidy_fen=subsidy,
                 copay_fen=copay,
-                hold_reason=reasons.get(pk, ""),
+                hold_reason=reasons[pk],
             )
         )
     return lines
@@ -138,7 +138,7 @@ def _lines(statement: Statement, kind: str, orders, order_ids: list[int]) -> lis
 def _copy_billed_lines(statement: Statement, billed) -> None:
     """One INSERT … SELECT: the database copies the orders into lines itself. Built in
     Python, a hundred thousand lines took 50 s (bench/statement.py); the SELECT is the
-    ORM's own query, so it holds exactly what `_lines` would write."""
+    ORM's own query, so it holds exactly what `_held_lines` writes for held ones."""
     line = StatementLine._meta
     visits = VisitRecord.objects.filter(order=OuterRef("pk")).order_by("-pk").values("at")
     copied = {
@@ -207,7 +207,7 @@ def issue_statement(*, statement: Statement, by: User) -> Statement:
     ids = list(held.values_list("pk", flat=True))
     for start in range(0, len(ids), LINES_PER_CHUNK):
         chunk = ids[start : start + LINES_PER_CHUNK]
-        StatementLine.objects.bulk_create(_lines(statement, StatementLine.Kind.HELD, held, chunk))
+        StatementLine.objects.bulk_create(_held_lines(statement, held, chunk))
     statement.status = S.ISSUED
     statement.issued_at = timezone.now()
     statement.issued_by = by
