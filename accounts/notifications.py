@@ -12,11 +12,13 @@ from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from redis.exceptions import RedisError
 
+from accounts import live_loop
 from accounts.consumers import user_group
 from accounts.models import Notification, User
 
@@ -88,9 +90,9 @@ def live_message(notification: Notification) -> tuple[str, dict]:
 
 
 def send_live(messages: list[tuple[str, dict]]) -> None:
-    """Send (group, message) pairs over the channel layer, in order, in one trip into the
-    event loop: each `async_to_sync` call outside a server's loop starts a loop and a Redis
-    connection of its own, which cost a booking more than its SQL (bench/README.md).
+    """Send (group, message) pairs over the channel layer, in order, in one trip into an
+    event loop that lives on (accounts.live_loop): a loop and a Redis connection started
+    per push cost a booking more than its SQL (bench/README.md).
 
     The rows they announce are saved already; if Redis is gone, open pages fall back to
     polling and show them, so a failure is logged, never raised."""
@@ -108,6 +110,14 @@ def send_live(messages: list[tuple[str, dict]]) -> None:
                 return sent
         return len(messages)
 
-    sent = async_to_sync(send_all)()
+    if isinstance(layer, RedisChannelLayer):
+        try:
+            sent = live_loop.run(send_all())
+        except TimeoutError:
+            logger.warning("live push timed out", exc_info=True)
+            sent = 0
+    else:
+        # The in-memory layer's queues belong to the loop of the server in this process.
+        sent = async_to_sync(send_all)()
     if sent < len(messages):
         logger.warning("%d of %d live messages not sent", len(messages) - sent, len(messages))

@@ -84,9 +84,11 @@ def plan(rng: random.Random, attempts: int) -> list[Attempt]:
     served = {
         slot.pk: list(slot.service.communities.values_list("pk", flat=True)) for slot in chosen
     }
+    # Each slot draws attempts in proportion to its free places, so that the losers are
+    # about one in five overall rather than most of those on one-place slots.
+    weights = [slot.capacity - slot.booked for slot in chosen]
     picks = []
-    for _ in range(attempts):
-        slot = rng.choice(chosen)
+    for slot in rng.choices(chosen, weights=weights, k=attempts):
         candidates = [p for c in served[slot.pk] for p in families.get(c, [])]
         picks.append((slot, *rng.choice(candidates)))
     recipients = CareRecipient.objects.in_bulk({p[1] for p in picks})

@@ -129,7 +129,22 @@ def _quantity(service: Service, requested: int) -> int:
     return requested
 
 
-def _check_bookable(slot: Slot, recipient: CareRecipient, now: datetime.datetime) -> None:
+def _bookable_slot(slot_id: int, recipient: CareRecipient, now: datetime.datetime) -> Slot:
+    """The slot with its service, if it may be booked for the recipient now; otherwise a
+    refusal that says which rule failed. One query when all is well."""
+    slots = Slot.objects.select_related("service__provider", "service__category")
+    bookable = (
+        slots.within_booking_window(now=now)
+        .filter(
+            pk=slot_id,
+            service__in=Service.objects.bookable(),
+            service__communities=recipient.community_id,
+        )
+        .first()
+    )
+    if bookable is not None:
+        return bookable
+    slot = slots.get(pk=slot_id)
     service = slot.service
     if not Service.objects.bookable().filter(pk=service.pk).exists():
         raise OrdersError(_("This service cannot be booked at the moment."))
@@ -141,6 +156,7 @@ def _check_bookable(slot: Slot, recipient: CareRecipient, now: datetime.datetime
     # Whether a place is left is decided by the conditional update in _take_place.
     if not Slot.objects.within_booking_window(now=now).filter(pk=slot.pk).exists():
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
+    return slot  # it became bookable between the two looks
 
 
 def place_order(
@@ -191,6 +207,8 @@ def _quote_and_reserve(service, care_recipient, quantity, on, expected_copay_fen
                 )
                 % {"name": care_recipient.name, "amount": "¥" + yuan(split.copay_fen)}
             )
+        if not split.subsidy_fen:
+            return split  # nothing to hold
         try:
             with transaction.atomic():
                 subsidy.reserve(split, care_recipient=care_recipient)
@@ -212,9 +230,10 @@ def _place_order(
     quantity,
     expected_copay_fen,
 ) -> Order:
-    existing = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
+    # Only the key at first: a whole order costs a millisecond to ask for, and is rare.
+    submitted = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key)
+    if submitted.values_list("pk").first() is not None:
+        return submitted.get()
     if not idempotency_key or len(idempotency_key) > 64:
         raise OrdersError(_("Please reload the page and try again."))
     family = CareRecipient.objects.linked_to(booked_by).filter(pk=care_recipient.pk).exists()
@@ -224,14 +243,15 @@ def _place_order(
     if not (family or assisted):
         raise PermissionDenied
     now = timezone.now()
-    slot = Slot.objects.select_related("service__provider", "service__category").get(pk=slot.pk)
-    _check_bookable(slot, care_recipient, now)
+    slot = _bookable_slot(slot.pk, care_recipient, now)
     service = slot.service
     quantity = _quantity(service, quantity)
+    # The place first: a full slot is refused before any subsidy is worked out, and every
+    # transaction locks a slot before a programme, as cancelling does (no deadlock).
+    _take_place(slot.pk)
     split = _quote_and_reserve(
         service, care_recipient, quantity, timezone.localdate(slot.starts_at), expected_copay_fen
     )
-    _take_place(slot.pk)
     # Staff book for people without a card: what is left to pay is paid at the door.
     needs_payment = split.copay_fen > 0 and not assisted
     try:
@@ -241,7 +261,7 @@ def _place_order(
                 service=service,
                 provider=service.provider,
                 slot=slot,
-                community=care_recipient.community,
+                community_id=care_recipient.community_id,
                 booked_by=booked_by,
                 care_recipient=care_recipient,
                 starts_at=slot.starts_at,
