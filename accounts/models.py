@@ -200,6 +200,13 @@ class CareRecipient(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_linked_to(self, user) -> bool:
+        """Whether this account may book for this person: the rule of
+        CareRecipientQuerySet.linked_to, asked of one recipient already loaded."""
+        if user.pk is None:
+            return False
+        return self.account_id == user.pk or self.links.filter(account=user).exists()
+
     def age_on(self, day) -> int | None:
         if self.birth_date is None:
             return None

@@ -64,7 +64,7 @@ def families_by_community() -> dict[int, list[tuple[int, int]]]:
 
 def plan(rng: random.Random, attempts: int) -> list[Attempt]:
     now = timezone.now()
-    places = int(attempts * 0.8)
+    places = round(attempts * 0.8)
     slots = list(
         Slot.objects.open_for_booking(now=now)
         .filter(service__status="published", service__provider__status="approved")
@@ -84,11 +84,15 @@ def plan(rng: random.Random, attempts: int) -> list[Attempt]:
     served = {
         slot.pk: list(slot.service.communities.values_list("pk", flat=True)) for slot in chosen
     }
-    # Each slot draws attempts in proportion to its free places, so that the losers are
-    # about one in five overall rather than most of those on one-place slots.
-    weights = [slot.capacity - slot.booked for slot in chosen]
+    # An attempt for every free place, and the rest (one in five) for places already
+    # aimed at: random draws per slot made most attempts on one-place slots lose.
+    seats = [slot for slot in chosen for _ in range(slot.capacity - slot.booked)]
+    rng.shuffle(seats)
+    seats = seats[:places]
+    targets = seats + rng.choices(seats, k=attempts - len(seats))
+    rng.shuffle(targets)
     picks = []
-    for slot in rng.choices(chosen, weights=weights, k=attempts):
+    for slot in targets:
         candidates = [p for c in served[slot.pk] for p in families.get(c, [])]
         picks.append((slot, *rng.choice(candidates)))
     recipients = CareRecipient.objects.in_bulk({p[1] for p in picks})
@@ -202,7 +206,7 @@ def main() -> None:
     if args.without_push:
         import orders.services
 
-        orders.services.push_order_event = lambda event_id: None
+        orders.services.push_order_event = lambda event: None
     attempts = plan(random.Random(args.seed), args.orders)
     slot_ids = {a.slot.pk for a in attempts}
     places = sum(a.slot.capacity - a.slot.booked for a in {a.slot.pk: a for a in attempts}.values())

@@ -5,10 +5,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def bookable_q(prefix: str = "") -> Q:
+    """What residents may see and book: published, of a provider in good standing. With a
+    prefix (`service__`) it filters rows that lead to a service, in the same joins."""
+    return Q(**{f"{prefix}status": "published", f"{prefix}provider__status": "approved"})
+
+
 class ServiceQuerySet(models.QuerySet):
     def bookable(self) -> "ServiceQuerySet":
-        """What residents may see and book: published, of a provider in good standing."""
-        return self.filter(status="published", provider__status="approved")
+        return self.filter(bookable_q())
 
     def in_community(self, community_id: int) -> "ServiceQuerySet":
         return self.filter(communities=community_id)

@@ -18,6 +18,7 @@ from billing import subsidy
 from communities.scoping import may_act_on_community
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
+from marketplace.querysets import bookable_q
 from orders import messages as order_messages
 from orders.events import push_order_event
 from orders.exceptions import OrdersError, SlotFull
@@ -83,7 +84,7 @@ def _move(order: Order, action: str, *, by: User | None, reason: str = "") -> Or
             subsidy_fen=order.subsidy_fen,
             minutes=order.subsidy_minutes,
         )
-    transaction.on_commit(partial(push_order_event, event.pk))
+    transaction.on_commit(partial(push_order_event, event))
     return event
 
 
@@ -97,7 +98,7 @@ def _record(order: Order, action: str, *, by: User | None, reason: str = "") -> 
         to_status=order.status,
         reason=reason,
     )
-    transaction.on_commit(partial(push_order_event, event.pk))
+    transaction.on_commit(partial(push_order_event, event))
     return event
 
 
@@ -133,13 +134,12 @@ def _bookable_slot(slot_id: int, recipient: CareRecipient, now: datetime.datetim
     """The slot with its service, if it may be booked for the recipient now; otherwise a
     refusal that says which rule failed. One query when all is well."""
     slots = Slot.objects.select_related("service__provider", "service__category")
+    # The service's rules in the joins select_related makes anyway, unordered: planning a
+    # subquery and a sort cost PostgreSQL more than running the query (bench/booking.py).
     bookable = (
         slots.within_booking_window(now=now)
-        .filter(
-            pk=slot_id,
-            service__in=Service.objects.bookable(),
-            service__communities=recipient.community_id,
-        )
+        .filter(bookable_q("service__"), pk=slot_id, service__communities=recipient.community_id)
+        .order_by()
         .first()
     )
     if bookable is not None:
@@ -175,6 +175,8 @@ def place_order(
     Submitting the same form twice gives the same order. When the page showed a price
     (`expected_copay_fen`) and the subsidy changed meanwhile, nothing is booked and the
     person is told."""
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise OrdersError(_("Please reload the page and try again."))
     try:
         return _place_order(
             booked_by=booked_by,
@@ -186,8 +188,13 @@ def place_order(
             quantity=quantity,
             expected_copay_fen=expected_copay_fen,
         )
-    except _DuplicateSubmission:
-        return Order.objects.get(booked_by=booked_by, idempotency_key=idempotency_key)
+    except (_DuplicateSubmission, OrdersError):
+        # The same form sent again gets the order its first sending made, even if the slot
+        # has filled up since. Looked for only now: a first sending never needs the look.
+        earlier = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key)
+        if (order := earlier.first()) is None:
+            raise
+        return order
 
 
 def _quote_and_reserve(service, care_recipient, quantity, on, expected_copay_fen):
@@ -230,13 +237,7 @@ def _place_order(
     quantity,
     expected_copay_fen,
 ) -> Order:
-    # Only the key at first: a whole order costs a millisecond to ask for, and is rare.
-    submitted = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key)
-    if submitted.values_list("pk").first() is not None:
-        return submitted.get()
-    if not idempotency_key or len(idempotency_key) > 64:
-        raise OrdersError(_("Please reload the page and try again."))
-    family = CareRecipient.objects.linked_to(booked_by).filter(pk=care_recipient.pk).exists()
+    family = care_recipient.is_linked_to(booked_by)
     assisted = not family and may_act_on_community(
         booked_by, care_recipient.community_id, role="community_staff"
     )
@@ -255,41 +256,42 @@ def _place_order(
     # Staff book for people without a card: what is left to pay is paid at the door.
     needs_payment = split.copay_fen > 0 and not assisted
     try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                status=S.PENDING_PAYMENT if needs_payment else S.REQUESTED,
-                service=service,
-                provider=service.provider,
-                slot=slot,
-                community_id=care_recipient.community_id,
-                booked_by=booked_by,
-                care_recipient=care_recipient,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                title=service.title_zh,
-                title_en=service.title_en,
-                address=address.strip() or care_recipient.address,
-                notes=notes.strip(),
-                quantity=quantity,
-                unit_price_fen=service.price_fen,
-                list_price_fen=split.list_price_fen,
-                subsidy_fen=split.subsidy_fen,
-                copay_fen=split.copay_fen,
-                programme_id=split.programme_id,
-                subsidy_month=split.month,
-                subsidy_minutes=split.minutes,
-                assisted_by=booked_by if assisted else None,
-                copay_offline=assisted and split.copay_fen > 0,
-                free_cancel_hours=service.free_cancel_hours,
-                late_cancel_fee_percent=service.late_cancel_fee_percent,
-                idempotency_key=idempotency_key,
-                expires_at=(
-                    now + datetime.timedelta(minutes=settings.ORDER_PAYMENT_WITHIN_MINUTES)
-                    if needs_payment
-                    else _answer_deadline(now, slot.starts_at)
-                ),
-            )
+        order = Order.objects.create(
+            status=S.PENDING_PAYMENT if needs_payment else S.REQUESTED,
+            service=service,
+            provider=service.provider,
+            slot=slot,
+            community_id=care_recipient.community_id,
+            booked_by=booked_by,
+            care_recipient=care_recipient,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            title=service.title_zh,
+            title_en=service.title_en,
+            address=address.strip() or care_recipient.address,
+            notes=notes.strip(),
+            quantity=quantity,
+            unit_price_fen=service.price_fen,
+            list_price_fen=split.list_price_fen,
+            subsidy_fen=split.subsidy_fen,
+            copay_fen=split.copay_fen,
+            programme_id=split.programme_id,
+            subsidy_month=split.month,
+            subsidy_minutes=split.minutes,
+            assisted_by=booked_by if assisted else None,
+            copay_offline=assisted and split.copay_fen > 0,
+            free_cancel_hours=service.free_cancel_hours,
+            late_cancel_fee_percent=service.late_cancel_fee_percent,
+            idempotency_key=idempotency_key,
+            expires_at=(
+                now + datetime.timedelta(minutes=settings.ORDER_PAYMENT_WITHIN_MINUTES)
+                if needs_payment
+                else _answer_deadline(now, slot.starts_at)
+            ),
+        )
     except IntegrityError:
+        # The same key, sent twice at once: the whole booking rolls back (_place_order is
+        # atomic) and place_order answers with the first one's order.
         raise _DuplicateSubmission from None
     reason = ""
     if assisted:
@@ -300,7 +302,7 @@ def _place_order(
     event = OrderEvent.objects.create(
         order=order, actor=booked_by, action="place", to_status=order.status, reason=reason
     )
-    transaction.on_commit(partial(push_order_event, event.pk))
+    transaction.on_commit(partial(push_order_event, event))
     if needs_payment:
         Payment.objects.create(order=order, amount_fen=order.copay_fen)
     else:

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from accounts import services
 from accounts.exceptions import AccountsError
-from accounts.models import CareLink, CareRecipient
+from accounts.models import CareLink, CareRecipient, User
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,20 @@ def test_nobody_removes_another_familys_link(grandma_li, daughter, other_residen
     with pytest.raises(PermissionDenied):
         services.unlink_care_recipient(link=link, by=other_resident)
     assert grandma_li.links.count() == 1
+
+
+def test_one_recipient_answers_who_may_book_as_the_list_does(grandma_li, daughter, son):
+    own = make_user("zhang.self@example.cn")
+    grandpa = CareRecipient.objects.create(
+        name="张大爷", community=grandma_li.community, address="1号", account=own
+    )
+    stranger = make_user("stranger@example.cn")
+    for recipient in (grandma_li, grandpa):
+        for user in (daughter, son, own, stranger, User()):
+            listed = (
+                user.pk is not None
+                and CareRecipient.objects.linked_to(user).filter(pk=recipient.pk).exists()
+            )
+            assert recipient.is_linked_to(user) == listed, (recipient, user)
+    assert grandma_li.is_linked_to(daughter) and grandpa.is_linked_to(own)
+    assert not grandma_li.is_linked_to(User())

@@ -40,6 +40,19 @@ def test_submitting_twice_gives_one_order_and_takes_one_place(daughter, slot, gr
     assert slot.booked == 1
 
 
+def test_sending_the_form_again_after_the_slot_filled_up_gives_the_first_order(
+    daughter, slot, grandma_li
+):
+    Slot.objects.filter(pk=slot.pk).update(capacity=1)
+    first = book(daughter, slot, grandma_li, key="same-form")
+
+    again = book(daughter, slot, grandma_li, key="same-form")
+
+    assert again.pk == first.pk
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+
 def test_the_last_place_goes_once_and_the_next_person_hears_why(daughter, son, slot, grandma_li):
     CareLink.objects.create(care_recipient=grandma_li, account=son, relationship="child")
     Slot.objects.filter(pk=slot.pk).update(capacity=1)
