@@ -19,6 +19,8 @@ from cms.models import CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPa
 from communities.models import Region
 from marketplace import services as marketplace_services
 from marketplace.models import ServiceChange
+from orders import services as order_services
+from orders import visits
 from orders.models import Order
 from providers import members as member_services
 from providers import services as provider_services
@@ -29,7 +31,7 @@ from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
 from tests.conftest import _scoped, make_user
 from tests.marketplace.conftest import publish
-from tests.orders.conftest import book, delivered
+from tests.orders.conftest import book, delivered, put_in
 from tests.providers.conftest import SOCIAL_ORG_CODE, add_required_documents, png_bytes, upload
 from tests.reliability.conftest import slot_of
 
@@ -140,7 +142,7 @@ def build() -> dict:
 
     # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
     # on an issued statement and then complained about.
-    slot = slot_of(service, capacity=5)
+    slot = slot_of(service, capacity=9)
     requested = book(stranger, slot, recipient)
     closed = delivered(book(stranger, slot, recipient), worker_user, stranger)
     assert closed.status == Order.Status.CLOSED and closed.subsidy_fen > 0
@@ -162,11 +164,13 @@ def build() -> dict:
     complaint = review_services.file_complaint(
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
     )
+    later = _orders_further_along(slot, stranger, recipient, worker)
     channel_things = _channel_things(bund_1, staff, stranger, recipient)
     # Last, so that it is the stranger's newest notification (the polling tests look for it).
     Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
     return {
         **channel_things,
+        **later,
         # The people whose world it is.
         "stranger": stranger,
         "owner": owner,
@@ -195,7 +199,35 @@ def build() -> dict:
         "feedback": feedback,
         "statement": statement,
         "line": statement.lines.get(),
-        "codes": [requested.code, closed.code],
+        "codes": [requested.code, closed.code, *(order.code for order in later.values())],
+    }
+
+
+def _orders_further_along(slot, stranger, recipient, worker) -> dict:
+    """An order at each later step with fields to fill, due now: assigned (check-in code),
+    done and waiting for the family (dispute), and disputed (staff settle it). Made after
+    the statement was issued, so none of them is on it."""
+
+    def due_now(status: str) -> Order:
+        order = put_in(book(stranger, slot, recipient), status, worker=worker)
+        Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
+        order.refresh_from_db()
+        return order
+
+    confirmed = due_now(Order.Status.CONFIRMED)
+    completed = due_now(Order.Status.CONFIRMED)
+    visits.check_in(order=completed, by=worker.user)
+    visits.check_out(order=completed, by=worker.user)
+    disputed = due_now(Order.Status.CONFIRMED)
+    visits.check_in(order=disputed, by=worker.user)
+    visits.check_out(order=disputed, by=worker.user)
+    order_services.open_dispute(order=disputed, by=stranger, reason="没有来")
+    for order in (completed, disputed):
+        order.refresh_from_db()
+    return {
+        "confirmed": confirmed,
+        "completed": completed,
+        "disputed": disputed,
     }
 
 

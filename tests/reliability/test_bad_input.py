@@ -61,6 +61,13 @@ PAGES = {
     "complaint": ("stranger", lambda w: reverse("reviews:file_complaint")),
     "order for the family": ("stranger", lambda w: w["requested"].get_absolute_url()),
     "order for the provider": ("owner", lambda w: w["requested"].get_absolute_url()),
+    "assigned order for the provider": ("owner", lambda w: w["confirmed"].get_absolute_url()),
+    "assigned order for the worker": (
+        "worker_user",
+        lambda w: w["confirmed"].get_absolute_url(),
+    ),
+    "done order for the family": ("stranger", lambda w: w["completed"].get_absolute_url()),
+    "disputed order for staff": ("staff", lambda w: w["disputed"].get_absolute_url()),
     "provider": ("owner", lambda w: reverse("providers:manage", args=[w["provider"].pk])),
     "provider details": ("owner", lambda w: reverse("providers:edit", args=[w["provider"].pk])),
     "service": ("owner", lambda w: reverse("marketplace:manage_service", args=[w["service"].pk])),
