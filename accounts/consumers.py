@@ -1,11 +1,11 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from accounts.live_socket import GroupConsumer
 
 
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(GroupConsumer):
     """A signed-in person's own stream of notifications; strangers are refused."""
 
     async def connect(self) -> None:
@@ -13,14 +13,9 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        await self.send_json({"type": "hello"})
-
-    async def disconnect(self, close_code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.join(user_group(user.pk))
+        if self.group:
+            await self.send_json({"type": "hello"})
 
     async def notify(self, message: dict) -> None:
         await self.send_json(message["payload"])

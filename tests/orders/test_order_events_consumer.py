@@ -27,13 +27,13 @@ async def _close_connections_of_the_sync_thread():
     await sync_to_async(connections.close_all)()
 
 
-async def socket_for(user, code: str) -> WebsocketCommunicator:
+async def socket_for(user, code: str, *, path: str = "") -> WebsocketCommunicator:
     client = Client()
     await sync_to_async(client.force_login)(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     return WebsocketCommunicator(
         application,
-        f"/ws/orders/{code}/",
+        path or f"/ws/orders/{code}/",
         headers=[
             (b"origin", b"http://127.0.0.1"),
             (b"host", b"127.0.0.1"),
