@@ -23,6 +23,7 @@ for _name, _value in {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
     "DEBUG": "false",
     "DATABASE_CONN_MAX_AGE": "0",  # see bench/http.py: persistent connections leak on ASGI
+    "DATABASE_POOL_SIZE": "10",  # as the README deploys
     "TASKS_BACKEND": "database",
 }.items():
     os.environ.setdefault(_name, _value)

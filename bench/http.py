@@ -4,10 +4,11 @@
 
 Starts the server as the README's deployment does (uvicorn with a worker per CPU, or one
 Daphne process with --server daphne; DEBUG off, Redis cache and channel layer) but with
-bench.settings, which adds one minimal view. DATABASE_CONN_MAX_AGE is 0, as .env.example now
+bench.settings, which adds one minimal view. DATABASE_CONN_MAX_AGE is 0, as .env.example
 says: under ASGI every request runs in a new thread, so persistent connections pile up until
 PostgreSQL refuses new clients (with 60, 500s for "too many clients" after a few seconds at
-16 connections). Each page is loaded by 16 connections; the minimal view runs first and
+16 connections); connections come from a pool in each server process instead
+(DATABASE_POOL_SIZE, as the README deploys). Each page is loaded by 16 connections; the minimal view runs first and
 last, and each page's throughput is compared with their mean. SQL queries per page are
 counted in-process with the test client. Run it as a module (`-m`): run as a file, it would
 shadow the standard library's `http`.
@@ -22,6 +23,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
     "DEBUG": "false",
     "DATABASE_CONN_MAX_AGE": "0",
+    "DATABASE_POOL_SIZE": "10",  # as the README deploys
     "TASKS_BACKEND": "database",
 }
 for _name, _value in PRODUCTION_ENV.items():

@@ -150,6 +150,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Under ASGI a request may run in any thread, so connections are not kept per thread
+# (DATABASE_CONN_MAX_AGE stays 0) but lent by a pool in each server process: opening one
+# per request was most of a catalogue page's cost (bench/README.md). Off when 0.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+if DATABASE_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,  # seconds a request waits for a free connection before failing
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis carries the channel layer and the cache (allauth's rate limits live in the
