@@ -8,10 +8,10 @@ bench.settings, which adds one minimal view. DATABASE_CONN_MAX_AGE is 0, as .env
 says: under ASGI every request runs in a new thread, so persistent connections pile up until
 PostgreSQL refuses new clients (with 60, 500s for "too many clients" after a few seconds at
 16 connections); connections come from a pool in each server process instead
-(DATABASE_POOL_SIZE, as the README deploys). Each page is loaded by 16 connections; the minimal view runs first and
-last, and each page's throughput is compared with their mean. SQL queries per page are
-counted in-process with the test client. Run it as a module (`-m`): run as a file, it would
-shadow the standard library's `http`.
+(DATABASE_POOL_SIZE, as the README deploys). Each page is loaded by 16 connections; the
+minimal view runs first and last, and each page's throughput is compared with their mean.
+SQL queries per page are counted in-process with the test client. Run it as a module (`-m`):
+run as a file, it would shadow the standard library's `http`.
 """
 
 import argparse
