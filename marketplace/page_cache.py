@@ -13,6 +13,7 @@ With Redis gone the cache misses (config/cache.py) and pages are rendered every 
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 
@@ -23,6 +24,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 SECONDS = 60
+# How long after its minute a part may still be given out while one reader renders it
+# again; and how long that reader has before another one tries.
+STALE_SECONDS = 60
+RENEWING_SECONDS = 10
 VERSION_KEY = "catalogue:version"
 # What the cached parts show: services, their providers, categories and communities, the
 # programmes behind "eligible people pay from", and published reviews.
@@ -58,14 +63,24 @@ def changed() -> None:
 
 def part(name: str, identity: object, render: Callable[[], object]) -> object:
     """The cached value of `render()` for this name and identity (anything with a stable
-    repr: the query, the page number), in the active language, today."""
+    repr: the query, the page number), in the active language, today.
+
+    When a part's minute is up, the first reader renders it again and the readers who come
+    meanwhile get the part of the minute before. If every reader rendered it at once, the
+    page's readers would all wait for each other once a minute (a p99 of ~290 ms against
+    ~70 ms at 16 connections, bench/README.md). A change to what is shown is not waited
+    for: it changes the version, and so the key."""
     fingerprint = repr((identity, get_language(), timezone.localdate().isoformat()))
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     key = f"catalogue:{version()}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = render()
-        cache.set(key, value, SECONDS)
+    kept = cache.get(key)
+    if kept is not None:
+        value, fresh_until = kept
+        if time.time() < fresh_until or not cache.add(f"{key}:renewing", 1, RENEWING_SECONDS):
+            return value
+    value = render()
+    cache.set(key, (value, time.time() + SECONDS), SECONDS + STALE_SECONDS)
+    cache.delete(f"{key}:renewing")
     return value
 
 

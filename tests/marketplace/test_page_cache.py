@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from marketplace import page_cache
 from marketplace.models import Slot
 from providers import services as provider_services
 from tests.marketplace.conftest import publish
@@ -97,3 +98,29 @@ def test_free_times_on_a_service_page_are_never_cached(client, two_services, slo
 
     after = client.get(url).content.decode()
     assert shown not in after and after.count("<li><time") == 12
+
+
+def test_when_a_parts_minute_is_up_one_reader_renders_it_and_the_others_get_the_last_one(
+    time_machine,
+):
+    rendered = []
+
+    def render(text):
+        def make():
+            rendered.append(text)
+            return text
+
+        return make
+
+    time_machine.move_to(timezone.now(), tick=False)
+    assert page_cache.part("list", "q", render("first")) == "first"
+    time_machine.shift(page_cache.SECONDS + 1)
+
+    def renewing():
+        # A reader who comes while the first one renders gets the part of the minute before.
+        assert page_cache.part("list", "q", render("not wanted")) == "first"
+        return "second"
+
+    assert page_cache.part("list", "q", renewing) == "second"
+    assert page_cache.part("list", "q", render("not wanted")) == "second"
+    assert rendered == ["first"]
