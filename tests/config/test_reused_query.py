@@ -1,0 +1,58 @@
+"""config.reused_query: an ORM query built once and run with new values gives what the
+ORM would have given, and is built afresh when a value cannot be found to replace."""
+
+import pytest
+from django.db import connection
+
+from communities.models import Region
+from config.reused_query import ReusedQuery
+from orders.events import CONCERNED
+from orders.services import BOOKABLE_SLOT
+
+pytestmark = pytest.mark.django_db
+
+
+def counting(build):
+    calls = []
+
+    def counted(**values):
+        calls.append(values)
+        return build(**values)
+
+    return counted, calls
+
+
+def children_of(parent_id: int, level: str):
+    return Region.objects.filter(parent_id=parent_id, level=level).order_by("pk").values_list("pk")
+
+
+def test_built_once_it_answers_for_every_value_as_the_orm_does(
+    pudong, weifang, weifang_1, lujiazui
+):
+    build, calls = counting(children_of)
+    query = ReusedQuery(build, parent_id=-9_000_901, level="(stand-in)")
+
+    for parent, level in [(pudong.pk, "street"), (weifang.pk, "community"), (pudong.pk, "x")]:
+        assert query.rows(parent_id=parent, level=level) == list(children_of(parent, level))
+    assert len(calls) == 1
+
+
+def test_a_value_written_into_the_sql_is_noticed_and_the_query_built_each_time(pudong, weifang):
+    # A slice's bounds are written into the SQL, not passed as parameters.
+    def first_streets(parent_id: int, count: int):
+        return children_of(parent_id, "street")[:count]
+
+    build, calls = counting(first_streets)
+    query = ReusedQuery(build, parent_id=-9_000_901, count=9_000_902)
+
+    assert not query.reusable()
+    assert query.rows(parent_id=pudong.pk, count=1) == [(weifang.pk,)]
+    assert query.rows(parent_id=pudong.pk, count=0) == []
+    assert len(calls) == 3  # once to look, then every call
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_booking_paths_queries_are_reused():
+    assert connection.vendor == "postgresql"
+    assert CONCERNED.reusable()
+    assert BOOKABLE_SLOT.reusable()
