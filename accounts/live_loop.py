@@ -36,4 +36,8 @@ def _running_loop() -> asyncio.AbstractEventLoop:
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run the coroutine on the process's push loop and wait for its result."""
     future = asyncio.run_coroutine_threadsafe(coroutine, _running_loop())
-    return future.result(timeout=TIMEOUT_SECONDS)
+    try:
+        return future.result(timeout=TIMEOUT_SECONDS)
+    except TimeoutError:
+        future.cancel()  # or it would go on waiting on the loop, and the next push behind it
+        raise

@@ -28,6 +28,9 @@ SECONDS = 60
 # again; and how long that reader has before another one tries.
 STALE_SECONDS = 60
 RENEWING_SECONDS = 10
+# In every key, so that code reading (value, fresh until) never meets an entry that the code
+# before it wrote as the bare value, in the minute after a release.
+ENTRY_SHAPE = "v2"
 VERSION_KEY = "catalogue:version"
 # What the cached parts show: services, their providers, categories and communities, the
 # programmes behind "eligible people pay from", and published reviews.
@@ -72,7 +75,7 @@ def part(name: str, identity: object, render: Callable[[], object]) -> object:
     for: it changes the version, and so the key."""
     fingerprint = repr((identity, get_language(), timezone.localdate().isoformat()))
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    key = f"catalogue:{version()}:{name}:{digest}"
+    key = f"catalogue:{version()}:{name}:{digest}:{ENTRY_SHAPE}"
     kept = cache.get(key)
     if kept is not None:
         value, fresh_until = kept
