@@ -9,6 +9,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from orders import services
 from orders.models import Order, Payment, ProcessedStripeEvent, Refund, Transfer
@@ -26,20 +27,39 @@ def client() -> stripe.StripeClient:
     )
 
 
+class PaymentsUnavailable(Exception):
+    """Stripe could not be reached, or answered with something that is not an answer: an
+    outage, a timeout, a proxy's error page. Nothing was charged and the order waits."""
+
+    message = _(
+        "Card payments cannot be taken at the moment. Your booking is kept: please try "
+        "again in a few minutes."
+    )
+
+
+# Refusals about this card or this request are the payer's to hear; any other Stripe
+# error means Stripe itself is not answering as it should.
+CARD_PROBLEMS = (stripe.CardError, stripe.InvalidRequestError)
+
+
 def start_payment(order: Order) -> Payment:
     """The PaymentIntent for this order's payment, created once however often asked."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(order=order)
         if payment.stripe_payment_intent_id:
             return payment
-        intent = client().v1.payment_intents.create(
-            params={
-                "amount": payment.amount_fen,
-                "currency": CURRENCY,
-                "metadata": {"order": order.code},
-            },
-            options={"idempotency_key": f"linli-payment-{payment.pk}"},
-        )
+        try:
+            intent = client().v1.payment_intents.create(
+                params={
+                    "amount": payment.amount_fen,
+                    "currency": CURRENCY,
+                    "metadata": {"order": order.code},
+                },
+                options={"idempotency_key": f"linli-payment-{payment.pk}"},
+            )
+        except stripe.StripeError as exc:
+            logger.warning("Stripe did not create a payment for %s: %s", order.code, exc)
+            raise PaymentsUnavailable from None
         payment.stripe_payment_intent_id = intent.id
         payment.client_secret = intent.client_secret
         payment.save(update_fields=["stripe_payment_intent_id", "client_secret"])
@@ -62,10 +82,11 @@ def pay_with_card_token(payment: Payment, token_id: str) -> str:
             payment.stripe_payment_intent_id, params={"payment_method": token.card.id}
         )
         intent = stripe_client.v1.payment_intents.confirm(payment.stripe_payment_intent_id)
-    except stripe.CardError as exc:
+    except CARD_PROBLEMS as exc:
         raise CardRefused(exc.user_message or str(exc)) from None
-    except stripe.InvalidRequestError as exc:
-        raise CardRefused(exc.user_message or str(exc)) from None
+    except stripe.StripeError as exc:
+        logger.warning("Stripe did not take the card for payment %s: %s", payment.pk, exc)
+        raise PaymentsUnavailable from None
     if intent.status == "succeeded":
         services.confirm_payment(
             order=payment.order, stripe_payment_intent_id=intent.id, amount_fen=intent.amount
@@ -77,7 +98,13 @@ def sync_payment(payment: Payment) -> None:
     """Ask Stripe how a payment stands (the browser came back before the webhook did)."""
     if not payment.stripe_payment_intent_id or payment.status == Payment.Status.SUCCEEDED:
         return
-    intent = client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    try:
+        intent = client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    except stripe.StripeError as exc:
+        # The webhook brings the outcome when Stripe is back; the order page says how it
+        # stands meanwhile.
+        logger.warning("Stripe did not say how payment %s stands: %s", payment.pk, exc)
+        return
     if intent.status == "succeeded":
         services.confirm_payment(
             order=payment.order, stripe_payment_intent_id=intent.id, amount_fen=intent.amount

@@ -117,7 +117,11 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         order, request.user
     ):
         return redirect(order)
-    payment = payments.start_payment(order)
+    try:
+        payment = payments.start_payment(order)
+    except payments.PaymentsUnavailable as exc:
+        messages.error(request, exc.message)
+        return redirect(order)
     return render(
         request,
         "orders/pay.html",
@@ -145,14 +149,16 @@ def pay_card(request: HttpRequest, code: str) -> JsonResponse:
     token = request.POST.get("token", "")
     if not STRIPE_TOKEN.fullmatch(token):
         return JsonResponse({"error": _("Please enter the card details again.")}, status=400)
-    payment = payments.start_payment(order)
     try:
+        payment = payments.start_payment(order)
         status = payments.pay_with_card_token(payment, token)
     except payments.CardRefused as exc:
         return JsonResponse(
             {"error": _("The card was not accepted: %(reason)s") % {"reason": exc.message}},
             status=402,
         )
+    except payments.PaymentsUnavailable as exc:
+        return JsonResponse({"error": str(exc.message)}, status=503)
     return JsonResponse(
         {
             "status": status,
