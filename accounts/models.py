@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import CareRecipientQuerySet
@@ -296,8 +296,17 @@ class Notification(models.Model):
     def text(self) -> str:
         if not self.params:
             return gettext(self.message)
-        params = {
-            key: gettext(value["msgid"]) if isinstance(value, dict) else value
-            for key, value in self.params.items()
+        return gettext(self.message) % {
+            key: _parameter_text(value) for key, value in self.params.items()
         }
-        return gettext(self.message) % params
+
+
+def _parameter_text(value):
+    """A notification parameter as the reader reads it: plain text as it is, a source text
+    translated (accounts.notifications.translatable), or the reader's language's own text
+    (accounts.notifications.in_each_language)."""
+    if not isinstance(value, dict):
+        return value
+    if "msgid" in value:
+        return gettext(value["msgid"])
+    return value.get(get_language()) or value.get(settings.LANGUAGE_CODE, "")

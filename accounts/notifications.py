@@ -51,6 +51,12 @@ def translatable(label) -> dict:
         return {"msgid": str(label)}
 
 
+def in_each_language(chinese: str, english: str) -> dict:
+    """A parameter that has its own text in each language (a service's title): the reader
+    gets theirs, or the Chinese when there is no English."""
+    return {"zh-hans": chinese, "en": english or chinese}
+
+
 def language_of(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 

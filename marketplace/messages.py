@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from accounts.notifications import notify
+from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
 from marketplace.models import Service
 from providers.messages import managers_of
@@ -20,7 +20,7 @@ def tell_managers(service: Service, message: str, **params) -> None:
         users=managers_of(service.provider),
         kind="service",
         message=message,
-        params={"service": service.title_zh, **params},
+        params={"service": in_each_language(service.title_zh, service.title_en), **params},
         url=reverse("marketplace:manage_service", kwargs={"pk": service.pk}),
     )
 
@@ -31,6 +31,9 @@ def tell_staff_service_waits(service: Service) -> None:
         users=staff_covering(community_ids),
         kind="service_review",
         message=SERVICE_WAITS,
-        params={"service": service.title_zh, "provider": service.provider.name},
+        params={
+            "service": in_each_language(service.title_zh, service.title_en),
+            "provider": service.provider.name,
+        },
         url=reverse("service_review:queue"),
     )

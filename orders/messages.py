@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from accounts.notifications import notify
+from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
 from orders.models import Order
 
@@ -39,7 +39,7 @@ COMPLETED = gettext_noop(
 def _params(order: Order, **extra) -> dict:
     return {
         "code": order.code,
-        "service": order.title,
+        "service": in_each_language(order.title, order.title_en),
         "provider": order.provider.name,
         "recipient": order.care_recipient.name,
         "when": f"{timezone.localtime(order.starts_at):%Y-%m-%d %H:%M}",

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
-from accounts.notifications import notify, translatable
+from accounts.notifications import in_each_language, notify, translatable
 from accounts.roles import staff_covering
 from orders.messages import family_of
 from reviews.models import Complaint, FeedbackRequest, Review
@@ -36,7 +36,10 @@ def tell_staff_review_waits(review: Review, community_id: int) -> None:
         users=staff_covering([community_id]),
         kind="review",
         message=REVIEW_WAITS,
-        params={"service": review.order.title, "code": review.order.code},
+        params={
+            "service": in_each_language(review.order.title, review.order.title_en),
+            "code": review.order.code,
+        },
         url=reverse("review_moderation:queue"),
         email=False,
     )
@@ -112,7 +115,7 @@ def ask_for_feedback(request: FeedbackRequest) -> None:
         kind="feedback",
         message=FEEDBACK_ASKED,
         params={
-            "service": order.title,
+            "service": in_each_language(order.title, order.title_en),
             "recipient": order.care_recipient.name,
             "when": _when(order.starts_at),
         },

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.consumers import user_group
 from accounts.models import Notification
-from accounts.notifications import notify
+from accounts.notifications import in_each_language, notify, text_for
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,31 @@ def test_inactive_accounts_are_not_notified(daughter):
     daughter.is_active = False
     daughter.save(update_fields=["is_active"])
     assert notify(users=[daughter], kind="test", message=APPROVED, params={"provider": "x"}) == []
+
+
+def test_a_name_with_its_own_english_is_given_to_each_reader_in_theirs(
+    daughter, son, django_capture_on_commit_callbacks
+):
+    son.language = "en"
+    son.save(update_fields=["language"])
+    cleaning = in_each_language("家庭保洁", "Home cleaning")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[daughter, son], kind="test", message=APPROVED, params={"provider": cleaning})
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "家庭保洁已通过审核" in bodies[daughter.email]
+    assert "Home cleaning has been approved" in bodies[son.email]
+
+
+def test_a_name_without_english_is_given_in_chinese_to_english_readers(son):
+    son.language = "en"
+    son.save(update_fields=["language"])
+    [row] = notify(
+        users=[son],
+        kind="test",
+        message=APPROVED,
+        params={"provider": in_each_language("家庭保洁", "")},
+        email=False,
+    )
+    assert text_for(row, son).startswith("家庭保洁 has been approved")
