@@ -3,10 +3,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import CareRecipientQuerySet
+from communities.models import in_english
 
 
 class Role(models.TextChoices):
@@ -309,4 +310,4 @@ def _parameter_text(value):
         return value
     if "msgid" in value:
         return gettext(value["msgid"])
-    return value.get(get_language()) or value.get(settings.LANGUAGE_CODE, "")
+    return (value.get("en") if in_english() else None) or value.get("zh-hans", "")

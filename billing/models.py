@@ -7,14 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import in_english
 from providers.models import private_storage
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 class Purchaser(models.Model):
@@ -40,7 +36,7 @@ class Purchaser(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
 
 class PurchaserOfficer(models.Model):
@@ -137,11 +133,11 @@ class Programme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
     @property
     def description(self) -> str:
-        if _english() and self.description_en:
+        if in_english() and self.description_en:
             return self.description_en
         return self.description_zh
 

@@ -4,14 +4,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def _english() -> bool:
+def in_english() -> bool:
+    """Whether the active language is English (the one place that decides it; every app's
+    two-language names ask here)."""
     return (get_language() or "").startswith("en")
 
 
 def envelope_name(names_upwards: list[str]) -> str:
     """A region's names from itself up to its district, written as on an envelope: from
     the district down in Chinese, from the community up in English."""
-    if _english():
+    if in_english():
         return ", ".join(names_upwards)
     return "".join(reversed(names_upwards))
 
@@ -33,7 +35,7 @@ class RegionQuerySet(models.QuerySet):
             "parent__parent__name_zh",
             "parent__parent__name_en",
         )
-        english = _english()
+        english = in_english()
         choices = []
         for pk, zh, en, street_zh, street_en, district_zh, district_en in rows:
             names = [en, street_en, district_en] if english else [zh, street_zh, district_zh]
@@ -94,7 +96,7 @@ class Region(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
     @property
     def full_name(self) -> str:

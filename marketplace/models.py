@@ -4,14 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import in_english
 from marketplace.querysets import ServiceQuerySet, SlotQuerySet
-
-
-def _in_english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 class Category(models.Model):
@@ -40,7 +36,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if _in_english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
 
 class FundingMode(models.TextChoices):
@@ -180,11 +176,11 @@ class Service(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if _in_english() and self.title_en else self.title_zh
+        return self.title_en if in_english() and self.title_en else self.title_zh
 
     @property
     def description(self) -> str:
-        if _in_english() and self.description_en:
+        if in_english() and self.description_en:
             return self.description_en
         return self.description_zh or self.description_en
 
