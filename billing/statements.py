@@ -56,9 +56,7 @@ def billable_orders(purchaser: Purchaser, provider: Provider, month: datetime.da
         starts_at__lt=_month_end(month),
     ).exclude(statement_lines__kind=StatementLine.Kind.BILLED)
     held = candidates.on_hold().filter(status__in=("closed", "disputed"))
-    billed = (
-        candidates.filter(status="closed").with_verified_visit().exclude(pk__in=held.values("pk"))
-    )
+    billed = candidates.filter(status="closed").with_verified_visit().not_on_hold()
     return billed, held
 
 
