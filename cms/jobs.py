@@ -2,6 +2,7 @@
 them (cron every five minutes, or `--loop` for the demo); the task workers run them."""
 
 from billing.tasks import remind_eligibility_renewals
+from cms.tasks import add_missing_channels
 from marketplace.tasks import extend_slots
 from orders.tasks import order_clock, retry_transfers
 from providers.tasks import check_document_expiry
@@ -15,4 +16,5 @@ DAILY = [
     remind_eligibility_renewals,
     ask_beneficiaries,
     propose_grades,
+    add_missing_channels,
 ]

@@ -4,8 +4,9 @@ import pytest
 from wagtail.models import Locale
 
 from accounts.models import Role, RoleAssignment, User
-from cms import channels
+from cms import channels, jobs
 from cms.models import ChannelPostPage, CommunityChannelPage
+from communities.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,18 @@ def test_staff_cannot_add_a_post_to_another_communitys_channel(client, cast, cha
     )
     posted = ChannelPostPage.objects.get(title="停水通知")
     assert posted.live and posted.get_parent().pk == own.pk
+
+
+def test_a_community_added_later_gets_its_channel_from_the_daily_jobs(channel_pages, weifang):
+    added = Region.objects.create(
+        code="310115004009",
+        level="community",
+        parent=weifang,
+        name_zh="潍坊九村",
+        name_en="Weifang No. 9",
+    )
+    for job in jobs.DAILY:
+        job.enqueue()  # the immediate backend runs each at once, as the workers would
+
+    chinese = CommunityChannelPage.objects.get(region=added, locale__language_code="zh-hans")
+    assert chinese.get_translation(Locale.objects.get(language_code="en")).title == "Weifang No. 9"
