@@ -348,6 +348,7 @@ def _service(
         required_qualification="caregiver_qualification" if parent.slug == "eldercare" else "",
         status=status,
         search_terms=" " + " ".join(all_terms) + " ",
+        indexed_provider_name=provider_name,
         search_vector=tsvector({"A": title_terms, "B": label_terms, "C": body_terms}),
         created_at=created,
         published_at=created + datetime.timedelta(days=2) if service.published else None,

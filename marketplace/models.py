@@ -131,6 +131,9 @@ class Service(models.Model):
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
     search_terms = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # The provider's name when the terms were last computed: renames are found by comparing
+    # (marketplace.tasks.reindex_renamed), as providers cannot call up into marketplace.
+    indexed_provider_name = models.CharField(max_length=200, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -312,12 +313,27 @@ def reindex(service: Service) -> None:
     )
     body = index_terms(service.description_zh, service.description_en)
     terms = sorted(set(title) | set(labels) | set(body))
-    Service.objects.filter(pk=service.pk).update(search_terms=" " + " ".join(terms) + " ")
+    Service.objects.filter(pk=service.pk).update(
+        search_terms=" " + " ".join(terms) + " ", indexed_provider_name=service.provider.name
+    )
     if connection.vendor == "postgresql":
         literal = tsvector({"A": title, "B": labels, "C": body})
         Service.objects.filter(pk=service.pk).update(
             search_vector=RawSQL("%s::tsvector", [literal])
         )
+
+
+def reindex_renamed() -> int:
+    """Recompute the terms of every service whose provider has been renamed since they
+    were last computed; returns how many."""
+    renamed = Service.objects.exclude(indexed_provider_name=F("provider__name")).select_related(
+        "provider", "category__parent"
+    )
+    count = 0
+    for service in renamed.iterator(chunk_size=500):
+        reindex(service)
+        count += 1
+    return count
 
 
 @transaction.atomic

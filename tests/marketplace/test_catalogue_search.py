@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from cms import jobs
 from marketplace import selectors
 from marketplace.selectors import CatalogueFilters, search_services
+from providers import services as provider_services
 from tests.marketplace.conftest import publish
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +63,16 @@ def test_the_search_page_shows_the_matches(client, catalogue):
     response = client.get(reverse("marketplace:catalogue"), {"q": "bj"})
     assert response.status_code == 200
     assert [s.title_zh for s in response.context["page"]] == ["家庭深度保洁服务"]
+
+
+def test_a_renamed_provider_is_found_under_its_new_name_after_the_next_jobs(
+    catalogue, provider_manager
+):
+    provider_services.update_provider(provider=catalogue, by=provider_manager, name="福寿康服务社")
+    assert titles(query="福寿康") == []  # not yet: the terms were computed before
+
+    for job in jobs.FREQUENT:
+        job.enqueue()  # the immediate backend runs each at once, as the workers would
+
+    assert len(titles(query="福寿康")) == 3
+    assert titles(query="安馨") == []
