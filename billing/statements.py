@@ -18,7 +18,6 @@ from billing.exceptions import BillingError
 from billing.models import (
     Adjustment,
     LineExclusion,
-    Programme,
     Purchaser,
     Statement,
     StatementLine,
@@ -252,30 +251,33 @@ def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> Li
 @transaction.atomic
 def approve_statement(*, statement: Statement, by: User) -> Statement:
     """The officer approves: what is billed moves from reserved to spent in each
-    programme's budget; what is excluded goes back to it."""
+    programme's budget, and the adjustments count as spent; what is excluded goes back."""
     statement = _officer_statement(statement, by, expected={S.UNDER_REVIEW})
-    lines = statement.lines.filter(kind=StatementLine.Kind.BILLED).select_related(
-        "order", "exclusion"
-    )
-    for line in lines:
+    billed = statement.lines.filter(kind=StatementLine.Kind.BILLED)
+    for line in billed.filter(exclusion__isnull=False).select_related("order"):
         order = line.order
-        if hasattr(line, "exclusion"):
-            subsidy.release(
-                programme_id=order.programme_id,
-                care_recipient_id=order.care_recipient_id,
-                month=order.subsidy_month,
-                subsidy_fen=order.subsidy_fen,
-                minutes=order.subsidy_minutes,
-            )
-        else:
-            Programme.objects.filter(pk=line.programme_id).update(
-                reserved_fen=F("reserved_fen") - line.subsidy_fen,
-                spent_fen=F("spent_fen") + line.subsidy_fen,
-            )
-    for adjustment in statement.adjustments.select_related("corrects"):
-        Programme.objects.filter(pk=adjustment.corrects.programme_id).update(
-            spent_fen=F("spent_fen") + adjustment.amount_fen
+        subsidy.release(
+            programme_id=order.programme_id,
+            care_recipient_id=order.care_recipient_id,
+            month=order.subsidy_month,
+            subsidy_fen=order.subsidy_fen,
+            minutes=order.subsidy_minutes,
         )
+    paid = (
+        billed.filter(exclusion__isnull=True)
+        .values("programme_id")
+        .annotate(total=Sum("subsidy_fen"))
+        .values_list("programme_id", "total")
+    )
+    for programme_id, total in paid:
+        subsidy.spend(programme_id=programme_id, amount_fen=total, reserved_fen=total)
+    corrections = (
+        statement.adjustments.values("corrects__programme_id")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("corrects__programme_id", "total")
+    )
+    for programme_id, total in corrections:
+        subsidy.spend(programme_id=programme_id, amount_fen=total)
     statement.status = S.APPROVED
     statement.approved_at = timezone.now()
     statement.approved_by = by

@@ -3,7 +3,9 @@
 `quote` computes the split of an order's price, in this order of operations:
 list price → programme rate cap → subsidy rule → monthly cap left → budget left →
 co-payment. `reserve` holds the cap and the budget with conditional updates in the
-caller's transaction, `release` gives them back. See docs/decisions/0011-subsidy-split.md.
+caller's transaction, `release` gives them back, `spend` counts the budget as spent when
+a statement is approved. Only these write a programme's money. See
+docs/decisions/0011-subsidy-split.md.
 """
 
 import datetime
@@ -198,6 +200,16 @@ def release(
         care_recipient_id=care_recipient_id, programme_id=programme_id, month=month
     ).update(used_fen=F("used_fen") - subsidy_fen, used_minutes=F("used_minutes") - minutes)
     Programme.objects.filter(pk=programme_id).update(reserved_fen=F("reserved_fen") - subsidy_fen)
+
+
+def spend(*, programme_id: int, amount_fen: int, reserved_fen: int = 0) -> None:
+    """Count `amount_fen` as spent, `reserved_fen` of it out of what orders held (approval)."""
+    if not amount_fen and not reserved_fen:
+        return
+    Programme.objects.filter(pk=programme_id).update(
+        reserved_fen=F("reserved_fen") - reserved_fen,
+        spent_fen=F("spent_fen") + amount_fen,
+    )
 
 
 def programmes_for(care_recipient: CareRecipient, on: datetime.date):
