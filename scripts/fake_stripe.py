@@ -103,6 +103,28 @@ async def create_transfer(request: web.Request) -> web.Response:
     return server.json_response(transfer)
 
 
+CLOCK: list = []
+
+
+async def set_clock(request: web.Request) -> web.Response:
+    """Tests only: follow the test's clock (tests/clock.py), so that the webhooks this
+    server signs are on the time of the site that checks them. Needs time-machine, a test
+    dependency, so it is imported here and not at the top."""
+    import datetime
+
+    import time_machine
+
+    data = await _form(request)
+    since = time_machine.escape_hatch.time.time() - float(data["LINLI_CLOCK_REAL"])
+    now = datetime.datetime.fromisoformat(data["LINLI_CLOCK_NOW"])
+    while CLOCK:
+        CLOCK.pop().stop()
+    traveller = time_machine.travel(now + datetime.timedelta(seconds=since), tick=True)
+    traveller.start()
+    CLOCK.append(traveller)
+    return server.json_response({"now": time.time()})
+
+
 def build_app() -> web.Application:
     app = server.app
     app.router.add_post("/v1/accounts", create_account)
@@ -110,6 +132,7 @@ def build_app() -> web.Application:
     app.router.add_post("/v1/account_links", create_account_link)
     app.router.add_post("/v1/transfers", create_transfer)
     app.router.add_get("/_config/connect/onboarding/{id}", onboarding)
+    app.router.add_post("/_config/clock", set_clock)
     return app
 
 

@@ -18,6 +18,7 @@ from django.utils import translation
 from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
 from communities.models import Region
 from providers.models import Provider, ProviderMember
+from tests import clock
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MISSING_PARTS: list[str] = []
@@ -33,6 +34,11 @@ def _part_available(marker: str) -> tuple[bool, str]:
     return True, ""
 
 
+def pytest_configure(config) -> None:
+    # Before the test database is made: migrations and session fixtures see the same clock.
+    clock.travel_to(clock.frozen_instant())
+
+
 def pytest_report_header(config) -> list[str]:
     database = settings.DATABASES["default"]
     return [
@@ -41,6 +47,8 @@ def pytest_report_header(config) -> list[str]:
         f"linli channel layer: {settings.CHANNEL_LAYERS['default']['BACKEND']}",
         f"linli cache: {settings.CACHES['default']['BACKEND']}",
         f"linli browser: {CHROMIUM or 'none'}",
+        f"linli clock: every test starts at {clock.frozen_instant().isoformat()}"
+        f" ({clock.NOW_VARIABLE})",
     ]
 
 
@@ -79,6 +87,14 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("REAL PARTS MISSING: these tests did not run", sep="!")
         for line in MISSING_PARTS:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """Every test starts at the same instant, never at the hour the suite is run."""
+    traveller = clock.travel_to(clock.frozen_instant())
+    yield
+    traveller.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection, connections
 
+from tests import clock
 from tests.billing.conftest import bureau  # noqa: F401  (a fixture the journeys share)
 from tests.conftest import CHROMIUM
 
@@ -75,6 +76,13 @@ def _register_webhook(fake_stripe_url: str, site_url: str) -> None:
     urllib.request.urlopen(f"{fake_stripe_url}/_config/webhooks/e2e", data=body, timeout=5)
 
 
+def _set_fake_stripe_clock(fake_stripe_url: str) -> None:
+    """The fake Stripe signs webhooks with its time; the site refuses a signature more than
+    five minutes off its own, so both follow the test's clock."""
+    body = urllib.parse.urlencode(clock.process_env()).encode()
+    urllib.request.urlopen(f"{fake_stripe_url}/_config/clock", data=body, timeout=5)
+
+
 @pytest.fixture
 def live_site(transactional_db, tmp_path, fake_stripe_url):
     mail_dir = tmp_path / "mail"
@@ -90,6 +98,7 @@ def live_site(transactional_db, tmp_path, fake_stripe_url):
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private-media"),
         "STRIPE_API_BASE": fake_stripe_url,
         "PYTHONPATH": str(ROOT),
+        **clock.process_env(),
     }
     daphne = Path(sys.executable).with_name("daphne")
     with log.open("w") as log_file:
@@ -103,6 +112,7 @@ def live_site(transactional_db, tmp_path, fake_stripe_url):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(url, server, log)
+        _set_fake_stripe_clock(fake_stripe_url)
         _register_webhook(fake_stripe_url, url)
         yield SimpleNamespace(url=url, mail_dir=mail_dir, log=log, stripe=fake_stripe_url)
     finally:

@@ -5,6 +5,10 @@ import os
 
 from config.test_settings import *  # noqa: F403
 from config.test_settings import DATABASES
+from tests.clock import follow_parent_clock
+
+# The browser test's clock, not the real one: the test computes codes and dates on it.
+follow_parent_clock()
 
 DATABASES["default"]["NAME"] = os.environ["LINLI_E2E_DATABASE_NAME"]
 # Uploads go to files under the test's own folder, so the browser can load the photos it
