@@ -115,7 +115,9 @@ async def set_clock(request: web.Request) -> web.Response:
     import time_machine
 
     data = await _form(request)
-    since = time_machine.escape_hatch.time.time() - float(data["LINLI_CLOCK_REAL"])
+    real = time_machine.escape_hatch
+    real_now = real.time.time() if real.is_travelling() else time.time()
+    since = real_now - float(data["LINLI_CLOCK_REAL"])
     now = datetime.datetime.fromisoformat(data["LINLI_CLOCK_NOW"])
     while CLOCK:
         CLOCK.pop().stop()

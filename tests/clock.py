@@ -14,6 +14,7 @@ clock: `process_env()` hands them the test's "now" with the real moment it was t
 
 import datetime
 import os
+import time
 
 import time_machine
 
@@ -33,7 +34,9 @@ def frozen_instant() -> datetime.datetime:
 
 def real_time() -> float:
     """Seconds since the epoch on the real clock, whatever travel is in force."""
-    return time_machine.escape_hatch.time.time()
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.time.time()
+    return time.time()
 
 
 def travel_to(instant: datetime.datetime) -> time_machine.travel:
