@@ -24,7 +24,7 @@ def _navigation(user) -> list[dict]:
         {"label": _("People I care for"), "url": reverse("accounts:care_recipients")},
     ]
     roles = roles_of(user)
-    member_roles = roles & {"owner", "manager", "worker"}
+    member_roles = roles & set(ProviderMember.Role.values)
     if "worker" in member_roles:
         items.append({"label": _("My visits"), "url": reverse("orders:visits")})
     if member_roles:

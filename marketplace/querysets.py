@@ -4,6 +4,8 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from providers.querysets import MANAGING_ROLES
+
 
 def bookable_q(prefix: str = "") -> Q:
     """What residents may see and book: published, of a provider in good standing. With a
@@ -22,7 +24,7 @@ class ServiceQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(
-            provider__members__user=user, provider__members__role__in=("owner", "manager")
+            provider__members__user=user, provider__members__role__in=MANAGING_ROLES
         ).distinct()
 
     def in_scope_of(self, user) -> "ServiceQuerySet":

@@ -18,9 +18,9 @@ from marketplace.exceptions import MarketplaceError
 from marketplace.models import DateException, Service, ServiceChange, WeeklyHours
 from marketplace.search import index_terms, tsvector
 from marketplace.slots import materialise_slots
+from providers.access import can_manage_provider, may_vet
 from providers.exceptions import ProvidersError
 from providers.models import Provider
-from providers.services import is_manager, may_vet
 from providers.uploads import check_photo_upload
 
 S = Service.Status
@@ -47,7 +47,7 @@ def _lock(service: Service) -> Service:
 
 
 def _require_manager(by: User, provider: Provider) -> None:
-    if not is_manager(by, provider):
+    if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
 
 

@@ -10,7 +10,6 @@ from accounts.roles import staff_covering
 from config.reused_query import ReusedQuery
 from orders.models import OrderEvent
 from providers.models import ProviderMember
-from providers.querysets import MANAGING_ROLES
 
 
 def order_group(code: str) -> str:
@@ -19,9 +18,9 @@ def order_group(code: str) -> str:
 
 def _concerned_query(care_recipient_id: int, provider_id: int, community_id: int):
     family = CareLink.objects.filter(care_recipient_id=care_recipient_id).values_list("account_id")
-    managers = ProviderMember.objects.filter(
-        provider_id=provider_id, role__in=MANAGING_ROLES
-    ).values_list("user_id")
+    managers = (
+        ProviderMember.objects.managing().filter(provider_id=provider_id).values_list("user_id")
+    )
     staff = staff_covering([community_id]).values_list("pk")
     return family.union(managers, staff)
 

@@ -55,12 +55,7 @@ def family_of(order: Order) -> list:
 
 
 def managers_of(order: Order) -> list:
-    return [
-        member.user
-        for member in order.provider.members.select_related("user").filter(
-            role__in=("owner", "manager")
-        )
-    ]
+    return [member.user for member in order.provider.members.managing().select_related("user")]
 
 
 def tell_provider_new_request(order: Order) -> None:

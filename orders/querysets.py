@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from communities.scoping import communities_scoped_to
+from providers.querysets import MANAGING_ROLES
 
 
 class OrderQuerySet(models.QuerySet):
@@ -18,7 +19,7 @@ class OrderQuerySet(models.QuerySet):
             Q(booked_by=user)
             | Q(care_recipient__links__account=user)
             | Q(care_recipient__account=user)
-            | Q(provider__members__user=user, provider__members__role__in=("owner", "manager"))
+            | Q(provider__members__user=user, provider__members__role__in=MANAGING_ROLES)
             | Q(worker__user=user)
             | Q(community__in=communities_scoped_to(user, role="community_staff"))
         ).distinct()
@@ -40,7 +41,7 @@ class OrderQuerySet(models.QuerySet):
 
     def managed_by(self, user) -> "OrderQuerySet":
         return self.filter(
-            provider__members__user=user, provider__members__role__in=("owner", "manager")
+            provider__members__user=user, provider__members__role__in=MANAGING_ROLES
         ).distinct()
 
     def assigned_to(self, user) -> "OrderQuerySet":

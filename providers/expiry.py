@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.notifications import translatable
 from providers import messages as provider_messages
 from providers.models import Provider, ProviderDocument, ProviderEvent, ProviderMember
-from providers.services import _expired_approved, _lock, _move, _record
+from providers.moves import lock, move, record
+from providers.services import expired_documents
 
 S = Provider.Status
 A = ProviderEvent.Action
@@ -108,12 +109,12 @@ def _expire(document_id: int, today: datetime.date, report: ExpiryReport) -> Non
         pk=document_id
     )
     report.expired.append(document_id)
-    provider = _lock(document.provider)
-    _record(provider, A.DOCUMENT_EXPIRED, by=None, document=document, member=document.member)
+    provider = lock(document.provider)
+    record(provider, A.DOCUMENT_EXPIRED, by=None, document=document, member=document.member)
     if document.member is None:
-        if provider.status == S.APPROVED and _expired_approved(provider, member=None, today=today):
+        if provider.status == S.APPROVED and expired_documents(provider, member=None, today=today):
             provider.suspension_cause = Provider.SuspensionCause.DOCUMENT_EXPIRED
-            _move(provider, action=A.SUSPENDED, by=None)
+            move(provider, action=A.SUSPENDED, by=None)
             report.suspended_providers.append(provider.pk)
             provider_messages.tell_managers(
                 provider,
@@ -124,11 +125,11 @@ def _expire(document_id: int, today: datetime.date, report: ExpiryReport) -> Non
     member = (
         ProviderMember.objects.select_for_update().select_related("user").get(pk=document.member_id)
     )
-    if member.suspended_at is None and _expired_approved(provider, member=member, today=today):
+    if member.suspended_at is None and expired_documents(provider, member=member, today=today):
         member.suspended_at = timezone.now()
         member.suspension_reason = document.kind
         member.save(update_fields=["suspended_at", "suspension_reason"])
-        _record(provider, A.WORKER_SUSPENDED, by=None, member=member, document=document)
+        record(provider, A.WORKER_SUSPENDED, by=None, member=member, document=document)
         report.suspended_workers.append(member.pk)
         provider_messages.tell_managers(
             provider,

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.notifications import translatable
 from providers import messages as provider_messages
+from providers.access import is_owner
 from providers.exceptions import ProvidersError
 from providers.models import Provider, ProviderEvent, ProviderInvitation, ProviderMember
-from providers.services import _lock, _record, is_owner
+from providers.moves import lock, record
 
 A = ProviderEvent.Action
 
@@ -23,7 +24,7 @@ def invite_member(
     *, provider: Provider, by: User, email: str, role: str, gives_eldercare: bool = False
 ) -> ProviderInvitation:
     """The owner invites someone by e-mail to join as manager or worker."""
-    provider = _lock(provider)
+    provider = lock(provider)
     if not is_owner(by, provider):
         raise PermissionDenied
     if role not in {ProviderMember.Role.MANAGER, ProviderMember.Role.WORKER}:
@@ -38,7 +39,7 @@ def invite_member(
         gives_eldercare=gives_eldercare and role == ProviderMember.Role.WORKER,
         invited_by=by,
     )
-    _record(provider, A.MEMBER_INVITED, by=by, reason=f"{email} ({invitation.get_role_display()})")
+    record(provider, A.MEMBER_INVITED, by=by, reason=f"{email} ({invitation.get_role_display()})")
     from providers.tasks import send_invitation_email
 
     transaction.on_commit(partial(send_invitation_email.enqueue, invitation_id=invitation.pk))
@@ -62,7 +63,7 @@ def accept_invitation(*, invitation: ProviderInvitation, user: User) -> Provider
             )
             % {"email": invitation.email}
         )
-    provider = _lock(invitation.provider)
+    provider = lock(invitation.provider)
     member, created = ProviderMember.objects.get_or_create(
         provider=provider,
         user=user,
@@ -74,7 +75,7 @@ def accept_invitation(*, invitation: ProviderInvitation, user: User) -> Provider
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    _record(provider, A.MEMBER_JOINED, by=user, member=member)
+    record(provider, A.MEMBER_JOINED, by=user, member=member)
     provider_messages.tell_managers(
         provider,
         provider_messages.MEMBER_JOINED,
@@ -87,7 +88,7 @@ def accept_invitation(*, invitation: ProviderInvitation, user: User) -> Provider
 @transaction.atomic
 def remove_member(*, member: ProviderMember, by: User) -> None:
     """The owner removes a member (a member may also leave); the last owner stays."""
-    provider = _lock(member.provider)
+    provider = lock(member.provider)
     member = ProviderMember.objects.select_for_update().get(pk=member.pk)
     if not (is_owner(by, provider) or member.user_id == by.pk):
         raise PermissionDenied
@@ -96,5 +97,5 @@ def remove_member(*, member: ProviderMember, by: User) -> None:
         and provider.members.filter(role=ProviderMember.Role.OWNER).count() == 1
     ):
         raise ProvidersError(_("The last owner cannot be removed."))
-    _record(provider, A.MEMBER_REMOVED, by=by, reason=str(member.user))
+    record(provider, A.MEMBER_REMOVED, by=by, reason=str(member.user))
     member.delete()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.notifications import notify
 from accounts.roles import staff_covering
-from providers.models import Provider, ProviderMember
+from providers.models import Provider
 
 APPROVED = gettext_noop("%(provider)s has been approved and can now publish services.")
 REJECTED = gettext_noop("The application of %(provider)s was rejected: %(reason)s")
@@ -39,12 +39,7 @@ MEMBER_JOINED = gettext_noop("%(person)s has joined %(provider)s as %(role)s.")
 
 
 def managers_of(provider: Provider):
-    return [
-        member.user
-        for member in provider.members.select_related("user").filter(
-            role__in=[ProviderMember.Role.OWNER, ProviderMember.Role.MANAGER]
-        )
-    ]
+    return [member.user for member in provider.members.managing().select_related("user")]
 
 
 def manage_url(provider: Provider) -> str:

@@ -10,7 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from providers.querysets import (
+    MANAGING_ROLES,
     ProviderDocumentQuerySet,
+    ProviderMemberQuerySet,
     ProviderQuerySet,
 )
 from providers.validators import validate_credit_code
@@ -141,6 +143,8 @@ class ProviderMember(models.Model):
     suspension_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
+    objects = ProviderMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("provider member")
         verbose_name_plural = _("provider members")
@@ -153,7 +157,7 @@ class ProviderMember(models.Model):
 
     @property
     def manages(self) -> bool:
-        return self.role in {self.Role.OWNER, self.Role.MANAGER}
+        return self.role in MANAGING_ROLES
 
     @property
     def suspension_label(self) -> str:

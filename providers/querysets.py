@@ -4,7 +4,15 @@ from django.db.models import Exists, OuterRef, Q
 from communities.scoping import communities_scoped_to
 
 STAFF = "community_staff"
+# The member roles that run a provider (accept orders, edit services, see its documents);
+# a worker only does the visits they are sent to. The one list: everything asks this.
 MANAGING_ROLES = ("owner", "manager")
+
+
+class ProviderMemberQuerySet(models.QuerySet):
+    def managing(self) -> "ProviderMemberQuerySet":
+        """Owners and managers."""
+        return self.filter(role__in=MANAGING_ROLES)
 
 
 class ProviderQuerySet(models.QuerySet):

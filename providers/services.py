@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from accounts.models import User
 from accounts.notifications import translatable
 from providers import messages as provider_messages
+from providers.access import can_manage_provider, may_vet
 from providers.exceptions import ProvidersError
 from providers.grading import grade_for, previous_quarter, score
 from providers.models import (
@@ -25,13 +26,13 @@ from providers.models import (
     ProviderMember,
     ProviderPhoto,
 )
+from providers.moves import lock, move, record
 from providers.rules import missing_kinds, required_for_provider, required_for_worker
 from providers.transitions import target_of
 from providers.uploads import check_document_upload, check_photo_upload
 
 S = Provider.Status
 A = ProviderEvent.Action
-MANAGING = (ProviderMember.Role.OWNER, ProviderMember.Role.MANAGER)
 # Fields that identify the organisation: fixed once staff have approved it.
 LEGAL_FIELDS = ("kind", "legal_name", "credit_code")
 EDITABLE_FIELDS = (
@@ -45,66 +46,6 @@ EDITABLE_FIELDS = (
     "contact_email",
     "address",
 )
-
-
-def is_manager(user: User, provider: Provider) -> bool:
-    return provider.members.filter(user=user, role__in=MANAGING).exists()
-
-
-def is_owner(user: User, provider: Provider) -> bool:
-    return provider.members.filter(user=user, role=ProviderMember.Role.OWNER).exists()
-
-
-def may_vet(user: User, provider: Provider) -> bool:
-    """Community staff whose scope covers a community the provider serves."""
-    return Provider.objects.in_scope_of(user).filter(pk=provider.pk).exists()
-
-
-def _lock(provider: Provider) -> Provider:
-    return Provider.objects.select_for_update().get(pk=provider.pk)
-
-
-def _record(
-    provider: Provider,
-    action: str,
-    *,
-    by: User | None,
-    before: str = "",
-    after: str = "",
-    reason: str = "",
-    document: ProviderDocument | None = None,
-    member: ProviderMember | None = None,
-) -> ProviderEvent:
-    return ProviderEvent.objects.create(
-        provider=provider,
-        action=action,
-        actor=by,
-        from_status=before,
-        to_status=after,
-        reason=reason,
-        document=document,
-        member=member,
-    )
-
-
-def _move(provider: Provider, *, action: str, by: User | None, reason: str = ""):
-    to = target_of(action, provider.status)
-    before = provider.status
-    provider.status = to
-    fields = ["status"]
-    if to == S.SUSPENDED:
-        fields.append("suspension_cause")
-    elif before == S.SUSPENDED:
-        provider.suspension_cause = ""
-        fields.append("suspension_cause")
-    if to == S.SUBMITTED:
-        provider.submitted_at = timezone.now()
-        fields.append("submitted_at")
-    if to == S.APPROVED and provider.approved_at is None:
-        provider.approved_at = timezone.now()
-        fields.append("approved_at")
-    provider.save(update_fields=fields)
-    return _record(provider, action, by=by, before=before, after=to, reason=reason)
 
 
 def _require_reason(reason: str, message) -> str:
@@ -130,15 +71,15 @@ def register_provider(*, by: User, kind: str, name: str, communities, **details)
     owner = ProviderMember.objects.create(
         provider=provider, user=by, role=ProviderMember.Role.OWNER
     )
-    _record(provider, A.REGISTERED, by=by, after=S.DRAFT, member=owner)
+    record(provider, A.REGISTERED, by=by, after=S.DRAFT, member=owner)
     return provider
 
 
 @transaction.atomic
 def update_provider(*, provider: Provider, by: User, communities=None, **details) -> Provider:
     """A manager edits the organisation's details; legal details only before approval."""
-    provider = _lock(provider)
-    if not is_manager(by, provider):
+    provider = lock(provider)
+    if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
     unknown = set(details) - set(EDITABLE_FIELDS)
     if unknown:
@@ -188,7 +129,11 @@ def missing_documents(provider: Provider, *, today: datetime.date | None = None)
     return missing_kinds(required_for_provider(provider.kind), held, today)
 
 
-def _expired_approved(provider, *, member, today) -> list[str]:
+def expired_documents(
+    provider: Provider, *, member: ProviderMember | None, today: datetime.date
+) -> list[str]:
+    """Kinds the provider (or, given `member`, that worker) must hold and holds no approved
+    document of that is valid on `today`."""
     held = _held_expiries(provider, member=member, statuses=[ProviderDocument.Status.APPROVED])
     required = (
         required_for_worker(gives_eldercare=member.gives_eldercare)
@@ -209,9 +154,9 @@ def upload_document(
     member: ProviderMember | None = None,
 ) -> ProviderDocument:
     """A manager (or a worker, for their own papers) uploads a document with its expiry."""
-    provider = _lock(provider)
+    provider = lock(provider)
     own_papers = member is not None and member.user_id == by.pk
-    if not (is_manager(by, provider) or own_papers):
+    if not (can_manage_provider(by, provider.pk) or own_papers):
         raise PermissionDenied
     if member is not None and member.provider_id != provider.pk:
         raise PermissionDenied
@@ -243,7 +188,7 @@ def upload_document(
     document.file.save(checked.stored_name, upload, save=False)
     try:
         document.save()
-        _record(provider, A.DOCUMENT_UPLOADED, by=by, document=document, member=member)
+        record(provider, A.DOCUMENT_UPLOADED, by=by, document=document, member=member)
     except BaseException:
         document.file.delete(save=False)  # no file without its row
         raise
@@ -253,8 +198,8 @@ def upload_document(
 @transaction.atomic
 def submit_application(*, provider: Provider, by: User) -> Provider:
     """A manager sends the application (details and documents) to community staff."""
-    provider = _lock(provider)
-    if not is_manager(by, provider):
+    provider = lock(provider)
+    if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
     target_of(A.SUBMITTED, provider.status)  # a wrong moment is said before what is missing
     problems = []
@@ -268,7 +213,7 @@ def submit_application(*, provider: Provider, by: User) -> Provider:
             _("Before submitting, please add: %(missing)s.")
             % {"missing": "; ".join(str(p) for p in problems)}
         )
-    _move(provider, action=A.SUBMITTED, by=by)
+    move(provider, action=A.SUBMITTED, by=by)
     provider_messages.tell_staff_application_waits(provider)
     return provider
 
@@ -276,7 +221,7 @@ def submit_application(*, provider: Provider, by: User) -> Provider:
 @transaction.atomic
 def approve_application(*, provider: Provider, by: User, note: str = "") -> Provider:
     """Community staff admit the provider: its pending documents are approved with it."""
-    provider = _lock(provider)
+    provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
     target_of(A.APPROVED, provider.status)  # refuse before looking at documents
@@ -290,7 +235,7 @@ def approve_application(*, provider: Provider, by: User, note: str = "") -> Prov
     provider.documents.filter(member=None, status=ProviderDocument.Status.PENDING).update(
         status=ProviderDocument.Status.APPROVED, reviewed_by=by, reviewed_at=now
     )
-    _move(provider, action=A.APPROVED, by=by, reason=note.strip())
+    move(provider, action=A.APPROVED, by=by, reason=note.strip())
     provider_messages.tell_managers(provider, provider_messages.APPROVED)
     return provider
 
@@ -299,10 +244,10 @@ def approve_application(*, provider: Provider, by: User, note: str = "") -> Prov
 def reject_application(*, provider: Provider, by: User, reason: str) -> Provider:
     """Community staff refuse admission, saying why."""
     reason = _require_reason(reason, _("Please say why the application is rejected."))
-    provider = _lock(provider)
+    provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
-    _move(provider, action=A.REJECTED, by=by, reason=reason)
+    move(provider, action=A.REJECTED, by=by, reason=reason)
     provider_messages.tell_managers(provider, provider_messages.REJECTED, reason=reason)
     return provider
 
@@ -311,10 +256,10 @@ def reject_application(*, provider: Provider, by: User, reason: str) -> Provider
 def request_changes(*, provider: Provider, by: User, note: str) -> Provider:
     """Community staff send the application back with a note of what to change."""
     note = _require_reason(note, _("Please say what needs to change."))
-    provider = _lock(provider)
+    provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
-    _move(provider, action=A.CHANGES_REQUESTED, by=by, reason=note)
+    move(provider, action=A.CHANGES_REQUESTED, by=by, reason=note)
     provider_messages.tell_managers(provider, provider_messages.CHANGES_REQUESTED, reason=note)
     return provider
 
@@ -324,11 +269,11 @@ def suspend_provider(*, provider: Provider, by: User, reason: str) -> Provider:
     """Community staff suspend an approved provider: its services leave the catalogue and
     it takes no new orders; orders already confirmed stay listed for staff."""
     reason = _require_reason(reason, _("Please say why the provider is suspended."))
-    provider = _lock(provider)
+    provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
     provider.suspension_cause = Provider.SuspensionCause.STAFF
-    _move(provider, action=A.SUSPENDED, by=by, reason=reason)
+    move(provider, action=A.SUSPENDED, by=by, reason=reason)
     provider_messages.tell_managers(provider, provider_messages.SUSPENDED, reason=reason)
     return provider
 
@@ -337,17 +282,17 @@ def suspend_provider(*, provider: Provider, by: User, reason: str) -> Provider:
 def reinstate_provider(*, provider: Provider, by: User, reason: str) -> Provider:
     """Community staff lift a suspension, once the provider's documents are valid again."""
     reason = _require_reason(reason, _("Please say why the provider is reinstated."))
-    provider = _lock(provider)
+    provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
     target_of(A.REINSTATED, provider.status)
-    expired = _expired_approved(provider, member=None, today=timezone.localdate())
+    expired = expired_documents(provider, member=None, today=timezone.localdate())
     if expired:
         raise ProvidersError(
             _("A new document must be approved first: %(missing)s.")
             % {"missing": "; ".join(str(DocumentKind(kind).label) for kind in expired)}
         )
-    _move(provider, action=A.REINSTATED, by=by, reason=reason)
+    move(provider, action=A.REINSTATED, by=by, reason=reason)
     provider_messages.tell_managers(provider, provider_messages.REINSTATED, reason=reason)
     return provider
 
@@ -360,7 +305,7 @@ def _lock_document(document: ProviderDocument) -> ProviderDocument:
 def approve_document(*, document: ProviderDocument, by: User) -> ProviderDocument:
     """Community staff accept a renewed or added document; what its expiry suspended
     comes back once nothing else is missing."""
-    provider = _lock(document.provider)
+    provider = lock(document.provider)
     document = _lock_document(document)
     if not may_vet(by, provider):
         raise PermissionDenied
@@ -370,15 +315,15 @@ def approve_document(*, document: ProviderDocument, by: User) -> ProviderDocumen
     document.reviewed_by = by
     document.reviewed_at = timezone.now()
     document.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    _record(provider, A.DOCUMENT_APPROVED, by=by, document=document, member=document.member)
+    record(provider, A.DOCUMENT_APPROVED, by=by, document=document, member=document.member)
     today = timezone.localdate()
     if document.member is None:
         if (
             provider.status == S.SUSPENDED
             and provider.suspension_cause == Provider.SuspensionCause.DOCUMENT_EXPIRED
-            and not _expired_approved(provider, member=None, today=today)
+            and not expired_documents(provider, member=None, today=today)
         ):
-            _move(
+            move(
                 provider, action=A.REINSTATED, by=by, reason=str(_("A new document was approved."))
             )
             provider_messages.tell_managers(provider, provider_messages.REINSTATED_BY_DOCUMENT)
@@ -389,14 +334,14 @@ def approve_document(*, document: ProviderDocument, by: User) -> ProviderDocumen
 
 def _reinstate_worker_if_covered(member: ProviderMember, *, by: User, today) -> None:
     member = ProviderMember.objects.select_for_update().get(pk=member.pk)
-    if member.suspended_at is None or _expired_approved(
+    if member.suspended_at is None or expired_documents(
         member.provider, member=member, today=today
     ):
         return
     member.suspended_at = None
     member.suspension_reason = ""
     member.save(update_fields=["suspended_at", "suspension_reason"])
-    _record(
+    record(
         member.provider,
         A.WORKER_REINSTATED,
         by=by,
@@ -409,7 +354,7 @@ def _reinstate_worker_if_covered(member: ProviderMember, *, by: User, today) -> 
 def reject_document(*, document: ProviderDocument, by: User, reason: str) -> ProviderDocument:
     """Community staff refuse a document, saying why; the provider uploads another."""
     reason = _require_reason(reason, _("Please say why the document is rejected."))
-    provider = _lock(document.provider)
+    provider = lock(document.provider)
     document = _lock_document(document)
     if not may_vet(by, provider):
         raise PermissionDenied
@@ -420,7 +365,7 @@ def reject_document(*, document: ProviderDocument, by: User, reason: str) -> Pro
     document.reviewed_at = timezone.now()
     document.review_note = reason[:300]
     document.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    _record(
+    record(
         provider,
         A.DOCUMENT_REJECTED,
         by=by,
@@ -440,8 +385,8 @@ def reject_document(*, document: ProviderDocument, by: User, reason: str) -> Pro
 @transaction.atomic
 def add_photo(*, provider: Provider, by: User, upload: UploadedFile, caption: str = ""):
     """A manager adds a picture to the provider's public page."""
-    provider = _lock(provider)
-    if not is_manager(by, provider):
+    provider = lock(provider)
+    if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
     checked = check_photo_upload(upload)
     image = get_image_model()(title=caption or provider.name)
@@ -457,8 +402,8 @@ def add_photo(*, provider: Provider, by: User, upload: UploadedFile, caption: st
 @transaction.atomic
 def remove_photo(*, photo: ProviderPhoto, by: User) -> None:
     """A manager takes a picture off the public page."""
-    provider = _lock(photo.provider)
-    if not is_manager(by, provider):
+    provider = lock(photo.provider)
+    if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
     image = photo.image
     photo.delete()
@@ -482,7 +427,7 @@ def confirm_grade(*, grade: ProviderGrade, by: User, confirmed: str, note: str) 
     """Community staff confirm (or change) the proposed grade with a note. A D puts the
     provider on warning; a second D in a row suspends it."""
     grade = ProviderGrade.objects.select_for_update().get(pk=grade.pk)
-    provider = _lock(grade.provider)
+    provider = lock(grade.provider)
     if not may_vet(by, provider):
         raise PermissionDenied
     if confirmed not in {"A", "B", "C", "D"}:
@@ -505,7 +450,7 @@ def confirm_grade(*, grade: ProviderGrade, by: User, confirmed: str, note: str) 
     ).exists()
     if previous_was_d and provider.status == S.APPROVED:
         provider.suspension_cause = Provider.SuspensionCause.GRADE
-        _move(provider, action=A.SUSPENDED, by=by, reason=str(_("Grade D two quarters in a row.")))
+        move(provider, action=A.SUSPENDED, by=by, reason=str(_("Grade D two quarters in a row.")))
         provider_messages.tell_managers(
             provider, provider_messages.SUSPENDED, reason=str(_("Grade D two quarters in a row."))
         )
