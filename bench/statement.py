@@ -27,9 +27,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from billing import exports  # noqa: E402
-from billing.models import Statement  # noqa: E402
-from billing.statements import issue_statement, open_statement, totals  # noqa: E402
+from statements import exports  # noqa: E402
+from statements.models import Statement  # noqa: E402
+from statements.services import issue_statement, open_statement, totals  # noqa: E402
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 TARGET_SECONDS, TARGET_MB = 20, 500

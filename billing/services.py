@@ -1,5 +1,5 @@
 """Doors to the subsidy layer: purchaser officers, eligibility (资格认定) with evidence,
-assisted registration of care recipients. Statements are in billing.statements."""
+assisted registration of care recipients. Statements are in the `statements` app."""
 
 import datetime
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "marketplace",
     "billing",
     "orders",
+    "statements",
     "reviews",
     "cms",
 ]

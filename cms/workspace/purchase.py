@@ -17,22 +17,16 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from billing import exports, statements
-from billing.exceptions import BillingError
-from billing.models import (
-    Eligibility,
-    LineExclusion,
-    Programme,
-    Purchaser,
-    Statement,
-    StatementLine,
-)
-from billing.reconciliation import reconcile
+from billing.models import Eligibility, Programme, Purchaser
 from communities.models import Region
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
 from orders.models import Order
 from providers.models import Provider
+from statements import exports, services
+from statements.exceptions import StatementsError
+from statements.models import LineExclusion, Statement, StatementLine
+from statements.reconciliation import reconcile
 
 
 def purchasers_of(user):
@@ -162,7 +156,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
             orders__programme__purchaser=purchaser, orders__subsidy_fen__gt=0
         ).distinct()
         for provider in providers:
-            billed, held = statements.billable_orders(purchaser, provider, month)
+            billed, held = services.billable_orders(purchaser, provider, month)
             count = billed.count() + held.count()
             if count and not existing.filter(purchaser=purchaser, provider=provider).exists():
                 candidates.append(
@@ -178,10 +172,10 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         "statement_list.html",
         _("Monthly statements"),
         month=month,
-        statements=[(s, statements.totals(s)) for s in existing],
+        statements=[(s, services.totals(s)) for s in existing],
         candidates=candidates,
         previous=(month - datetime.timedelta(days=1)).replace(day=1),
-        following=statements.next_month(month),
+        following=services.next_month(month),
     )
 
 
@@ -190,7 +184,7 @@ def statement_open(request: HttpRequest) -> HttpResponse:
     purchasers = require_officer(request)
     purchaser = get_object_or_404(purchasers, pk=request.POST.get("purchaser"))
     provider = get_object_or_404(Provider, pk=request.POST.get("provider"))
-    statement = statements.open_statement(
+    statement = services.open_statement(
         purchaser=purchaser, provider=provider, month=_month(request), by=request.user
     )
     return redirect("purchase:statement", pk=statement.pk)
@@ -208,7 +202,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
     preview_billed = preview_held = None
     if statement.status == Statement.Status.DRAFT:
-        preview_billed, preview_held = statements.preview(statement)
+        preview_billed, preview_held = services.preview(statement)
         preview_billed = preview_billed.select_related("care_recipient")
         preview_held = preview_held.select_related("care_recipient")
     return _page(
@@ -216,8 +210,8 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statement_detail.html",
         str(statement),
         statement=statement,
-        totals=statements.totals(statement),
-        lines=statements.lines_for_export(statement),
+        totals=services.totals(statement),
+        lines=services.lines_for_export(statement),
         adjustments=statement.adjustments.select_related("corrects"),
         preview_billed=preview_billed,
         preview_held=preview_held,
@@ -226,9 +220,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 STEPS = {
-    "issue": statements.issue_statement,
-    "review": statements.start_review,
-    "approve": statements.approve_statement,
+    "issue": services.issue_statement,
+    "review": services.start_review,
+    "approve": services.approve_statement,
 }
 
 
@@ -238,7 +232,7 @@ def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     try:
         if step == "pay":
             paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
-            statements.record_payment(
+            services.record_payment(
                 statement=statement,
                 by=request.user,
                 reference=request.POST.get("reference", ""),
@@ -250,7 +244,7 @@ def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             raise Http404
     except ValueError:
         messages.error(request, _("Please give the payment date."))
-    except BillingError as exc:
+    except StatementsError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done."))
@@ -268,13 +262,13 @@ def _line(request: HttpRequest, pk: int) -> StatementLine:
 def line_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
     try:
-        statements.exclude_line(
+        services.exclude_line(
             line=line,
             by=request.user,
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
-    except BillingError as exc:
+    except StatementsError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The line is excluded."))
@@ -286,12 +280,12 @@ def line_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
     try:
         amount = fen_from_yuan(forms.DecimalField().clean(request.POST.get("amount")))
-        adjustment = statements.add_adjustment(
+        adjustment = services.add_adjustment(
             line=line, by=request.user, amount_fen=amount, reason=request.POST.get("reason", "")
         )
     except forms.ValidationError:
         messages.error(request, _("Please give the amount in yuan."))
-    except BillingError as exc:
+    except StatementsError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -316,7 +310,7 @@ def statement_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     build, content_type = FORMATS[fmt]
     try:
         body = build(statement)
-    except BillingError as exc:
+    except StatementsError as exc:
         messages.error(request, exc.message)
         return redirect("purchase:statement", pk=statement.pk)
     response = HttpResponse(body, content_type=content_type)
@@ -336,7 +330,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         month=month,
         reports=reports,
         previous=(month - datetime.timedelta(days=1)).replace(day=1),
-        following=statements.next_month(month),
+        following=services.next_month(month),
     )
 
 

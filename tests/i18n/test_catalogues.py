@@ -79,6 +79,7 @@ SOURCE_DIRS = [
     "marketplace",
     "orders",
     "billing",
+    "statements",
     "reviews",
     "cms",
     "templates",

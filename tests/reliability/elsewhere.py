@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Notification, Role
 from billing import services as billing_services
-from billing import statements
 from billing.models import Purchaser, PurchaserOfficer
 from cms import activities, channels, notices
 from cms.models import CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPage
@@ -27,6 +26,7 @@ from providers import services as provider_services
 from providers.models import DocumentKind, Provider, ProviderGrade, ProviderMember
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
+from statements import services as statement_services
 from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
 from tests.conftest import _scoped, make_user
@@ -156,10 +156,10 @@ def build() -> dict:
         quality=4,
     )
     feedback = FeedbackRequest.objects.create(order=closed)
-    statement = statements.open_statement(
+    statement = statement_services.open_statement(
         purchaser=purchaser, provider=provider, month=closed.starts_at.date(), by=officer
     )
-    statement = statements.issue_statement(statement=statement, by=officer)
+    statement = statement_services.issue_statement(statement=statement, by=officer)
     # The complaint comes after the statement, so the line is billed (and can be excluded).
     complaint = review_services.file_complaint(
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT

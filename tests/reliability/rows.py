@@ -4,7 +4,16 @@ from django.apps import apps
 
 # The project's own apps; Django's, Wagtail's and allauth's tables (sessions, log entries,
 # page revisions) change for reasons of their own.
-OURS = {"accounts", "communities", "providers", "marketplace", "orders", "billing", "reviews"}
+OURS = {
+    "accounts",
+    "communities",
+    "providers",
+    "marketplace",
+    "orders",
+    "billing",
+    "statements",
+    "reviews",
+}
 
 
 def row_counts() -> dict[str, int]:

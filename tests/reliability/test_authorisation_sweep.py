@@ -21,7 +21,16 @@ from tests.reliability import elsewhere
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "communities", "providers", "marketplace", "orders", "billing", "reviews")
+OUR_APPS = (
+    "accounts",
+    "communities",
+    "providers",
+    "marketplace",
+    "orders",
+    "billing",
+    "statements",
+    "reviews",
+)
 # The staff workspaces live in cms/ and are registered inside Wagtail's admin.
 OUR_MODULES = (*OUR_APPS, "cms.workspace", "cms.views")
 NOT_OURS = {

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from billing import statements
+from statements import services as statement_services
 from tests.reliability import elsewhere
 from tests.reliability.forms import Field, Form, forms_on
 from tests.reliability.rows import changed_counts, row_counts
@@ -39,11 +39,20 @@ FUZZ = hypothesis_settings(
         HealthCheck.data_too_large,
     ],
 )
-OUR_APPS = ("accounts", "providers", "marketplace", "orders", "billing", "reviews", "cms")
+OUR_APPS = (
+    "accounts",
+    "providers",
+    "marketplace",
+    "orders",
+    "billing",
+    "statements",
+    "reviews",
+    "cms",
+)
 
 
 def under_review(world) -> str:
-    statements.start_review(statement=world["statement"], by=world["officer"])
+    statement_services.start_review(statement=world["statement"], by=world["officer"])
     return reverse("purchase:statement", args=[world["statement"].pk])
 
 

@@ -16,11 +16,12 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Notification
-from billing import statements
-from billing.models import MonthlyUsage, Programme, Statement, StatementLine
+from billing.models import MonthlyUsage, Programme
 from marketplace.models import Slot
 from orders import services
 from orders.models import Order, OrderEvent, Payment
+from statements import services as statement_services
+from statements.models import Statement, StatementLine
 from tests.billing.conftest import make_eligible
 from tests.orders.conftest import book, delivered
 from tests.reliability.conftest import slot_of
@@ -100,10 +101,10 @@ def test_a_connection_dropped_while_issuing_a_statement_leaves_it_a_draft_withou
     daughter, grandma = eligible_family
     slot = slot_of(bathing, capacity=3)
     visit = delivered(book(daughter, slot, grandma), caregiver, daughter)
-    draft = statements.open_statement(
+    draft = statement_services.open_statement(
         purchaser=bureau, provider=provider_a, month=visit.starts_at.date(), by=district_officer
     )
-    billed, _held = statements.preview(draft)
+    billed, _held = statement_services.preview(draft)
     assert list(billed) == [visit]
     before = row_counts()
 
@@ -116,14 +117,14 @@ def test_a_connection_dropped_while_issuing_a_statement_leaves_it_a_draft_withou
         return real_save(self, *args, **kwargs)
 
     with mock.patch.object(Statement, "save", save), pytest.raises(DEAD):
-        statements.issue_statement(statement=draft, by=district_officer)
+        statement_services.issue_statement(statement=draft, by=district_officer)
     connection.close()
 
     assert changed_counts(before, row_counts()) == {}
     draft.refresh_from_db()
     assert (draft.status, draft.issued_at) == (Statement.Status.DRAFT, None)
     # Issued again, it bills the visit once.
-    issued = statements.issue_statement(statement=draft, by=district_officer)
+    issued = statement_services.issue_statement(statement=draft, by=district_officer)
     assert list(issued.lines.values_list("order_id", flat=True)) == [visit.pk]
 
 

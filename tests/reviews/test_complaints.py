@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Notification
-from billing import statements
 from orders.models import OrderHold
 from reviews import services
 from reviews.exceptions import ReviewsError
 from reviews.models import Complaint
+from statements import services as statement_services
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +133,10 @@ def test_a_complaint_holds_the_statement_line_until_it_is_answered(
     complaint = complain(daughter, subsidised_visit)
     assert complaint.hold.reason == OrderHold.Reason.COMPLAINT
     month = timezone.localdate().replace(day=1)
-    statement = statements.open_statement(
+    statement = statement_services.open_statement(
         purchaser=bureau, provider=subsidised_visit.provider, month=month, by=district_officer
     )
-    statements.issue_statement(statement=statement, by=district_officer)
+    statement_services.issue_statement(statement=statement, by=district_officer)
     assert statement.lines.get(order=subsidised_visit).kind == "held"
 
     services.answer_complaint(
@@ -144,13 +144,13 @@ def test_a_complaint_holds_the_statement_line_until_it_is_answered(
     )
     complaint.hold.refresh_from_db()
     assert complaint.hold.released_at is not None
-    later = statements.open_statement(
+    later = statement_services.open_statement(
         purchaser=bureau,
         provider=subsidised_visit.provider,
-        month=statements.next_month(month),
+        month=statement_services.next_month(month),
         by=district_officer,
     )
-    statements.issue_statement(statement=later, by=district_officer)
+    statement_services.issue_statement(statement=later, by=district_officer)
     assert [(line.order, line.kind) for line in later.lines.all()] == [(subsidised_visit, "billed")]
 
 

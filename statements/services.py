@@ -1,6 +1,7 @@
-"""Monthly purchase-of-service statements (DESIGN §7): the statement layer of billing,
-above orders. Draft → issued (lines frozen) → under review → approved (with exclusions)
-→ paid. One query feeds the page and every export; one function adds up the totals."""
+"""Monthly purchase-of-service statements (DESIGN §7), above orders. Draft → issued (lines
+frozen) → under review → approved (with exclusions; the budget is spent through
+`billing.subsidy.spend`) → paid. One query feeds the page and every export; one function
+adds up the totals."""
 
 import datetime
 from dataclasses import dataclass
@@ -14,17 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from billing import subsidy
-from billing.exceptions import BillingError
-from billing.models import (
-    Adjustment,
-    LineExclusion,
-    Purchaser,
-    Statement,
-    StatementLine,
-)
+from billing.models import Purchaser
 from billing.services import is_officer
 from orders.models import Order, VisitRecord
 from providers.models import Provider
+from statements.exceptions import StatementsError
+from statements.models import Adjustment, LineExclusion, Statement, StatementLine
 
 S = Statement.Status
 
@@ -197,7 +193,7 @@ def issue_statement(*, statement: Statement, by: User) -> Statement:
     if not is_officer(by, statement.purchaser):
         raise PermissionDenied
     if statement.status != S.DRAFT:
-        raise BillingError(_("This statement has already been issued."))
+        raise StatementsError(_("This statement has already been issued."))
     billed, held = billable_orders(statement.purchaser, statement.provider, statement.month)
     _copy_billed_lines(statement, billed)
     # Held lines are few and each says in words why it is held, so they are built here.
@@ -217,7 +213,7 @@ def _officer_statement(statement: Statement, by: User, *, expected: set[str]) ->
     if not is_officer(by, statement.purchaser):
         raise PermissionDenied
     if statement.status not in expected:
-        raise BillingError(
+        raise StatementsError(
             _("This statement is %(status)s: that is not possible now.")
             % {"status": statement.get_status_display()}
         )
@@ -238,13 +234,13 @@ def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> Li
     """The officer refuses to pay one line, with a reason code and a note."""
     _officer_statement(line.statement, by, expected={S.UNDER_REVIEW})
     if line.kind != StatementLine.Kind.BILLED:
-        raise BillingError(_("A held line is not billed, so there is nothing to exclude."))
+        raise StatementsError(_("A held line is not billed, so there is nothing to exclude."))
     if reason not in LineExclusion.Reason.values:
-        raise BillingError(_("Please choose a reason."))
+        raise StatementsError(_("Please choose a reason."))
     if not note.strip():
-        raise BillingError(_("Please explain the exclusion in a note."))
+        raise StatementsError(_("Please explain the exclusion in a note."))
     if LineExclusion.objects.filter(line=line).exists():
-        raise BillingError(_("This line is already excluded."))
+        raise StatementsError(_("This line is already excluded."))
     return LineExclusion.objects.create(line=line, reason=reason, note=note.strip(), excluded_by=by)
 
 
@@ -292,7 +288,7 @@ def record_payment(
     """The officer records the bank transfer that settled the statement."""
     statement = _officer_statement(statement, by, expected={S.APPROVED})
     if not reference.strip():
-        raise BillingError(_("Please give the payment reference."))
+        raise StatementsError(_("Please give the payment reference."))
     statement.status = S.PAID
     statement.payment_reference = reference.strip()
     statement.paid_on = paid_on
@@ -308,11 +304,11 @@ def add_adjustment(*, line: StatementLine, by: User, amount_fen: int, reason: st
     if not is_officer(by, line.statement.purchaser):
         raise PermissionDenied
     if line.statement.status == S.DRAFT:
-        raise BillingError(_("Only lines of an issued statement are corrected this way."))
+        raise StatementsError(_("Only lines of an issued statement are corrected this way."))
     if not amount_fen or not reason.strip():
-        raise BillingError(_("Please give the amount and the reason."))
+        raise StatementsError(_("Please give the amount and the reason."))
     if line.subsidy_fen + amount_fen < 0:
-        raise BillingError(_("The correction cannot take back more than the line billed."))
+        raise StatementsError(_("The correction cannot take back more than the line billed."))
     month = next_month(line.statement.month)
     while (
         Statement.objects.filter(

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from billing.models import Programme, Purchaser, Statement, StatementLine
-from billing.statements import Totals, totals
+from billing.models import Programme, Purchaser
 from orders.models import Order
+from statements.models import Statement, StatementLine
+from statements.services import Totals, totals
 
 # Orders in these statuses gave their subsidy back (orders.services.RELEASES_SUBSIDY).
 RELEASED = ("declined", "cancelled", "expired", "no_show")

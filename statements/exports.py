@@ -1,5 +1,5 @@
-"""A statement as CSV, XLSX and PDF. All three read `statements.lines_for_export` and
-`statements.totals`, so their totals cannot differ."""
+"""A statement as CSV, XLSX and PDF. All three read `services.lines_for_export` and
+`services.totals`, so their totals cannot differ."""
 
 import csv
 import io
@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from billing import xlsx
-from billing.exceptions import BillingError
-from billing.models import LineExclusion, Programme, Statement, StatementLine
-from billing.statements import lines_for_export, totals
-from billing.xlsx import Bold
+from billing.models import Programme
 from marketplace.money import yuan
+from statements import xlsx
+from statements.exceptions import StatementsError
+from statements.models import LineExclusion, Statement, StatementLine
+from statements.services import lines_for_export, totals
+from statements.xlsx import Bold
 
 
 def _columns() -> list[str]:
@@ -144,7 +145,7 @@ def cjk_font() -> tuple[Path, int]:
     for path, index in settings.PDF_CJK_FONTS:
         if Path(path).exists():
             return Path(path), index
-    raise BillingError(
+    raise StatementsError(
         _(
             "PDF export needs a Chinese font: install the fonts-noto-cjk package "
             "or set PDF_CJK_FONT."

@@ -7,51 +7,31 @@ import io
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from billing import exports, statements
-from billing.exceptions import BillingError
-from billing.models import FrozenStatement, Programme, Statement, StatementLine
-from billing.reconciliation import reconcile
-from orders import services
+from billing.models import Programme
+from orders import services as order_services
 from orders.models import Order
+from statements import exports, services
+from statements.exceptions import StatementsError
+from statements.models import FrozenStatement, Statement, StatementLine
+from statements.reconciliation import reconcile
 from tests.orders.conftest import book, delivered, put_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def month():
-    return timezone.localdate().replace(day=1)
-
-
-@pytest.fixture
-def three_visits(daughter, caregiver, bathing_slots, grandma_li, grandma_eligible):
-    return [
-        delivered(book(daughter, slot, grandma_li), caregiver, daughter)
-        for slot in bathing_slots[:3]
-    ]
-
-
-@pytest.fixture
-def statement(bureau, provider_a, district_officer, month):
-    return statements.open_statement(
-        purchaser=bureau, provider=provider_a, month=month, by=district_officer
-    )
-
-
 def test_issuing_copies_the_months_verified_visits_into_frozen_lines(
     statement, three_visits, district_officer
 ):
-    statements.issue_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
 
     lines = list(statement.lines.all())
     assert {line.order for line in lines} == set(three_visits)
     assert sorted(line.subsidy_fen for line in lines) == [2400, 4800, 4800]
     assert all(line.kind == "billed" and line.visit_started_at for line in lines)
-    total = statements.totals(statement)
+    total = services.totals(statement)
     assert (total.billed_fen, total.payable_fen) == (12000, 12000)
 
 
@@ -80,8 +60,8 @@ def test_billed_and_held_lines_copy_their_orders_field_by_field(
     caregiver.display_name = ""
     caregiver.save(update_fields=["display_name"])
     held = three_visits[0]
-    services.hold_order(order=held, reason="complaint", note="服务时间不足")
-    statements.issue_statement(statement=statement, by=district_officer)
+    order_services.hold_order(order=held, reason="complaint", note="服务时间不足")
+    services.issue_statement(statement=statement, by=district_officer)
 
     lines = {line.order_id: line for line in statement.lines.all()}
     assert set(lines) == {order.pk for order in three_visits}
@@ -98,7 +78,7 @@ def test_billed_and_held_lines_copy_their_orders_field_by_field(
 def test_an_issued_line_refuses_any_change_in_code_and_in_the_database(
     statement, three_visits, district_officer
 ):
-    statements.issue_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
     line = statement.lines.first()
 
     line.subsidy_fen = 1
@@ -126,7 +106,7 @@ def test_an_unverified_or_unsubsidised_visit_is_not_billed(
 ):
     verified = delivered(book(daughter, bathing_slots[0], grandma_li), caregiver, daughter)
     closed_unverified = put_in(book(daughter, bathing_slots[1], grandma_li), Order.Status.CLOSED)
-    statements.issue_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
     assert [line.order for line in statement.lines.all()] == [verified]
     assert closed_unverified.pk not in statement.lines.values_list("order", flat=True)
 
@@ -135,46 +115,46 @@ def test_a_line_under_a_complaint_is_held_then_billed_the_next_month(
     bureau, provider_a, three_visits, district_officer, month
 ):
     first = three_visits[0]
-    hold = services.hold_order(order=first, reason="complaint", note="服务时间不足")
-    statement = statements.open_statement(
+    hold = order_services.hold_order(order=first, reason="complaint", note="服务时间不足")
+    statement = services.open_statement(
         purchaser=bureau, provider=provider_a, month=month, by=district_officer
     )
-    statements.issue_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
 
     held = statement.lines.get(order=first)
     assert (held.kind, held.hold_reason) == ("held", "投诉处理中: 服务时间不足")
-    assert statements.totals(statement).held_fen == 4800
-    assert statements.totals(statement).billed_fen == 7200
+    assert services.totals(statement).held_fen == 4800
+    assert services.totals(statement).billed_fen == 7200
 
-    services.release_hold(hold=hold)
-    later = statements.open_statement(
+    order_services.release_hold(hold=hold)
+    later = services.open_statement(
         purchaser=bureau,
         provider=provider_a,
-        month=statements.next_month(month),
+        month=services.next_month(month),
         by=district_officer,
     )
-    statements.issue_statement(statement=later, by=district_officer)
+    services.issue_statement(statement=later, by=district_officer)
     assert [(line.order, line.kind) for line in later.lines.all()] == [(first, "billed")]
 
 
 def test_review_exclusion_approval_and_payment_move_the_budget(
     statement, three_visits, district_officer, programme
 ):
-    statements.issue_statement(statement=statement, by=district_officer)
-    statements.start_review(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
+    services.start_review(statement=statement, by=district_officer)
     excluded = statement.lines.get(subsidy_fen=2400)
-    with pytest.raises(BillingError):
-        statements.exclude_line(line=excluded, by=district_officer, reason="duplicate", note="")
-    statements.exclude_line(
+    with pytest.raises(StatementsError):
+        services.exclude_line(line=excluded, by=district_officer, reason="duplicate", note="")
+    services.exclude_line(
         line=excluded, by=district_officer, reason="not_delivered", note="回访老人称当天无人上门"
     )
 
-    statements.approve_statement(statement=statement, by=district_officer)
+    services.approve_statement(statement=statement, by=district_officer)
 
     programme.refresh_from_db()
     assert (programme.spent_fen, programme.reserved_fen) == (9600, 0)
-    assert statements.totals(statement).payable_fen == 9600
-    statements.record_payment(
+    assert services.totals(statement).payable_fen == 9600
+    services.record_payment(
         statement=statement,
         by=district_officer,
         reference="ZF2026120001",
@@ -188,27 +168,27 @@ def test_review_exclusion_approval_and_payment_move_the_budget(
 def test_a_correction_becomes_an_adjustment_on_the_next_statement(
     statement, three_visits, district_officer, month
 ):
-    statements.issue_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
     line = statement.lines.first()
 
-    adjustment = statements.add_adjustment(
+    adjustment = services.add_adjustment(
         line=line, by=district_officer, amount_fen=-800, reason="实际服务 60 分钟，按比例扣减"
     )
 
-    assert adjustment.statement.month == statements.next_month(month)
+    assert adjustment.statement.month == services.next_month(month)
     assert adjustment.statement.status == Statement.Status.DRAFT
-    assert statements.totals(adjustment.statement).payable_fen == -800
+    assert services.totals(adjustment.statement).payable_fen == -800
     assert StatementLine.objects.get(pk=line.pk).subsidy_fen == 4800
 
 
 def test_the_workflow_refuses_steps_out_of_order(statement, three_visits, district_officer):
-    with pytest.raises(BillingError):
-        statements.approve_statement(statement=statement, by=district_officer)
-    statements.issue_statement(statement=statement, by=district_officer)
-    with pytest.raises(BillingError):
-        statements.issue_statement(statement=statement, by=district_officer)
-    with pytest.raises(BillingError):
-        statements.record_payment(
+    with pytest.raises(StatementsError):
+        services.approve_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
+    with pytest.raises(StatementsError):
+        services.issue_statement(statement=statement, by=district_officer)
+    with pytest.raises(StatementsError):
+        services.record_payment(
             statement=statement,
             by=district_officer,
             reference="x",
@@ -217,9 +197,9 @@ def test_the_workflow_refuses_steps_out_of_order(statement, three_visits, distri
 
 
 def test_csv_xlsx_and_pdf_have_the_same_lines_and_totals(statement, three_visits, district_officer):
-    statements.issue_statement(statement=statement, by=district_officer)
-    statements.start_review(statement=statement, by=district_officer)
-    statements.exclude_line(
+    services.issue_statement(statement=statement, by=district_officer)
+    services.start_review(statement=statement, by=district_officer)
+    services.exclude_line(
         line=statement.lines.get(subsidy_fen=2400),
         by=district_officer,
         reason="evidence_missing",
@@ -246,7 +226,7 @@ def test_csv_xlsx_and_pdf_have_the_same_lines_and_totals(statement, three_visits
 def test_reconciliation_ties_lines_orders_and_budgets(
     statement, three_visits, district_officer, programme
 ):
-    statements.issue_statement(statement=statement, by=district_officer)
+    services.issue_statement(statement=statement, by=district_officer)
     report = reconcile(statement.purchaser, statement.month)
     assert report.all_hold, [(c.label, c.left_fen, c.right_fen) for c in report.checks]
 
@@ -261,5 +241,5 @@ def test_only_the_purchasers_officers_issue_its_statements(
 
     for outsider in (community_staff, daughter):
         with pytest.raises(PermissionDenied):
-            statements.issue_statement(statement=statement, by=outsider)
+            services.issue_statement(statement=statement, by=outsider)
     assert not statement.lines.exists()

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from billing.xlsx import Bold, workbook
+from statements.xlsx import Bold, workbook
 
 
 def read_back(data: bytes):

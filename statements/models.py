@@ -1,0 +1,185 @@
+"""Monthly purchase-of-service statements (DESIGN §7, §8): above orders, billing what the
+subsidy layer in `billing` reserved. The models moved here from `billing`; their tables keep
+the names they had there (`billing_statement`, ...), with the freeze trigger on them
+(billing/migrations/0004_frozen_lines_trigger.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FrozenRow(models.Model):
+    """Rows of an issued statement never change: corrections are adjustments on a later
+    statement. A trigger enforces the same on PostgreSQL (migration)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenStatement(_("Lines of an issued statement never change."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenStatement(_("Lines of an issued statement never change."))
+
+
+class FrozenStatement(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+class Statement(models.Model):
+    """What one purchaser owes one provider for one month (结算单), DESIGN §7."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+
+    purchaser = models.ForeignKey(
+        "billing.Purchaser",
+        verbose_name=_("purchaser"),
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        db_table = "billing_statement"
+        ordering = ["-month", "provider__name"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purchaser", "provider", "month"], name="one_statement_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchaser} · {self.provider} · {self.month:%Y-%m}"
+
+
+class StatementLine(FrozenRow):
+    """One subsidised visit, copied from its order when the statement is issued."""
+
+    class Kind(models.TextChoices):
+        BILLED = "billed", _("Billed")
+        HELD = "held", _("Held")
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="statement_lines"
+    )
+    kind = models.CharField(_("line"), max_length=8, choices=Kind.choices)
+    programme = models.ForeignKey("billing.Programme", on_delete=models.PROTECT, related_name="+")
+    order_code = models.CharField(_("order number"), max_length=10)
+    service_title = models.CharField(_("service"), max_length=120)
+    recipient_name = models.CharField(_("care recipient"), max_length=100)
+    community_name = models.CharField(_("community"), max_length=100)
+    visit_started_at = models.DateTimeField(_("check-in"), null=True)
+    visit_ended_at = models.DateTimeField(_("check-out"), null=True)
+    worker_name = models.CharField(_("worker"), max_length=100, blank=True)
+    list_price_fen = models.PositiveBigIntegerField(_("list price (fen)"))
+    subsidy_fen = models.PositiveBigIntegerField(_("subsidy (fen)"))
+    copay_fen = models.PositiveBigIntegerField(_("paid by the resident (fen)"))
+    hold_reason = models.CharField(_("why held"), max_length=300, blank=True)
+
+    class Meta:
+        db_table = "billing_statementline"
+        ordering = ["statement", "visit_started_at", "pk"]
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        constraints = [
+            # A visit is billed once; a held line may come back billed on a later statement.
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(kind="billed"), name="order_billed_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(copay_fen=F("list_price_fen") - F("subsidy_fen")),
+                name="line_split_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.order_code}"
+
+
+class LineExclusion(models.Model):
+    """The purchaser's decision not to pay one line, with a reason code and a note."""
+
+    class Reason(models.TextChoices):
+        NOT_DELIVERED = "not_delivered", _("Service not delivered as recorded")
+        NOT_ELIGIBLE = "not_eligible", _("Recipient not eligible")
+        DUPLICATE = "duplicate", _("Duplicate")
+        WRONG_PRICE = "wrong_price", _("Wrong price")
+        EVIDENCE_MISSING = "evidence_missing", _("Evidence missing")
+        OTHER = "other", _("Other")
+
+    line = models.OneToOneField(StatementLine, on_delete=models.PROTECT, related_name="exclusion")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"))
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    excluded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "billing_lineexclusion"
+        verbose_name = _("excluded line")
+        verbose_name_plural = _("excluded lines")
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.get_reason_display()}"
+
+
+class Adjustment(FrozenRow):
+    """A correction of an earlier statement's line, carried on a later statement."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="adjustments")
+    corrects = models.ForeignKey(
+        StatementLine, on_delete=models.PROTECT, related_name="adjustments"
+    )
+    amount_fen = models.BigIntegerField(_("amount (fen)"))  # negative: the provider owes
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "billing_adjustment"
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.amount_fen}"
