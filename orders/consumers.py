@@ -1,12 +1,8 @@
 from channels.db import database_sync_to_async
 
 from accounts.live_socket import GroupConsumer
+from orders.access import can_see
 from orders.events import order_group
-from orders.models import Order
-
-
-def user_can_see_order(user, code: str) -> bool:
-    return Order.objects.visible_to(user).filter(code=code).exists()
 
 
 class OrderEventsConsumer(GroupConsumer):
@@ -15,7 +11,7 @@ class OrderEventsConsumer(GroupConsumer):
     async def connect(self) -> None:
         code = self.scope["url_route"]["kwargs"]["code"]
         user = self.scope.get("user")
-        if user is None or not await database_sync_to_async(user_can_see_order)(user, code):
+        if user is None or not await database_sync_to_async(can_see)(user, code):
             await self.close(code=4403)
             return
         await self.join(order_group(code))

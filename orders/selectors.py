@@ -3,7 +3,7 @@ services check), and the lists on residents', providers', workers' and staff pag
 
 from django.utils import timezone
 
-from orders import services
+from orders.access import Relation
 from orders.models import Order
 from orders.transitions import TRANSITIONS
 
@@ -14,11 +14,9 @@ def _allowed(action: str, order: Order) -> bool:
     return order.status in TRANSITIONS[action][0]
 
 
-def actions_for(order: Order, user) -> set[str]:
-    family = services._is_family(user, order)
-    manager = services._is_manager(user, order)
-    worker = services._is_assigned_worker(user, order)
-    staff = services._is_staff(user, order)
+def actions_for(order: Order, relation: Relation) -> set[str]:
+    """What someone in this relation to the order may do with it now."""
+    family, manager, staff = relation.family, relation.manager, relation.staff
     started = timezone.now() >= order.starts_at
     actions: set[str] = set()
     if family:
@@ -39,7 +37,7 @@ def actions_for(order: Order, user) -> set[str]:
             actions.add("assign")
         if _allowed("cancel", order):
             actions.add("cancel")
-    if manager or worker:
+    if relation.provider_side:
         if order.worker_id and _allowed("check_in", order):
             actions.add("check_in")
         if order.worker_id and _allowed("check_out", order):

@@ -20,7 +20,9 @@ from config.reused_query import ReusedQuery
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
 from marketplace.querysets import bookable_q
+from orders import access
 from orders import messages as order_messages
+from orders.access import Relation
 from orders.events import push_order_event
 from orders.exceptions import OrdersError, SlotFull
 from orders.models import (
@@ -365,33 +367,11 @@ def record_payment_failure(*, order: Order) -> Order:
     return order
 
 
-def _is_manager(user: User, order: Order) -> bool:
-    return order.provider.members.filter(
-        user=user, role__in=(ProviderMember.Role.OWNER, ProviderMember.Role.MANAGER)
-    ).exists()
-
-
-def _is_family(user: User, order: Order) -> bool:
-    """The booking account, the recipient's linked family, or the staff member who booked
-    for a recipient without an account."""
-    if order.booked_by_id == user.pk or order.assisted_by_id == user.pk:
-        return True
-    return CareRecipient.objects.linked_to(user).filter(pk=order.care_recipient_id).exists()
-
-
-def _is_staff(user: User, order: Order) -> bool:
-    return may_act_on_community(user, order.community_id, role="community_staff")
-
-
-def _is_assigned_worker(user: User, order: Order) -> bool:
-    return order.worker is not None and order.worker.user_id == user.pk
-
-
 @transaction.atomic
 def accept_order(*, order: Order, by: User) -> Order:
     """The provider's manager accepts a requested booking."""
     order = _lock(order)
-    if not _is_manager(by, order):
+    if not access.is_manager(by, order):
         raise PermissionDenied
     _move(order, "accept", by=by)
     order_messages.tell_family(order, order_messages.CONFIRMED)
@@ -402,7 +382,7 @@ def accept_order(*, order: Order, by: User) -> Order:
 def decline_order(*, order: Order, by: User, reason: str = "") -> Order:
     """The provider's manager declines; the resident gets everything back."""
     order = _lock(order)
-    if not _is_manager(by, order):
+    if not access.is_manager(by, order):
         raise PermissionDenied
     _move(order, "decline", by=by, reason=reason.strip())
     _refund_all(order)
@@ -411,14 +391,15 @@ def decline_order(*, order: Order, by: User, reason: str = "") -> Order:
 
 
 def cancellation_preview(
-    order: Order, *, by: User, now: datetime.datetime | None = None
+    order: Order, *, relation: Relation, now: datetime.datetime | None = None
 ) -> RefundDecision:
-    """What cancelling now would give back, shown before the person confirms."""
+    """What cancelling now would give back to someone in this relation to the order,
+    shown before they confirm."""
     return refund_for_cancellation(
         paid_fen=_paid(order),
         starts_at=order.starts_at,
         cancelled_at=now or timezone.now(),
-        by_provider=_is_manager(by, order) and not _is_family(by, order),
+        by_provider=relation.manager and not relation.family,
         free_cancel_hours=order.free_cancel_hours,
         late_cancel_fee_percent=order.late_cancel_fee_percent,
     )
@@ -429,13 +410,13 @@ def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
     """The family, the provider's manager or community staff cancel; the policy decides
     the refund."""
     order = _lock(order)
-    family, manager, staff = _is_family(by, order), _is_manager(by, order), _is_staff(by, order)
-    if not (family or manager or staff):
+    relation = access.relation_to(by, order)
+    if not (relation.family or relation.manager or relation.staff):
         raise PermissionDenied
-    if not family and not reason.strip():
+    if not relation.family and not reason.strip():
         raise OrdersError(_("Please say why the order is cancelled."))
-    decision = cancellation_preview(order, by=by)
-    if staff and not family and not manager:
+    decision = cancellation_preview(order, relation=relation)
+    if relation.staff and not relation.family and not relation.manager:
         # Staff step in for the recipient (a suspended provider, a hospital stay): no fee.
         decision = RefundDecision(_paid(order), 0, "staff_cancelled")
     _move(order, "cancel", by=by, reason=reason.strip())
@@ -449,7 +430,7 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     """The family moves a booking to another time of the same service; the provider is
     asked again."""
     order = _lock(order)
-    if not _is_family(by, order):
+    if not access.is_family(by, order):
         raise PermissionDenied
     if slot.service_id != order.service_id:
         raise OrdersError(_("Please choose a time of the same service."))
@@ -486,7 +467,7 @@ def worker_is_qualified(member: ProviderMember, service: Service, on: datetime.d
 def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
     """The provider's manager sends one of their workers; the worker sees the visit."""
     order = _lock(order)
-    if not _is_manager(by, order):
+    if not access.is_manager(by, order):
         raise PermissionDenied
     if worker.provider_id != order.provider_id:
         raise PermissionDenied
@@ -508,7 +489,7 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
 def confirm_completion(*, order: Order, by: User) -> Order:
     """The family confirms the service was done; the order closes."""
     order = _lock(order)
-    if not _is_family(by, order):
+    if not access.is_family(by, order):
         raise PermissionDenied
     _move(order, "confirm", by=by)
     VisitRecord.objects.create(
@@ -528,9 +509,10 @@ def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
     """Either side says the visit did not happen: the family that the provider never came,
     the provider that nobody opened the door. Only once the visit should have started."""
     order = _lock(order)
-    if _is_family(by, order):
+    relation = access.relation_to(by, order)
+    if relation.family:
         provider_absent = True
-    elif _is_manager(by, order) or _is_assigned_worker(by, order):
+    elif relation.provider_side:
         provider_absent = False
     else:
         raise PermissionDenied
@@ -553,7 +535,7 @@ def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
 def open_dispute(*, order: Order, by: User, reason: str) -> Order:
     """The family says something went wrong with a completed visit; staff will look."""
     order = _lock(order)
-    if not _is_family(by, order):
+    if not access.is_family(by, order):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
@@ -569,7 +551,7 @@ def open_dispute(*, order: Order, by: User, reason: str) -> Order:
 def resolve_dispute(*, order: Order, by: User, outcome: str, refund_fen: int = 0) -> Order:
     """Community staff settle a dispute, optionally giving money back; the order closes."""
     order = _lock(order)
-    if not _is_staff(by, order):
+    if not access.is_staff(by, order):
         raise PermissionDenied
     outcome = outcome.strip()
     if not outcome:

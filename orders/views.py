@@ -17,7 +17,7 @@ from accounts.models import CareRecipient
 from billing import subsidy
 from marketplace.models import Service, Slot
 from marketplace.money import fen_from_yuan
-from orders import payments, selectors, services, visits
+from orders import access, payments, selectors, services, visits
 from orders.exceptions import OrdersError
 from orders.forms import (
     AssignForm,
@@ -113,8 +113,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pay(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
+    relation = access.relation_to(request.user, order)
     if order.status != Order.Status.PENDING_PAYMENT or "pay" not in selectors.actions_for(
-        order, request.user
+        order, relation
     ):
         return redirect(order)
     try:
@@ -144,7 +145,7 @@ STRIPE_TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,250}")
 def pay_card(request: HttpRequest, code: str) -> JsonResponse:
     """The payment page sends the card token here; the answer says what the page does next."""
     order = _visible(request, code)
-    if "pay" not in selectors.actions_for(order, request.user):
+    if "pay" not in selectors.actions_for(order, access.relation_to(request.user, order)):
         return JsonResponse({"error": _("This order cannot be paid now.")}, status=409)
     token = request.POST.get("token", "")
     if not STRIPE_TOKEN.fullmatch(token):
@@ -179,7 +180,9 @@ def paid(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, order: Order) -> dict:
-    actions = selectors.actions_for(order, request.user)
+    # Worked out once: the actions shown and the refund preview both depend on it.
+    relation = access.relation_to(request.user, order)
+    actions = selectors.actions_for(order, relation)
     context = {
         "order": order,
         "actions": actions,
@@ -193,7 +196,7 @@ def _detail_context(request: HttpRequest, order: Order) -> dict:
         ),
     }
     if "cancel" in actions:
-        context["cancel_preview"] = services.cancellation_preview(order, by=request.user)
+        context["cancel_preview"] = services.cancellation_preview(order, relation=relation)
     if "reschedule" in actions:
         context["reschedule_form"] = RescheduleForm(slots=_open_slots(order.service))
     if "assign" in actions:

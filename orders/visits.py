@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient, User
 from communities.scoping import may_act_on_community
+from orders import access
 from orders import messages as order_messages
 from orders.exceptions import OrdersError
 from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
-from orders.services import _is_manager, _lock, _move
+from orders.services import _lock, _move
 
 S = Order.Status
 K = VisitRecord.Kind
@@ -52,7 +53,10 @@ def issue_visit_card(*, care_recipient: CareRecipient, by: User) -> VisitCodeCar
 
 
 def _worker_acting(by: User, order: Order) -> bool:
-    return order.worker is not None and (order.worker.user_id == by.pk or _is_manager(by, order))
+    """The worker sent, or a manager acting for them (a worker without a phone)."""
+    if order.worker is None:
+        return False
+    return access.is_assigned_worker(by, order) or access.is_manager(by, order)
 
 
 @transaction.atomic
@@ -126,7 +130,7 @@ def confirm_visit_by_staff(*, order: Order, by: User, note: str = "") -> VisitRe
     """Community staff vouch for a visit (they called or went round): for recipients with
     neither a smartphone nor the card."""
     order = _lock(order)
-    if not may_act_on_community(by, order.community_id, role="community_staff"):
+    if not access.is_staff(by, order):
         raise PermissionDenied
     if order.status not in {S.IN_SERVICE, S.COMPLETED, S.DISPUTED, S.CLOSED}:
         raise OrdersError(_("Only a visit that has started can be confirmed."))
@@ -148,8 +152,8 @@ def correct_visit(
     """The provider's manager or community staff correct the record with a reason code;
     nothing recorded earlier changes."""
     order = _lock(order)
-    staff = may_act_on_community(by, order.community_id, role="community_staff")
-    if not (_is_manager(by, order) or staff):
+    relation = access.relation_to(by, order)
+    if not (relation.manager or relation.staff):
         raise PermissionDenied
     if reason not in VisitRecord.Correction.values:
         raise OrdersError(_("Please choose the reason for the correction."))
@@ -158,7 +162,7 @@ def correct_visit(
     return VisitRecord.objects.create(
         order=order,
         kind=K.CORRECTION,
-        method=(VisitRecord.Method.STAFF if staff else VisitRecord.Method.WORKER_APP),
+        method=(VisitRecord.Method.STAFF if relation.staff else VisitRecord.Method.WORKER_APP),
         at=at,
         worker=order.worker,
         recorded_by=by,
