@@ -181,6 +181,26 @@ def test_a_correction_becomes_an_adjustment_on_the_next_statement(
     assert StatementLine.objects.get(pk=line.pk).subsidy_fen == 4800
 
 
+def test_approving_the_next_statement_spends_its_adjustments(
+    statement, three_visits, district_officer, programme, month
+):
+    services.issue_statement(statement=statement, by=district_officer)
+    services.start_review(statement=statement, by=district_officer)
+    services.approve_statement(statement=statement, by=district_officer)
+    adjustment = services.add_adjustment(
+        line=statement.lines.first(), by=district_officer, amount_fen=-800, reason="少服务 20 分钟"
+    )
+    following = adjustment.statement
+
+    services.issue_statement(statement=following, by=district_officer)
+    services.start_review(statement=following, by=district_officer)
+    services.approve_statement(statement=following, by=district_officer)
+
+    programme.refresh_from_db()
+    assert (programme.spent_fen, programme.reserved_fen) == (12000 - 800, 0)
+    assert reconcile(statement.purchaser, following.month).all_hold
+
+
 def test_the_workflow_refuses_steps_out_of_order(statement, three_visits, district_officer):
     with pytest.raises(StatementsError):
         services.approve_statement(statement=statement, by=district_officer)
