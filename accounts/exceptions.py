@@ -1,6 +1,5 @@
-class AccountsError(Exception):
-    """A refusal with a message for the person who asked (already translated lazily)."""
+from linli.refusals import Refusal
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+
+class AccountsError(Refusal):
+    """A refusal about accounts, profiles, care recipients or roles."""

@@ -17,16 +17,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
+from billing.exceptions import BillingError
 from billing.models import Eligibility, MonthlyUsage, Programme
 from communities.scoping import regions_covering
 from marketplace.models import FundingMode, Service
 from marketplace.money import percent_of, yuan
 
 
-class NotEligible(Exception):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+class NotEligible(BillingError):
+    """No subsidy for this person and service, where the service is free only with one."""
 
 
 class SubsidyChanged(Exception):

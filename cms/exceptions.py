@@ -1,6 +1,5 @@
-class ChannelsError(Exception):
-    """A refusal with a message for the person who asked (translated lazily)."""
+from linli.refusals import Refusal
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+
+class ChannelsError(Refusal):
+    """A refusal about the community channels: activities, notices, surveys."""

@@ -1,6 +1,5 @@
-class MarketplaceError(Exception):
-    """A refusal with a message for the person who asked (translated lazily)."""
+from linli.refusals import Refusal
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+
+class MarketplaceError(Refusal):
+    """A refusal about services, prices, hours or slots."""

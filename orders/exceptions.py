@@ -1,9 +1,8 @@
-class OrdersError(Exception):
-    """A refusal with a message for the person who asked (translated lazily)."""
+from linli.refusals import Refusal
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+
+class OrdersError(Refusal):
+    """A refusal about an order, its payment or its visit."""
 
 
 class SlotFull(OrdersError):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from orders import services
+from orders.exceptions import OrdersError
 from orders.models import Order, Payment, ProcessedStripeEvent, Refund, Transfer
 from providers.models import PayoutAccount, Provider
 
@@ -27,14 +28,17 @@ def client() -> stripe.StripeClient:
     )
 
 
-class PaymentsUnavailable(Exception):
+class PaymentsUnavailable(OrdersError):
     """Stripe could not be reached, or answered with something that is not an answer: an
     outage, a timeout, a proxy's error page. Nothing was charged and the order waits."""
 
-    message = _(
-        "Card payments cannot be taken at the moment. Your booking is kept: please try "
-        "again in a few minutes."
-    )
+    def __init__(self):
+        super().__init__(
+            _(
+                "Card payments cannot be taken at the moment. Your booking is kept: please "
+                "try again in a few minutes."
+            )
+        )
 
 
 # Refusals about this card or this request are the payer's to hear; any other Stripe
@@ -66,10 +70,8 @@ def start_payment(order: Order) -> Payment:
         return payment
 
 
-class CardRefused(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+class CardRefused(OrdersError):
+    """The card was refused; the message is Stripe's, for the payer."""
 
 
 def pay_with_card_token(payment: Payment, token_id: str) -> str:

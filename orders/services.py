@@ -17,6 +17,7 @@ from accounts.models import CareRecipient, User
 from billing import subsidy
 from communities.scoping import may_act_on_community
 from config.reused_query import ReusedQuery
+from linli.refusals import Refusal
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
 from marketplace.querysets import bookable_q
@@ -202,7 +203,7 @@ def place_order(
             quantity=quantity,
             expected_copay_fen=expected_copay_fen,
         )
-    except (_DuplicateSubmission, OrdersError):
+    except (_DuplicateSubmission, Refusal):
         # The same form sent again gets the order its first sending made, even if the slot
         # has filled up since. Looked for only now: a first sending never needs the look.
         earlier = Order.objects.filter(booked_by=booked_by, idempotency_key=idempotency_key)
@@ -214,12 +215,9 @@ def place_order(
 def _quote_and_reserve(service, care_recipient, quantity, on, expected_copay_fen):
     """Quote, then hold cap and budget; if someone took them in between, quote again."""
     for _attempt in range(3):
-        try:
-            split = subsidy.quote(
-                service=service, care_recipient=care_recipient, quantity=quantity, on=on
-            )
-        except subsidy.NotEligible as exc:
-            raise OrdersError(exc.message) from None
+        split = subsidy.quote(
+            service=service, care_recipient=care_recipient, quantity=quantity, on=on
+        )
         if expected_copay_fen is not None and split.copay_fen != expected_copay_fen:
             raise OrdersError(
                 _(

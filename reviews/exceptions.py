@@ -1,6 +1,5 @@
-class ReviewsError(Exception):
-    """A refusal with a message for the person who asked (translated lazily)."""
+from linli.refusals import Refusal
 
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+
+class ReviewsError(Refusal):
+    """A refusal about reviews, complaints or feedback."""

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from statements.exceptions import StatementsError
+
 
 class FrozenRow(models.Model):
     """Rows of an issued statement never change: corrections are adjustments on a later
@@ -26,10 +28,8 @@ class FrozenRow(models.Model):
         raise FrozenStatement(_("Lines of an issued statement never change."))
 
 
-class FrozenStatement(Exception):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+class FrozenStatement(StatementsError):
+    """A write to a row of an issued statement."""
 
 
 class Statement(models.Model):

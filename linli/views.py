@@ -1,0 +1,21 @@
+"""The view idiom for actions: call one service, tell the person how it went."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from linli.refusals import Refusal
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], *, success: str = "") -> bool:
+    """Run a service call for a view: a refusal becomes an error message, success the
+    `success` message (if any). Says whether the call went through; the view answers."""
+    try:
+        action()
+    except Refusal as exc:
+        messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
