@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import notifications as notifications_service
 from accounts import services
-from accounts.exceptions import AccountsError
 from accounts.forms import CareRecipientForm, ResidentProfileForm, ShareCareRecipientForm
 from accounts.models import CareLink, CareRecipient, Notification, ResidentProfile
+from linli.refusals import Refusal
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -73,7 +73,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_resident_profile(user=request.user, **form.cleaned_data)
-        except AccountsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your details are saved."))
@@ -88,7 +88,7 @@ def care_recipients(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             recipient = services.create_care_recipient(by=request.user, **data)
-        except AccountsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(name)s has been added.") % {"name": recipient.name})
@@ -108,7 +108,7 @@ def care_recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.share_care_recipient(
                 care_recipient=recipient, by=request.user, **form.cleaned_data
             )
-        except AccountsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(

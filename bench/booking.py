@@ -35,8 +35,9 @@ from django.db.models import Count, F, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import CareLink, CareRecipient, User  # noqa: E402
+from linli.refusals import Refusal  # noqa: E402
 from marketplace.models import Slot  # noqa: E402
-from orders.exceptions import OrdersError, SlotFull  # noqa: E402
+from orders.exceptions import SlotFull  # noqa: E402
 from orders.models import Order  # noqa: E402
 from orders.services import place_order  # noqa: E402
 from orders.transitions import HOLDS_A_PLACE  # noqa: E402
@@ -125,7 +126,7 @@ def run(attempts: list[Attempt], threads: int) -> tuple[Counter, float]:
                     outcome = "booked"
                 except SlotFull:
                     outcome = "slot full"
-                except OrdersError as exc:
+                except Refusal as exc:
                     outcome = f"refused: {exc.message}"[:60]
                 with lock:
                     outcomes[outcome] += 1

@@ -16,7 +16,6 @@ from billing.exceptions import BillingError
 from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
 from communities.models import Region
 from communities.scoping import may_act_on_community, regions_covering
-from providers.exceptions import ProvidersError
 from providers.uploads import check_document_upload
 
 STAFF = Role.COMMUNITY_STAFF
@@ -117,10 +116,7 @@ def add_evidence(
 ) -> EligibilityEvidence:
     """Staff attach a scan of the evidence (低保证, disability certificate...)."""
     _require_staff_of(by, eligibility.care_recipient)
-    try:
-        checked = check_document_upload(upload)
-    except ProvidersError as exc:
-        raise BillingError(exc.message) from None
+    checked = check_document_upload(upload)
     evidence = EligibilityEvidence(
         eligibility=eligibility,
         content_type=checked.content_type,

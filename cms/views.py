@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms import activities, notices
-from cms.exceptions import ChannelsError
 from cms.forms import RegistrationForm
 from cms.models import ActivityPage, ActivityRegistration
 from cms.search import search_site
+from linli.refusals import Refusal
+from linli.views import attempt
 
 
 @login_required
@@ -27,7 +28,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         registration = activities.register(
             activity=activity, by=request.user, care_recipient=form.care_recipient()
         )
-    except ChannelsError as exc:
+    except Refusal as exc:
         messages.error(request, exc.message)
     else:
         if registration.status == ActivityRegistration.Status.REGISTERED:
@@ -49,12 +50,11 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(
         ActivityRegistration.objects.filter(registered_by=request.user), pk=pk
     )
-    try:
-        activities.cancel(registration=registration, by=request.user)
-    except ChannelsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your registration is cancelled."))
+    attempt(
+        request,
+        lambda: activities.cancel(registration=registration, by=request.user),
+        success=_("Your registration is cancelled."),
+    )
     return redirect(registration.activity.url)
 
 

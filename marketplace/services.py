@@ -19,7 +19,6 @@ from marketplace.models import DateException, Service, ServiceChange, WeeklyHour
 from marketplace.search import index_terms, tsvector
 from marketplace.slots import materialise_slots
 from providers.access import can_manage_provider, may_vet
-from providers.exceptions import ProvidersError
 from providers.models import Provider
 from providers.uploads import check_photo_upload
 
@@ -341,10 +340,7 @@ def set_service_photo(*, service: Service, by: User, upload: UploadedFile) -> Se
     """A manager sets the photo shown on the service's card and page."""
     service = _lock(service)
     _require_manager(by, service.provider)
-    try:
-        checked = check_photo_upload(upload)
-    except ProvidersError as exc:
-        raise MarketplaceError(exc.message) from None
+    checked = check_photo_upload(upload)
     image = get_image_model()(title=service.title_zh)
     image.file.save(checked.stored_name, upload, save=False)
     try:

@@ -7,8 +7,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.refusals import Refusal
+from linli.views import attempt
 from marketplace import page_cache, selectors, services
-from marketplace.exceptions import MarketplaceError
 from marketplace.forms import (
     CatalogueFilterForm,
     DateExceptionForm,
@@ -128,7 +129,7 @@ def new_service(request: HttpRequest, pk: int) -> HttpResponse:
                 communities=form.cleaned_data["communities"],
                 **form.service_fields(),
             )
-        except MarketplaceError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Saved as a draft. Now set its weekly hours."))
@@ -148,7 +149,7 @@ def manage_service(request: HttpRequest, pk: int) -> HttpResponse:
                 communities=form.cleaned_data["communities"],
                 **form.service_fields(),
             )
-        except MarketplaceError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your details are saved."))
@@ -184,15 +185,6 @@ def manage_service(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _report(request: HttpRequest, action, success: str) -> None:
-    try:
-        action()
-    except MarketplaceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-
-
 @login_required
 @require_POST
 def set_hours(request: HttpRequest, pk: int) -> HttpResponse:
@@ -210,10 +202,10 @@ def set_hours(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
     rows = [{k: v for k, v in row.items() if k != "DELETE"} for row in rows]
-    _report(
+    attempt(
         request,
         lambda: services.set_weekly_hours(service=service, by=request.user, rows=rows),
-        _("The weekly hours are saved."),
+        success=_("The weekly hours are saved."),
     )
     return redirect("marketplace:manage_service", pk=service.pk)
 
@@ -224,12 +216,12 @@ def add_exception(request: HttpRequest, pk: int) -> HttpResponse:
     service = _managed_service(request, pk)
     form = DateExceptionForm(request.POST)
     if form.is_valid():
-        _report(
+        attempt(
             request,
             lambda: services.set_date_exception(
                 service=service, by=request.user, **form.cleaned_data
             ),
-            _("The day is saved."),
+            success=_("The day is saved."),
         )
     else:
         for errors in form.errors.values():
@@ -252,10 +244,10 @@ def remove_exception(request: HttpRequest, pk: int, exception_pk: int) -> HttpRe
 @require_POST
 def submit_service(request: HttpRequest, pk: int) -> HttpResponse:
     service = _managed_service(request, pk)
-    _report(
+    attempt(
         request,
         lambda: services.submit_service(service=service, by=request.user),
-        _("Submitted. Community staff will review the service."),
+        success=_("Submitted. Community staff will review the service."),
     )
     return redirect("marketplace:manage_service", pk=service.pk)
 
@@ -268,10 +260,10 @@ def set_photo(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, _("Please choose a photo."))
     else:
-        _report(
+        attempt(
             request,
             lambda: services.set_service_photo(service=service, by=request.user, upload=upload),
-            _("The photo has been added."),
+            success=_("The photo has been added."),
         )
     return redirect("marketplace:manage_service", pk=service.pk)
 
@@ -282,7 +274,7 @@ def change_price(request: HttpRequest, pk: int) -> HttpResponse:
     service = _managed_service(request, pk)
     form = PriceChangeForm(request.POST)
     if form.is_valid():
-        _report(
+        attempt(
             request,
             lambda: services.propose_change(
                 service=service,
@@ -290,7 +282,7 @@ def change_price(request: HttpRequest, pk: int) -> HttpResponse:
                 price_fen=fen_from_yuan(form.cleaned_data["price"]),
                 funding_mode=form.cleaned_data["funding_mode"],
             ),
-            _("Saved. A new price of a published service goes live once staff approve it."),
+            success=_("Saved. A new price of a published service goes live once staff approve it."),
         )
     else:
         for errors in form.errors.values():

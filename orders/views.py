@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import CareRecipient
 from billing import subsidy
+from linli.refusals import Refusal
+from linli.views import attempt
 from marketplace.models import Service, Slot
 from marketplace.money import fen_from_yuan
 from orders import access, payments, selectors, services, visits
-from orders.exceptions import OrdersError
 from orders.forms import (
     AssignForm,
     BookingForm,
@@ -97,7 +98,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 quantity=data.get("quantity") or 1,
                 expected_copay_fen=form.quoted_copay(data["care_recipient"].pk),
             )
-        except OrdersError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             if order.status == Order.Status.PENDING_PAYMENT:
@@ -223,26 +224,16 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "orders/includes/order_live.html", _detail_context(request, order))
 
 
-def _act(request: HttpRequest, order: Order, action, success: str) -> HttpResponse:
-    try:
-        action()
-    except OrdersError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect(order)
-
-
 @login_required
 @require_POST
 def accept(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.accept_order(order=order, by=request.user),
-        _("Accepted. The family has been told."),
+        success=_("Accepted. The family has been told."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -251,12 +242,12 @@ def decline(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.decline_order(order=order, by=request.user, reason=reason),
-        _("Declined. Anything paid is refunded."),
+        success=_("Declined. Anything paid is refunded."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -265,12 +256,12 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.cancel_order(order=order, by=request.user, reason=reason),
-        _("The order is cancelled."),
+        success=_("The order is cancelled."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -281,14 +272,14 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("This time is no longer free. Please choose another."))
         return redirect(order)
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.reschedule_order(
             order=order, by=request.user, slot=form.cleaned_data["slot"]
         ),
-        _("The new time has been sent to the provider."),
+        success=_("The new time has been sent to the provider."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -298,14 +289,14 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
     form = AssignForm(request.POST, provider=order.provider)
     if not form.is_valid():
         raise PermissionDenied
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.assign_worker(
             order=order, by=request.user, worker=form.cleaned_data["worker"]
         ),
-        _("The worker has been told."),
+        success=_("The worker has been told."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -314,36 +305,36 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
     form = CheckInForm(request.POST)
     visit_code = form.cleaned_data["visit_code"] if form.is_valid() else ""
-    return _act(
+    attempt(
         request,
-        order,
         lambda: visits.check_in(order=order, by=request.user, visit_code=visit_code),
-        _("Checked in."),
+        success=_("Checked in."),
     )
+    return redirect(order)
 
 
 @login_required
 @require_POST
 def check_out(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
-    return _act(
+    attempt(
         request,
-        order,
         lambda: visits.check_out(order=order, by=request.user),
-        _("Checked out. The family is asked to confirm."),
+        success=_("Checked out. The family is asked to confirm."),
     )
+    return redirect(order)
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.confirm_completion(order=order, by=request.user),
-        _("Thank you. The order is closed."),
+        success=_("Thank you. The order is closed."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -352,12 +343,12 @@ def no_show(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
     form = ReasonForm(request.POST)
     note = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.report_no_show(order=order, by=request.user, note=note),
-        _("Recorded. Any refund due is on its way."),
+        success=_("Recorded. Any refund due is on its way."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -368,14 +359,14 @@ def dispute(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please describe what went wrong."))
         return redirect(order)
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.open_dispute(
             order=order, by=request.user, reason=form.cleaned_data["reason"]
         ),
-        _("Community staff will look into it."),
+        success=_("Community staff will look into it."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -387,17 +378,17 @@ def resolve(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Please write down how the dispute was settled."))
         return redirect(order)
     refund = form.cleaned_data["refund"]
-    return _act(
+    attempt(
         request,
-        order,
         lambda: services.resolve_dispute(
             order=order,
             by=request.user,
             outcome=form.cleaned_data["outcome"],
             refund_fen=fen_from_yuan(refund) if refund else 0,
         ),
-        _("The dispute is settled."),
+        success=_("The dispute is settled."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -406,12 +397,12 @@ def confirm_visit(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
     form = ReasonForm(request.POST)
     note = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    attempt(
         request,
-        order,
         lambda: visits.confirm_visit_by_staff(order=order, by=request.user, note=note),
-        _("The visit is confirmed."),
+        success=_("The visit is confirmed."),
     )
+    return redirect(order)
 
 
 @login_required
@@ -422,9 +413,8 @@ def correct_visit(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please choose the reason and the correct time."))
         return redirect(order)
-    return _act(
+    attempt(
         request,
-        order,
         lambda: visits.correct_visit(
             order=order,
             by=request.user,
@@ -432,8 +422,9 @@ def correct_visit(request: HttpRequest, code: str) -> HttpResponse:
             at=form.cleaned_data["at"],
             note=form.cleaned_data["note"],
         ),
-        _("The correction is recorded."),
+        success=_("The correction is recorded."),
     )
+    return redirect(order)
 
 
 @login_required

@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.refusals import Refusal
+from linli.views import attempt
 from providers import members as member_services
 from providers import services
 from providers.access import is_owner
-from providers.exceptions import ProvidersError
 from providers.forms import (
     DocumentUploadForm,
     InvitationForm,
@@ -53,7 +54,7 @@ def register(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             provider = services.register_provider(by=request.user, **data)
-        except ProvidersError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -93,7 +94,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             services.update_provider(provider=provider, by=request.user, **data)
-        except ProvidersError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your details are saved."))
@@ -107,19 +108,18 @@ def upload_document(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _managed(request, pk)
     form = DocumentUploadForm(request.POST, request.FILES, provider=provider)
     if form.is_valid():
-        try:
-            services.upload_document(
+        attempt(
+            request,
+            lambda: services.upload_document(
                 provider=provider,
                 by=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
                 expires_on=form.cleaned_data["expires_on"],
                 member=form.cleaned_data["member"],
-            )
-        except ProvidersError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The document has been uploaded."))
+            ),
+            success=_("The document has been uploaded."),
+        )
     else:
         _report_form_errors(request, form)
     return redirect("providers:manage", pk=provider.pk)
@@ -129,12 +129,11 @@ def upload_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _managed(request, pk)
-    try:
-        services.submit_application(provider=provider, by=request.user)
-    except ProvidersError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Submitted. Community staff will review your application."))
+    attempt(
+        request,
+        lambda: services.submit_application(provider=provider, by=request.user),
+        success=_("Submitted. Community staff will review your application."),
+    )
     return redirect("providers:manage", pk=provider.pk)
 
 
@@ -144,12 +143,13 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _managed(request, pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        try:
-            member_services.invite_member(provider=provider, by=request.user, **form.cleaned_data)
-        except ProvidersError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The invitation has been sent."))
+        attempt(
+            request,
+            lambda: member_services.invite_member(
+                provider=provider, by=request.user, **form.cleaned_data
+            ),
+            success=_("The invitation has been sent."),
+        )
     else:
         _report_form_errors(request, form)
     return redirect("providers:manage", pk=provider.pk)
@@ -160,12 +160,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     provider = _managed(request, pk)
     member = get_object_or_404(provider.members, pk=member_pk)
-    try:
-        member_services.remove_member(member=member, by=request.user)
-    except ProvidersError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The member has been removed."))
+    attempt(
+        request,
+        lambda: member_services.remove_member(member=member, by=request.user),
+        success=_("The member has been removed."),
+    )
     return redirect("providers:manage", pk=provider.pk)
 
 
@@ -175,17 +174,16 @@ def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _managed(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_photo(
+        attempt(
+            request,
+            lambda: services.add_photo(
                 provider=provider,
                 by=request.user,
                 upload=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
-            )
-        except ProvidersError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The photo has been added."))
+            ),
+            success=_("The photo has been added."),
+        )
     else:
         _report_form_errors(request, form)
     return redirect("providers:manage", pk=provider.pk)
@@ -220,16 +218,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(
         ProviderInvitation.objects.select_related("provider"), token=token
     )
-    if request.method == "POST":
-        try:
-            member_services.accept_invitation(invitation=invitation, user=request.user)
-        except ProvidersError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, _("Welcome to %(provider)s.") % {"provider": invitation.provider.name}
-            )
-            return redirect("providers:dashboard")
+    if request.method == "POST" and attempt(
+        request,
+        lambda: member_services.accept_invitation(invitation=invitation, user=request.user),
+        success=_("Welcome to %(provider)s.") % {"provider": invitation.provider.name},
+    ):
+        return redirect("providers:dashboard")
     return render(request, "providers/invitation.html", {"invitation": invitation})
 
 

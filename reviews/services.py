@@ -19,7 +19,6 @@ from communities.scoping import may_act_on_community
 from marketplace.models import Service
 from orders import services as order_services
 from orders.models import Order, OrderHold
-from providers.exceptions import ProvidersError
 from providers.models import Provider
 from providers.uploads import check_photo_upload
 from reviews import messages as review_messages
@@ -72,7 +71,7 @@ def write_review(
         raise ReviewsError(_("Please give from 1 to 5 stars."))
     if len(photos) > MAX_PHOTOS:
         raise ReviewsError(_("Please add at most three photos."))
-    checked = [_checked_photo(upload) for upload in photos]
+    checked = [check_photo_upload(upload).stored_name for upload in photos]
     review = Review.objects.create(
         order=order,
         author=by,
@@ -85,13 +84,6 @@ def write_review(
         _save_photo(review, upload, stored_name)
     review_messages.tell_staff_review_waits(review, order.community_id)
     return review
-
-
-def _checked_photo(upload: UploadedFile) -> str:
-    try:
-        return check_photo_upload(upload).stored_name
-    except ProvidersError as exc:
-        raise ReviewsError(exc.message) from None
 
 
 def _save_photo(review: Review, upload: UploadedFile, stored_name: str) -> None:

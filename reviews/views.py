@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import CareRecipient
+from linli.refusals import Refusal
+from linli.views import attempt
 from orders.models import Order
 from providers.models import Provider
 from reviews import selectors, services
-from reviews.exceptions import ReviewsError
 from reviews.forms import ComplaintForm, FeedbackForm, ReplyForm, ReviewForm
 
 
@@ -38,7 +39,7 @@ def write_review(request: HttpRequest, code: str) -> HttpResponse:
                 text=data["text"],
                 photos=data["photos"],
             )
-        except ReviewsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -75,12 +76,13 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please write the reply."))
     else:
-        try:
-            services.reply_to_review(review=review, by=request.user, text=form.cleaned_data["text"])
-        except ReviewsError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Your reply is published."))
+        attempt(
+            request,
+            lambda: services.reply_to_review(
+                review=review, by=request.user, text=form.cleaned_data["text"]
+            ),
+            success=_("Your reply is published."),
+        )
     return redirect("reviews:provider_reviews", pk=review.provider_id)
 
 
@@ -135,7 +137,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
                 category=data["category"],
                 description=data["description"],
             )
-        except ReviewsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -180,7 +182,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
                 asked_to_pay_extra=data["asked_to_pay_extra"] == "yes",
                 comment=data["comment"],
             )
-        except ReviewsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Thank you for your answer."))

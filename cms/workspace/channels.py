@@ -16,11 +16,12 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from accounts.models import Role
 from cms import activities, notices, surveys
-from cms.exceptions import ChannelsError
 from cms.forms import NoticeForm
 from cms.models import ActivityPage, ActivityRegistration, CommunityChannelPage, SurveyPage
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.scoping import communities_scoped_to
+from linli.refusals import Refusal
+from linli.views import attempt
 
 
 def under_channels_of(user, model):
@@ -72,7 +73,7 @@ class NoticesView(StaffView):
                 notice = notices.send_notice(
                     by=request.user, title=data["title"], body=data["body"], segment=form.segment()
                 )
-            except ChannelsError as exc:
+            except Refusal as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(
@@ -154,10 +155,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    try:
-        activities.check_in(registration=registration, by=request.user)
-    except ChannelsError as exc:
-        messages.error(request, exc.message)
+    attempt(request, lambda: activities.check_in(registration=registration, by=request.user))
     return redirect(reverse("channel_work:activity", args=[registration.activity_id]))
 
 

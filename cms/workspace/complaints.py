@@ -17,10 +17,11 @@ from wagtail.admin.viewsets.base import ViewSet
 from accounts.models import CareRecipient, Role
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.scoping import communities_scoped_to
+from linli.refusals import Refusal
+from linli.views import attempt
 from orders.models import Order
 from providers.models import Provider
 from reviews import selectors, services
-from reviews.exceptions import ReviewsError
 from reviews.models import Complaint
 
 
@@ -106,12 +107,13 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Please choose the outcome and write what the resident will read.")
         )
         return redirect("complaints:detail", pk=pk)
-    try:
-        services.answer_complaint(complaint=complaint, by=request.user, **form.cleaned_data)
-    except ReviewsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The complaint is answered and the resident has been told."))
+    attempt(
+        request,
+        lambda: services.answer_complaint(
+            complaint=complaint, by=request.user, **form.cleaned_data
+        ),
+        success=_("The complaint is answered and the resident has been told."),
+    )
     return redirect("complaints:detail", pk=pk)
 
 
@@ -169,7 +171,7 @@ class OnBehalfView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         try:
             complaint = services.file_complaint(by=self.request.user, **form.cleaned_data)
-        except ReviewsError as exc:
+        except Refusal as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The complaint is filed."))

@@ -16,11 +16,11 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from accounts.models import CareRecipient
 from billing import services as billing_services
-from billing.exceptions import BillingError
 from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
+from linli.views import attempt
 
 CIRCUMSTANCES = [
     "birth_date",
@@ -143,14 +143,13 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please choose the programme and the period."))
         return redirect("eligibility:recipient", pk=recipient.pk)
-    try:
-        billing_services.record_eligibility(
+    attempt(
+        request,
+        lambda: billing_services.record_eligibility(
             care_recipient=recipient, by=request.user, **form.cleaned_data
-        )
-    except BillingError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The eligibility is recorded."))
+        ),
+        success=_("The eligibility is recorded."),
+    )
     return redirect("eligibility:recipient", pk=recipient.pk)
 
 
@@ -167,29 +166,28 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, _("Please choose a file."))
     else:
-        try:
-            billing_services.add_evidence(
+        attempt(
+            request,
+            lambda: billing_services.add_evidence(
                 eligibility=eligibility,
                 by=request.user,
                 upload=upload,
                 description=request.POST.get("description", ""),
-            )
-        except BillingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The evidence is attached."))
+            ),
+            success=_("The evidence is attached."),
+        )
     return redirect("eligibility:recipient", pk=eligibility.care_recipient_id)
 
 
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     eligibility = _eligibility(request, pk)
-    try:
-        billing_services.revoke_eligibility(
+    attempt(
+        request,
+        lambda: billing_services.revoke_eligibility(
             eligibility=eligibility, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except BillingError as exc:
-        messages.error(request, exc.message)
+        ),
+    )
     return redirect("eligibility:recipient", pk=eligibility.care_recipient_id)
 
 

@@ -14,8 +14,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from linli.views import attempt
 from providers import services
-from providers.exceptions import ProvidersError
 from providers.models import Provider, ProviderGrade
 
 GRADES = [(grade, grade) for grade in "ABCD"]
@@ -84,12 +84,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please choose a grade and add a note."))
         return redirect("grades:index")
-    try:
-        services.confirm_grade(grade=grade, by=request.user, **form.cleaned_data)
-    except ProvidersError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Grade confirmed."))
+    attempt(
+        request,
+        lambda: services.confirm_grade(grade=grade, by=request.user, **form.cleaned_data),
+        success=_("Grade confirmed."),
+    )
     return redirect("grades:index")
 
 

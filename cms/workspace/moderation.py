@@ -1,7 +1,6 @@
 """Community staff read reviews of orders in their communities before they are published,
 and may hide one later, saying why."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -13,8 +12,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from linli.views import attempt
 from reviews import selectors, services
-from reviews.exceptions import ReviewsError
 from reviews.models import Review
 
 
@@ -47,17 +46,16 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     review = get_object_or_404(selectors.reviews_in_scope(request.user), pk=pk)
     if decision not in ("publish", "hide"):
         raise Http404
-    try:
-        services.moderate_review(
+    attempt(
+        request,
+        lambda: services.moderate_review(
             review=review,
             by=request.user,
             publish=decision == "publish",
             reason=request.POST.get("reason", ""),
-        )
-    except ReviewsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Decision recorded."))
+        ),
+        success=_("Decision recorded."),
+    )
     return redirect("review_moderation:queue")
 
 

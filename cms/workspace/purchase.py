@@ -3,6 +3,7 @@ review, exclude, approve, pay, export) and reconciliation. Everything is limited
 purchasers the officer works for; to anyone else these screens do not exist."""
 
 import datetime
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -19,12 +20,13 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from billing.models import Eligibility, Programme, Purchaser
 from communities.models import Region
+from linli.refusals import Refusal
+from linli.views import attempt
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
 from orders.models import Order
 from providers.models import Provider
 from statements import exports, services
-from statements.exceptions import StatementsError
 from statements.models import LineExclusion, Statement, StatementLine
 from statements.reconciliation import reconcile
 
@@ -229,25 +231,24 @@ STEPS = {
 @require_POST
 def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     statement = _statement(request, pk)
-    try:
-        if step == "pay":
+    if step == "pay":
+        try:
             paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
-            services.record_payment(
-                statement=statement,
-                by=request.user,
-                reference=request.POST.get("reference", ""),
-                paid_on=paid_on,
-            )
-        elif step in STEPS:
-            STEPS[step](statement=statement, by=request.user)
-        else:
-            raise Http404
-    except ValueError:
-        messages.error(request, _("Please give the payment date."))
-    except StatementsError as exc:
-        messages.error(request, exc.message)
+        except ValueError:
+            messages.error(request, _("Please give the payment date."))
+            return redirect("purchase:statement", pk=statement.pk)
+        action = partial(
+            services.record_payment,
+            statement=statement,
+            by=request.user,
+            reference=request.POST.get("reference", ""),
+            paid_on=paid_on,
+        )
+    elif step in STEPS:
+        action = partial(STEPS[step], statement=statement, by=request.user)
     else:
-        messages.success(request, _("Done."))
+        raise Http404
+    attempt(request, action, success=_("Done."))
     return redirect("purchase:statement", pk=statement.pk)
 
 
@@ -261,17 +262,16 @@ def _line(request: HttpRequest, pk: int) -> StatementLine:
 @require_POST
 def line_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
-    try:
-        services.exclude_line(
+    attempt(
+        request,
+        lambda: services.exclude_line(
             line=line,
             by=request.user,
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
-        )
-    except StatementsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The line is excluded."))
+        ),
+        success=_("The line is excluded."),
+    )
     return redirect("purchase:statement", pk=line.statement_id)
 
 
@@ -285,7 +285,7 @@ def line_adjust(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except forms.ValidationError:
         messages.error(request, _("Please give the amount in yuan."))
-    except StatementsError as exc:
+    except Refusal as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -310,7 +310,7 @@ def statement_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     build, content_type = FORMATS[fmt]
     try:
         body = build(statement)
-    except StatementsError as exc:
+    except Refusal as exc:
         messages.error(request, exc.message)
         return redirect("purchase:statement", pk=statement.pk)
     response = HttpResponse(body, content_type=content_type)

@@ -1,7 +1,8 @@
 """Community staff review new services and price or funding-mode changes before they go
 live, for the providers in their scope."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -14,8 +15,8 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from linli.views import attempt
 from marketplace import services
-from marketplace.exceptions import MarketplaceError
 from marketplace.models import Category, Service, ServiceChange
 
 
@@ -49,19 +50,18 @@ class ReviewQueueView(WagtailAdminTemplateMixin, TemplateView):
 def decide_service(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     require_community_staff(request.user)
     service = get_object_or_404(Service.objects.in_scope_of(request.user), pk=pk)
-    try:
-        if decision == "approve":
-            services.approve_service(service=service, by=request.user)
-        elif decision == "reject":
-            services.reject_service(
-                service=service, by=request.user, reason=request.POST.get("reason", "")
-            )
-        else:
-            raise Http404
-    except MarketplaceError as exc:
-        messages.error(request, exc.message)
+    if decision == "approve":
+        action = partial(services.approve_service, service=service, by=request.user)
+    elif decision == "reject":
+        action = partial(
+            services.reject_service,
+            service=service,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
     else:
-        messages.success(request, _("Decision recorded."))
+        raise Http404
+    attempt(request, action, success=_("Decision recorded."))
     return redirect("service_review:queue")
 
 
@@ -72,19 +72,18 @@ def decide_change(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         ServiceChange.objects.filter(service__in=Service.objects.in_scope_of(request.user)),
         pk=pk,
     )
-    try:
-        if decision == "approve":
-            services.approve_change(change=change, by=request.user)
-        elif decision == "reject":
-            services.reject_change(
-                change=change, by=request.user, reason=request.POST.get("reason", "")
-            )
-        else:
-            raise Http404
-    except MarketplaceError as exc:
-        messages.error(request, exc.message)
+    if decision == "approve":
+        action = partial(services.approve_change, change=change, by=request.user)
+    elif decision == "reject":
+        action = partial(
+            services.reject_change,
+            change=change,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
     else:
-        messages.success(request, _("Decision recorded."))
+        raise Http404
+    attempt(request, action, success=_("Decision recorded."))
     return redirect("service_review:queue")
 
 

@@ -1,7 +1,8 @@
 """Community staff's vetting queue: applications oldest first, documents awaiting review,
 and the providers in their scope with suspension and reinstatement."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,8 +15,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from linli.views import attempt
 from providers import services
-from providers.exceptions import ProvidersError
 from providers.models import DocumentKind, Provider, ProviderDocument
 
 
@@ -100,14 +101,13 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     if decision not in DECISIONS:
         raise PermissionDenied
     service, text_argument = DECISIONS[decision]
-    try:
-        service(
+    attempt(
+        request,
+        lambda: service(
             provider=provider, by=request.user, **{text_argument: request.POST.get("reason", "")}
-        )
-    except ProvidersError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Decision recorded."))
+        ),
+        success=_("Decision recorded."),
+    )
     return redirect("vetting:detail", pk=provider.pk)
 
 
@@ -118,19 +118,18 @@ def decide_document(request: HttpRequest, pk: int, decision: str) -> HttpRespons
         ProviderDocument.objects.filter(provider__in=Provider.objects.in_scope_of(request.user)),
         pk=pk,
     )
-    try:
-        if decision == "approve":
-            services.approve_document(document=document, by=request.user)
-        elif decision == "reject":
-            services.reject_document(
-                document=document, by=request.user, reason=request.POST.get("reason", "")
-            )
-        else:
-            raise PermissionDenied
-    except ProvidersError as exc:
-        messages.error(request, exc.message)
+    if decision == "approve":
+        action = partial(services.approve_document, document=document, by=request.user)
+    elif decision == "reject":
+        action = partial(
+            services.reject_document,
+            document=document,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
     else:
-        messages.success(request, _("Decision recorded."))
+        raise PermissionDenied
+    attempt(request, action, success=_("Decision recorded."))
     return redirect("vetting:detail", pk=document.provider_id)
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from billing import services
 from billing.exceptions import BillingError
 from billing.models import Eligibility
+from linli.refusals import Refusal
 from tests.providers.conftest import EXE_BYTES, upload
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_evidence_is_checked_like_any_document(old_grandma, programme, community
         care_recipient=old_grandma, programme=programme, by=community_staff, **PERIOD
     )
     services.add_evidence(eligibility=eligibility, by=community_staff, upload=upload())
-    with pytest.raises(BillingError):
+    with pytest.raises(Refusal):
         services.add_evidence(
             eligibility=eligibility, by=community_staff, upload=upload("低保证.pdf", EXE_BYTES)
         )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import Notification
+from linli.refusals import Refusal
 from marketplace.models import Service
 from orders.models import Order
 from reviews import services
@@ -75,7 +76,7 @@ def test_photos_are_kept_and_at_most_three(daughter, closed_order):
         services.write_review(
             order=closed_order, by=daughter, photos=[png() for _ in range(4)], **five_stars()
         )
-    with pytest.raises(ReviewsError):
+    with pytest.raises(Refusal):
         services.write_review(
             order=closed_order,
             by=daughter,
