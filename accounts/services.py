@@ -99,6 +99,76 @@ def create_care_recipient(
 
 
 @transaction.atomic
+def register_care_recipient_for_assistance(
+    *,
+    by: User,
+    name: str,
+    community: Region,
+    address: str,
+    phone: str = "",
+    birth_date: datetime.date | None = None,
+    living_alone: bool = False,
+    minimum_living_allowance: bool = False,
+    low_income: bool = False,
+    disability_level: int = 0,
+    special_care: bool = False,
+) -> CareRecipient:
+    """Community staff register someone without an account, to book for them."""
+    if community.level != Region.Level.COMMUNITY or not may_act_on_community(
+        by, community.pk, role=Role.COMMUNITY_STAFF
+    ):
+        raise PermissionDenied
+    return CareRecipient.objects.create(
+        name=name,
+        community=community,
+        address=address,
+        phone=phone,
+        birth_date=birth_date,
+        living_alone=living_alone,
+        minimum_living_allowance=minimum_living_allowance,
+        low_income=low_income,
+        disability_level=disability_level,
+        special_care=special_care,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def update_circumstances(
+    *,
+    care_recipient: CareRecipient,
+    by: User,
+    birth_date: datetime.date | None,
+    living_alone: bool,
+    minimum_living_allowance: bool,
+    low_income: bool,
+    disability_level: int,
+    special_care: bool,
+) -> CareRecipient:
+    """Community staff correct what eligibility depends on (age, 低保, disability...)."""
+    recipient = CareRecipient.objects.select_for_update().get(pk=care_recipient.pk)
+    if not may_act_on_community(by, recipient.community_id, role=Role.COMMUNITY_STAFF):
+        raise PermissionDenied
+    recipient.birth_date = birth_date
+    recipient.living_alone = living_alone
+    recipient.minimum_living_allowance = minimum_living_allowance
+    recipient.low_income = low_income
+    recipient.disability_level = disability_level
+    recipient.special_care = special_care
+    recipient.save(
+        update_fields=[
+            "birth_date",
+            "living_alone",
+            "minimum_living_allowance",
+            "low_income",
+            "disability_level",
+            "special_care",
+        ]
+    )
+    return recipient
+
+
+@transaction.atomic
 def share_care_recipient(
     *, care_recipient: CareRecipient, by: User, email: str, relationship: str
 ) -> CareLink:

@@ -1,5 +1,6 @@
-"""Doors to the subsidy layer: purchaser officers, eligibility (资格认定) with evidence,
-assisted registration of care recipients. Statements are in the `statements` app."""
+"""Doors to the subsidy layer: purchaser officers, eligibility (资格认定) with evidence.
+Care recipients themselves (registering one for assisted booking, their circumstances) are
+written by accounts.services. Statements are in the `statements` app."""
 
 import datetime
 
@@ -14,7 +15,6 @@ from accounts.models import CareRecipient, Role, User
 from billing import messages as billing_messages
 from billing.exceptions import BillingError
 from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
-from communities.models import Region
 from communities.scoping import may_act_on_community, regions_covering
 from providers.uploads import check_document_upload
 
@@ -144,56 +144,6 @@ def revoke_eligibility(*, eligibility: Eligibility, by: User, reason: str) -> El
     eligibility.note = (eligibility.note + "\n" + reason.strip()).strip()
     eligibility.save(update_fields=["revoked_at", "note"])
     return eligibility
-
-
-@transaction.atomic
-def register_recipient_for_assistance(
-    *, by: User, name: str, community: Region, address: str, **circumstances
-) -> CareRecipient:
-    """Community staff register someone without an account, to book for them."""
-    if community.level != Region.Level.COMMUNITY or not may_act_on_community(
-        by, community.pk, role=STAFF
-    ):
-        raise PermissionDenied
-    allowed = {
-        "birth_date",
-        "phone",
-        "living_alone",
-        "minimum_living_allowance",
-        "low_income",
-        "disability_level",
-        "special_care",
-    }
-    unknown = set(circumstances) - allowed
-    if unknown:
-        raise ValueError(f"not care recipient fields: {sorted(unknown)}")
-    return CareRecipient.objects.create(
-        name=name, community=community, address=address, created_by=by, **circumstances
-    )
-
-
-@transaction.atomic
-def update_circumstances(
-    *, care_recipient: CareRecipient, by: User, **circumstances
-) -> CareRecipient:
-    """Community staff correct what eligibility depends on (age, 低保, disability...)."""
-    recipient = CareRecipient.objects.select_for_update().get(pk=care_recipient.pk)
-    _require_staff_of(by, recipient)
-    allowed = {
-        "birth_date",
-        "living_alone",
-        "minimum_living_allowance",
-        "low_income",
-        "disability_level",
-        "special_care",
-    }
-    unknown = set(circumstances) - allowed
-    if unknown:
-        raise ValueError(f"not circumstances: {sorted(unknown)}")
-    for name, value in circumstances.items():
-        setattr(recipient, name, value)
-    recipient.save(update_fields=list(circumstances))
-    return recipient
 
 
 def send_renewal_reminders(*, today: datetime.date, days_before: int = 30) -> int:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.viewsets.base import ViewSet
 
+from accounts import services as account_services
 from accounts.models import CareRecipient
 from billing import services as billing_services
 from billing.models import Eligibility, EligibilityEvidence, Programme
@@ -92,13 +93,8 @@ def recipient_list(request: HttpRequest) -> HttpResponse:
         recipients = recipients.filter(Q(name__contains=query) | Q(phone__contains=query))
     form = RegisterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        recipient = billing_services.register_recipient_for_assistance(
-            by=request.user,
-            name=data.pop("name"),
-            community=data.pop("community"),
-            address=data.pop("address"),
-            **data,
+        recipient = account_services.register_care_recipient_for_assistance(
+            by=request.user, **form.cleaned_data
         )
         messages.success(request, _("%(name)s has been added.") % {"name": recipient.name})
         return redirect("eligibility:recipient", pk=recipient.pk)
@@ -116,7 +112,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = get_object_or_404(_recipients(request), pk=pk)
     circumstances = CircumstancesForm(request.POST or None, instance=recipient, prefix="facts")
     if request.method == "POST" and circumstances.is_valid():
-        billing_services.update_circumstances(
+        account_services.update_circumstances(
             care_recipient=recipient,
             by=request.user,
             **{name: circumstances.cleaned_data[name] for name in CIRCUMSTANCES},

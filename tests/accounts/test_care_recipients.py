@@ -143,3 +143,46 @@ def test_one_recipient_answers_who_may_book_as_the_list_does(grandma_li, daughte
             assert recipient.is_linked_to(user) == listed, (recipient, user)
     assert grandma_li.is_linked_to(daughter) and grandpa.is_linked_to(own)
     assert not grandma_li.is_linked_to(User())
+
+
+def test_staff_register_someone_without_an_account_in_their_community_only(
+    community_staff, other_street_staff, weifang_1, weifang
+):
+    neighbour = services.register_care_recipient_for_assistance(
+        by=community_staff,
+        name="张阿婆",
+        community=weifang_1,
+        address="潍坊路 200 弄",
+        living_alone=True,
+        disability_level=2,
+    )
+
+    assert (neighbour.account, neighbour.created_by) == (None, community_staff)
+    assert neighbour.living_alone and neighbour.disability_level == 2
+    assert not neighbour.links.exists()
+    for by, community in ((other_street_staff, weifang_1), (community_staff, weifang)):
+        with pytest.raises(PermissionDenied):
+            services.register_care_recipient_for_assistance(
+                by=by, name="张阿婆", community=community, address="潍坊路 200 弄"
+            )
+
+
+def test_staff_correct_circumstances_of_people_in_their_scope_only(
+    grandma_li, community_staff, other_street_staff
+):
+    circumstances = {
+        "birth_date": grandma_li.birth_date,
+        "living_alone": True,
+        "minimum_living_allowance": True,
+        "low_income": False,
+        "disability_level": 3,
+        "special_care": False,
+    }
+    with pytest.raises(PermissionDenied):
+        services.update_circumstances(
+            care_recipient=grandma_li, by=other_street_staff, **circumstances
+        )
+    services.update_circumstances(care_recipient=grandma_li, by=community_staff, **circumstances)
+
+    grandma_li.refresh_from_db()
+    assert grandma_li.minimum_living_allowance and grandma_li.disability_level == 3

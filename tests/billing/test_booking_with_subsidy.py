@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts import services as account_services
+from billing import services as billing_services
 from billing.models import MonthlyUsage, Programme
 from orders import services
 from orders.exceptions import OrdersError
@@ -97,9 +99,7 @@ def test_the_booking_page_shows_each_persons_price(
 def test_staff_book_for_someone_without_an_account(
     community_staff, bathing_slots, grandma_eligible, programme
 ):
-    from billing import services as billing_services
-
-    neighbour = billing_services.register_recipient_for_assistance(
+    neighbour = account_services.register_care_recipient_for_assistance(
         by=community_staff,
         name="张阿婆",
         community=grandma_eligible.care_recipient.community,
