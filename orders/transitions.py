@@ -62,6 +62,10 @@ HOLDS_A_PLACE = frozenset(
 )
 
 
+# Public money is held only for visits that happen: these steps give the subsidy back.
+RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show"})
+
+
 class TransitionNotAllowed(OrdersError):
     def __init__(self, current: str, action: str):
         super().__init__(

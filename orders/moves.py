@@ -1,0 +1,79 @@
+"""How an order changes status, for every module that changes orders (services, visits):
+lock the row, check the step against the table in orders.transitions, write the
+OrderEvent, give back the slot's place and the subsidy when the step ends the visit, and
+push the event to those watching only once the transaction has committed, so a step
+that is rolled back never reaches a browser."""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from billing import subsidy
+from marketplace.models import Slot
+from orders.events import push_order_event
+from orders.models import Order, OrderEvent
+from orders.transitions import RELEASES_SUBSIDY, releases_place, target_of
+
+Status = Order.Status
+
+
+def lock(order: Order) -> Order:
+    """The order's row, locked until the transaction ends: a double click, or the family
+    and the provider acting at once, are taken one after the other, each seeing the
+    status the other left."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def move(order: Order, action: str, *, by: User | None, reason: str = "") -> OrderEvent:
+    """Apply one transition of the table to a locked order and record it."""
+    to = target_of(action, order.status)
+    event = OrderEvent.objects.create(
+        order=order,
+        actor=by,
+        action=action,
+        from_status=order.status,
+        to_status=to,
+        reason=reason,
+    )
+    order.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.COMPLETED:
+        order.completed_at = timezone.now()
+        fields.append("completed_at")
+    if to == Status.CLOSED:
+        order.closed_at = timezone.now()
+        fields.append("closed_at")
+    order.save(update_fields=fields)
+    if releases_place(action):
+        release_place(order.slot_id)
+    if action in RELEASES_SUBSIDY:
+        subsidy.release(
+            programme_id=order.programme_id,
+            care_recipient_id=order.care_recipient_id,
+            month=order.subsidy_month,
+            subsidy_fen=order.subsidy_fen,
+            minutes=order.subsidy_minutes,
+        )
+    transaction.on_commit(partial(push_order_event, event))
+    return event
+
+
+def record(order: Order, action: str, *, by: User | None, reason: str = "") -> OrderEvent:
+    """An event that changes no status (assignment), pushed like the others."""
+    event = OrderEvent.objects.create(
+        order=order,
+        actor=by,
+        action=action,
+        from_status=order.status,
+        to_status=order.status,
+        reason=reason,
+    )
+    transaction.on_commit(partial(push_order_event, event))
+    return event
+
+
+def release_place(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
