@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
 from accounts.models import CareRecipient, Role, User
-from billing import messages as billing_messages
+from billing import wording
 from billing.exceptions import BillingError
 from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
 from communities.scoping import may_act_on_community, regions_covering
@@ -106,7 +106,7 @@ def record_eligibility(
         verified_by=by,
         note=note.strip(),
     )
-    billing_messages.tell_family_of_eligibility(eligibility)
+    wording.tell_family_of_eligibility(eligibility)
     return eligibility
 
 
@@ -162,7 +162,7 @@ def send_renewal_reminders(*, today: datetime.date, days_before: int = 30) -> in
                 pk=eligibility_id, reminded_at__isnull=True
             ).update(reminded_at=timezone.now())
             if claimed == 1:
-                billing_messages.remind_renewal(
+                wording.remind_renewal(
                     Eligibility.objects.select_related("care_recipient", "programme").get(
                         pk=eligibility_id
                     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
 from accounts.models import User
-from marketplace import messages as market_messages
+from marketplace import wording
 from marketplace.exceptions import MarketplaceError
 from marketplace.models import DateException, Service, ServiceChange, WeeklyHours
 from marketplace.search import index_terms, tsvector
@@ -131,7 +131,7 @@ def submit_service(*, service: Service, by: User) -> Service:
         raise MarketplaceError(_("Please set the weekly hours first, so residents can book."))
     service.status = S.PENDING_REVIEW
     service.save(update_fields=["status"])
-    market_messages.tell_staff_service_waits(service)
+    wording.tell_staff_service_waits(service)
     return service
 
 
@@ -148,7 +148,7 @@ def approve_service(*, service: Service, by: User) -> Service:
     service.published_at = timezone.now()
     service.save(update_fields=["status", "review_note", "published_at"])
     materialise_slots(service, start=timezone.localdate())
-    market_messages.tell_managers(service, market_messages.SERVICE_PUBLISHED)
+    wording.tell_managers(service, wording.SERVICE_PUBLISHED)
     return service
 
 
@@ -166,7 +166,7 @@ def reject_service(*, service: Service, by: User, reason: str) -> Service:
     service.status = S.REJECTED
     service.review_note = reason[:300]
     service.save(update_fields=["status", "review_note"])
-    market_messages.tell_managers(service, market_messages.SERVICE_REJECTED, reason=reason)
+    wording.tell_managers(service, wording.SERVICE_REJECTED, reason=reason)
     return service
 
 
@@ -195,7 +195,7 @@ def propose_change(
     change = ServiceChange.objects.create(
         service=service, price_fen=price_fen, funding_mode=funding_mode, requested_by=by
     )
-    market_messages.tell_staff_service_waits(service)
+    wording.tell_staff_service_waits(service)
     return change
 
 
@@ -215,7 +215,7 @@ def approve_change(*, change: ServiceChange, by: User) -> Service:
     change.reviewed_by = by
     change.reviewed_at = timezone.now()
     change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    market_messages.tell_managers(service, market_messages.CHANGE_APPROVED)
+    wording.tell_managers(service, wording.CHANGE_APPROVED)
     return service
 
 
@@ -236,7 +236,7 @@ def reject_change(*, change: ServiceChange, by: User, reason: str) -> ServiceCha
     change.reviewed_at = timezone.now()
     change.review_note = reason[:300]
     change.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    market_messages.tell_managers(service, market_messages.CHANGE_REJECTED, reason=reason)
+    wording.tell_managers(service, wording.CHANGE_REJECTED, reason=reason)
     return change
 
 

@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient, User
 from communities.scoping import may_act_on_community
-from orders import access
-from orders import messages as order_messages
+from orders import access, wording
 from orders.exceptions import OrdersError
 from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
-from orders.moves import lock, move
+from orders.services import _lock, _move
 
 S = Order.Status
 K = VisitRecord.Kind
@@ -65,7 +64,7 @@ def check_in(
 ) -> VisitRecord:
     """The assigned worker arrives. With the code from the card at home, that is also the
     recipient's confirmation that the worker was there."""
-    order = lock(order)
+    order = _lock(order)
     if not _worker_acting(by, order):
         raise PermissionDenied
     at = at or timezone.now()
@@ -93,7 +92,7 @@ def check_in(
         code.used_at = at
         code.used_for = order
         code.save(update_fields=["used_at", "used_for"])
-    move(order, "check_in", by=by)
+    _move(order, "check_in", by=by)
     return VisitRecord.objects.create(
         order=order,
         kind=K.CHECK_IN,
@@ -108,11 +107,11 @@ def check_in(
 @transaction.atomic
 def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) -> VisitRecord:
     """The assigned worker leaves; the family is asked to confirm."""
-    order = lock(order)
+    order = _lock(order)
     if not _worker_acting(by, order):
         raise PermissionDenied
     at = at or timezone.now()
-    move(order, "check_out", by=by)
+    _move(order, "check_out", by=by)
     record = VisitRecord.objects.create(
         order=order,
         kind=K.CHECK_OUT,
@@ -121,7 +120,7 @@ def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) ->
         worker=order.worker,
         recorded_by=by,
     )
-    order_messages.tell_family(order, order_messages.COMPLETED)
+    wording.tell_family(order, wording.COMPLETED)
     return record
 
 
@@ -129,7 +128,7 @@ def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) ->
 def confirm_visit_by_staff(*, order: Order, by: User, note: str = "") -> VisitRecord:
     """Community staff vouch for a visit (they called or went round): for recipients with
     neither a smartphone nor the card."""
-    order = lock(order)
+    order = _lock(order)
     if not access.is_staff(by, order):
         raise PermissionDenied
     if order.status not in {S.IN_SERVICE, S.COMPLETED, S.DISPUTED, S.CLOSED}:
@@ -151,7 +150,7 @@ def correct_visit(
 ) -> VisitRecord:
     """The provider's manager or community staff correct the record with a reason code;
     nothing recorded earlier changes."""
-    order = lock(order)
+    order = _lock(order)
     relation = access.relation_to(by, order)
     if not (relation.manager or relation.staff):
         raise PermissionDenied
@@ -190,6 +189,6 @@ def send_missed_visit_alerts(*, now: datetime.datetime, grace_minutes: int) -> i
             if claimed != 1:
                 continue
             order = Order.objects.select_related("care_recipient", "provider").get(pk=order_id)
-            order_messages.alert_missed_visit(order)
+            wording.alert_missed_visit(order)
             sent += 1
     return sent

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.notifications import translatable
-from providers import messages as provider_messages
+from providers import wording
 from providers.models import Provider, ProviderDocument, ProviderEvent, ProviderMember
 from providers.moves import lock, move, record
 from providers.services import expired_documents
@@ -89,9 +89,9 @@ def _warn(document_id: int, today: datetime.date) -> bool:
     if claimed != 1 or _renewed(document):
         return False
     worker = [document.member.user] if document.member else []
-    provider_messages.tell_managers(
+    wording.tell_managers(
         document.provider,
-        provider_messages.EXPIRES_SOON,
+        wording.EXPIRES_SOON,
         extra_users=worker,
         document=translatable(document.get_kind_display()),
         date=document.expires_on.isoformat(),
@@ -116,9 +116,9 @@ def _expire(document_id: int, today: datetime.date, report: ExpiryReport) -> Non
             provider.suspension_cause = Provider.SuspensionCause.DOCUMENT_EXPIRED
             move(provider, action=A.SUSPENDED, by=None)
             report.suspended_providers.append(provider.pk)
-            provider_messages.tell_managers(
+            wording.tell_managers(
                 provider,
-                provider_messages.EXPIRED_PROVIDER,
+                wording.EXPIRED_PROVIDER,
                 document=translatable(document.get_kind_display()),
             )
         return
@@ -131,9 +131,9 @@ def _expire(document_id: int, today: datetime.date, report: ExpiryReport) -> Non
         member.save(update_fields=["suspended_at", "suspension_reason"])
         record(provider, A.WORKER_SUSPENDED, by=None, member=member, document=document)
         report.suspended_workers.append(member.pk)
-        provider_messages.tell_managers(
+        wording.tell_managers(
             provider,
-            provider_messages.EXPIRED_WORKER,
+            wording.EXPIRED_WORKER,
             extra_users=[member.user],
             document=translatable(document.get_kind_display()),
             worker=str(member.user),

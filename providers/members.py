@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.notifications import translatable
-from providers import messages as provider_messages
+from providers import wording
 from providers.access import is_owner
 from providers.exceptions import ProvidersError
 from providers.models import Provider, ProviderEvent, ProviderInvitation, ProviderMember
@@ -76,9 +76,9 @@ def accept_invitation(*, invitation: ProviderInvitation, user: User) -> Provider
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record(provider, A.MEMBER_JOINED, by=user, member=member)
-    provider_messages.tell_managers(
+    wording.tell_managers(
         provider,
-        provider_messages.MEMBER_JOINED,
+        wording.MEMBER_JOINED,
         person=str(user),
         role=translatable(member.get_role_display()),
     )

@@ -13,7 +13,7 @@ from wagtail.images import get_image_model
 
 from accounts.models import User
 from accounts.notifications import translatable
-from providers import messages as provider_messages
+from providers import wording
 from providers.access import can_manage_provider, may_vet
 from providers.exceptions import ProvidersError
 from providers.grading import grade_for, previous_quarter, score
@@ -214,7 +214,7 @@ def submit_application(*, provider: Provider, by: User) -> Provider:
             % {"missing": "; ".join(str(p) for p in problems)}
         )
     move(provider, action=A.SUBMITTED, by=by)
-    provider_messages.tell_staff_application_waits(provider)
+    wording.tell_staff_application_waits(provider)
     return provider
 
 
@@ -236,7 +236,7 @@ def approve_application(*, provider: Provider, by: User, note: str = "") -> Prov
         status=ProviderDocument.Status.APPROVED, reviewed_by=by, reviewed_at=now
     )
     move(provider, action=A.APPROVED, by=by, reason=note.strip())
-    provider_messages.tell_managers(provider, provider_messages.APPROVED)
+    wording.tell_managers(provider, wording.APPROVED)
     return provider
 
 
@@ -248,7 +248,7 @@ def reject_application(*, provider: Provider, by: User, reason: str) -> Provider
     if not may_vet(by, provider):
         raise PermissionDenied
     move(provider, action=A.REJECTED, by=by, reason=reason)
-    provider_messages.tell_managers(provider, provider_messages.REJECTED, reason=reason)
+    wording.tell_managers(provider, wording.REJECTED, reason=reason)
     return provider
 
 
@@ -260,7 +260,7 @@ def request_changes(*, provider: Provider, by: User, note: str) -> Provider:
     if not may_vet(by, provider):
         raise PermissionDenied
     move(provider, action=A.CHANGES_REQUESTED, by=by, reason=note)
-    provider_messages.tell_managers(provider, provider_messages.CHANGES_REQUESTED, reason=note)
+    wording.tell_managers(provider, wording.CHANGES_REQUESTED, reason=note)
     return provider
 
 
@@ -274,7 +274,7 @@ def suspend_provider(*, provider: Provider, by: User, reason: str) -> Provider:
         raise PermissionDenied
     provider.suspension_cause = Provider.SuspensionCause.STAFF
     move(provider, action=A.SUSPENDED, by=by, reason=reason)
-    provider_messages.tell_managers(provider, provider_messages.SUSPENDED, reason=reason)
+    wording.tell_managers(provider, wording.SUSPENDED, reason=reason)
     return provider
 
 
@@ -293,7 +293,7 @@ def reinstate_provider(*, provider: Provider, by: User, reason: str) -> Provider
             % {"missing": "; ".join(str(DocumentKind(kind).label) for kind in expired)}
         )
     move(provider, action=A.REINSTATED, by=by, reason=reason)
-    provider_messages.tell_managers(provider, provider_messages.REINSTATED, reason=reason)
+    wording.tell_managers(provider, wording.REINSTATED, reason=reason)
     return provider
 
 
@@ -326,7 +326,7 @@ def approve_document(*, document: ProviderDocument, by: User) -> ProviderDocumen
             move(
                 provider, action=A.REINSTATED, by=by, reason=str(_("A new document was approved."))
             )
-            provider_messages.tell_managers(provider, provider_messages.REINSTATED_BY_DOCUMENT)
+            wording.tell_managers(provider, wording.REINSTATED_BY_DOCUMENT)
     else:
         _reinstate_worker_if_covered(document.member, by=by, today=today)
     return document
@@ -373,9 +373,9 @@ def reject_document(*, document: ProviderDocument, by: User, reason: str) -> Pro
         member=document.member,
         reason=reason,
     )
-    provider_messages.tell_managers(
+    wording.tell_managers(
         provider,
-        provider_messages.DOCUMENT_REJECTED,
+        wording.DOCUMENT_REJECTED,
         document=translatable(document.get_kind_display()),
         reason=reason,
     )
@@ -451,9 +451,9 @@ def confirm_grade(*, grade: ProviderGrade, by: User, confirmed: str, note: str) 
     if previous_was_d and provider.status == S.APPROVED:
         provider.suspension_cause = Provider.SuspensionCause.GRADE
         move(provider, action=A.SUSPENDED, by=by, reason=str(_("Grade D two quarters in a row.")))
-        provider_messages.tell_managers(
-            provider, provider_messages.SUSPENDED, reason=str(_("Grade D two quarters in a row."))
+        wording.tell_managers(
+            provider, wording.SUSPENDED, reason=str(_("Grade D two quarters in a row."))
         )
     else:
-        provider_messages.tell_managers(provider, provider_messages.ON_WARNING)
+        wording.tell_managers(provider, wording.ON_WARNING)
     return grade

@@ -21,7 +21,7 @@ from orders import services as order_services
 from orders.models import Order, OrderHold
 from providers.models import Provider
 from providers.uploads import check_photo_upload
-from reviews import messages as review_messages
+from reviews import wording
 from reviews.exceptions import ReviewsError
 from reviews.models import Complaint, FeedbackRequest, Review, ReviewPhoto
 
@@ -82,7 +82,7 @@ def write_review(
     )
     for upload, stored_name in zip(photos, checked, strict=True):
         _save_photo(review, upload, stored_name)
-    review_messages.tell_staff_review_waits(review, order.community_id)
+    wording.tell_staff_review_waits(review, order.community_id)
     return review
 
 
@@ -187,7 +187,7 @@ def file_complaint(
         **_answer_clock(),
     )
     _hold_if_billed(complaint, OrderHold.Reason.COMPLAINT)
-    review_messages.tell_staff_complaint(complaint)
+    wording.tell_staff_complaint(complaint)
     return complaint
 
 
@@ -229,7 +229,7 @@ def answer_complaint(*, complaint: Complaint, by: User, outcome: str, note: str)
     complaint.save(update_fields=["outcome", "outcome_note", "handled_by", "closed_at"])
     if complaint.hold_id:
         order_services.release_hold(hold=complaint.hold)
-    review_messages.tell_complainant(complaint)
+    wording.tell_complainant(complaint)
     return complaint
 
 
@@ -246,7 +246,7 @@ def flag_overdue_complaints(*, now: datetime.datetime) -> int:
                 pk=complaint_id, escalated_at__isnull=True, closed_at__isnull=True
             ).update(escalated_at=now)
             if claimed == 1:
-                review_messages.tell_street_overdue(
+                wording.tell_street_overdue(
                     Complaint.objects.select_related("community__parent").get(pk=complaint_id)
                 )
                 flagged += 1
@@ -274,7 +274,7 @@ def request_feedback(*, since: datetime.datetime, percent: int) -> int:
         with transaction.atomic():
             request, created = FeedbackRequest.objects.get_or_create(order=order)
             if created:
-                review_messages.ask_for_feedback(request)
+                wording.ask_for_feedback(request)
                 asked += 1
     return asked
 
@@ -329,5 +329,5 @@ def answer_feedback(
         _hold_if_billed(complaint, OrderHold.Reason.FEEDBACK)
         request.complaint = complaint
         request.save(update_fields=["complaint"])
-        review_messages.tell_staff_complaint(complaint)
+        wording.tell_staff_complaint(complaint)
     return request

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Role, User
 from accounts.notifications import in_each_language, notify, translatable
 from accounts.roles import staff_covering
-from orders.messages import family_of
+from orders.wording import family_of
 from reviews.models import Complaint, FeedbackRequest, Review
 
 REVIEW_WAITS = gettext_noop("A review of %(service)s (order %(code)s) is waiting for moderation.")

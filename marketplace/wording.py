@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
 from marketplace.models import Service
-from providers.messages import managers_of
+from providers.wording import managers_of
 
 SERVICE_PUBLISHED = gettext_noop("Your service “%(service)s” is now published.")
 SERVICE_REJECTED = gettext_noop("Your service “%(service)s” was not published: %(reason)s")
