@@ -34,75 +34,22 @@ from orders.models import (
     Transfer,
     VisitRecord,
 )
+from orders.moves import lock, move, record, release_place
 from orders.policy import (
     RefundDecision,
     refund_for_cancellation,
     refund_for_no_show,
     request_expires_at,
 )
-from orders.transitions import releases_place, target_of
+from orders.transitions import target_of
 from providers.models import ProviderMember
 
 S = Order.Status
-# Public money is held only for visits that happen.
-RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show"})
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 
 
 class _DuplicateSubmission(Exception):
     pass
-
-
-def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
-
-
-def _move(order: Order, action: str, *, by: User | None, reason: str = "") -> OrderEvent:
-    """Apply one transition of the table and record it; the push leaves after commit."""
-    to = target_of(action, order.status)
-    event = OrderEvent.objects.create(
-        order=order,
-        actor=by,
-        action=action,
-        from_status=order.status,
-        to_status=to,
-        reason=reason,
-    )
-    order.status = to
-    fields = ["status", "updated_at"]
-    if to == S.COMPLETED:
-        order.completed_at = timezone.now()
-        fields.append("completed_at")
-    if to == S.CLOSED:
-        order.closed_at = timezone.now()
-        fields.append("closed_at")
-    order.save(update_fields=fields)
-    if releases_place(action):
-        _release_place(order.slot_id)
-    if action in RELEASES_SUBSIDY:
-        subsidy.release(
-            programme_id=order.programme_id,
-            care_recipient_id=order.care_recipient_id,
-            month=order.subsidy_month,
-            subsidy_fen=order.subsidy_fen,
-            minutes=order.subsidy_minutes,
-        )
-    transaction.on_commit(partial(push_order_event, event))
-    return event
-
-
-def _record(order: Order, action: str, *, by: User | None, reason: str = "") -> OrderEvent:
-    """An event that changes no status (assignment), pushed like the others."""
-    event = OrderEvent.objects.create(
-        order=order,
-        actor=by,
-        action=action,
-        from_status=order.status,
-        to_status=order.status,
-        reason=reason,
-    )
-    transaction.on_commit(partial(push_order_event, event))
-    return event
 
 
 def _take_place(slot_id: int) -> None:
@@ -112,10 +59,6 @@ def _take_place(slot_id: int) -> None:
     )
     if taken != 1:
         raise SlotFull(FULL)
-
-
-def _release_place(slot_id: int) -> None:
-    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
 def quantity_for(service: Service, requested: int) -> int:
@@ -333,7 +276,7 @@ def _answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> da
 def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: int) -> Order:
     """Stripe says the resident's share is paid: the request goes to the provider. A
     payment that arrives after the order expired or was cancelled is refunded in full."""
-    order = _lock(order)
+    order = lock(order)
     payment = Payment.objects.select_for_update().get(order=order)
     if payment.status == Payment.Status.SUCCEEDED:
         return order  # told twice
@@ -347,7 +290,7 @@ def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: 
     if order.status != S.PENDING_PAYMENT:
         _refund(order, RefundDecision(payment.amount_fen, 0, "paid_after_closing"))
         return order
-    _move(order, "pay", by=None)
+    move(order, "pay", by=None)
     order.expires_at = _answer_deadline(timezone.now(), order.starts_at)
     order.save(update_fields=["expires_at"])
     wording.tell_provider_new_request(order)
@@ -357,7 +300,7 @@ def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: 
 @transaction.atomic
 def record_payment_failure(*, order: Order) -> Order:
     """The card was refused; the order keeps its place until the payment window ends."""
-    order = _lock(order)
+    order = lock(order)
     Payment.objects.filter(order=order, status=Payment.Status.CREATED).update(
         status=Payment.Status.FAILED
     )
@@ -367,10 +310,10 @@ def record_payment_failure(*, order: Order) -> Order:
 @transaction.atomic
 def accept_order(*, order: Order, by: User) -> Order:
     """The provider's manager accepts a requested booking."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_manager(by, order):
         raise PermissionDenied
-    _move(order, "accept", by=by)
+    move(order, "accept", by=by)
     wording.tell_family(order, wording.CONFIRMED)
     return order
 
@@ -378,10 +321,10 @@ def accept_order(*, order: Order, by: User) -> Order:
 @transaction.atomic
 def decline_order(*, order: Order, by: User, reason: str = "") -> Order:
     """The provider's manager declines; the resident gets everything back."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_manager(by, order):
         raise PermissionDenied
-    _move(order, "decline", by=by, reason=reason.strip())
+    move(order, "decline", by=by, reason=reason.strip())
     _refund_all(order)
     wording.tell_family(order, wording.DECLINED, reason=reason.strip() or "—")
     return order
@@ -406,7 +349,7 @@ def cancellation_preview(
 def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
     """The family, the provider's manager or community staff cancel; the policy decides
     the refund."""
-    order = _lock(order)
+    order = lock(order)
     relation = access.relation_to(by, order)
     if not (relation.family or relation.manager or relation.staff):
         raise PermissionDenied
@@ -416,7 +359,7 @@ def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
     if relation.staff and not relation.family and not relation.manager:
         # Staff step in for the recipient (a suspended provider, a hospital stay): no fee.
         decision = RefundDecision(_paid(order), 0, "staff_cancelled")
-    _move(order, "cancel", by=by, reason=reason.strip())
+    move(order, "cancel", by=by, reason=reason.strip())
     _refund(order, decision)
     wording.tell_everyone(order, wording.CANCELLED, by=by)
     return decision
@@ -426,7 +369,7 @@ def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
 def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     """The family moves a booking to another time of the same service; the provider is
     asked again."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_family(by, order):
         raise PermissionDenied
     if slot.service_id != order.service_id:
@@ -438,14 +381,14 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     if not Slot.objects.within_booking_window(now=now).filter(pk=slot.pk).exists():
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
     _take_place(slot.pk)
-    _release_place(order.slot_id)
+    release_place(order.slot_id)
     old_start = timezone.localtime(order.starts_at)
     order.slot = slot
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
     order.worker = None
     order.expires_at = _answer_deadline(now, slot.starts_at)
     order.save(update_fields=["slot", "starts_at", "ends_at", "worker", "expires_at", "updated_at"])
-    _move(order, "reschedule", by=by, reason=f"{old_start:%Y-%m-%d %H:%M}")
+    move(order, "reschedule", by=by, reason=f"{old_start:%Y-%m-%d %H:%M}")
     wording.tell_provider_new_request(order)
     return order
 
@@ -463,7 +406,7 @@ def worker_is_qualified(member: ProviderMember, service: Service, on: datetime.d
 @transaction.atomic
 def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
     """The provider's manager sends one of their workers; the worker sees the visit."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_manager(by, order):
         raise PermissionDenied
     if worker.provider_id != order.provider_id:
@@ -477,7 +420,7 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
         )
     order.worker = worker
     order.save(update_fields=["worker", "updated_at"])
-    _record(order, "assign", by=by, reason=str(worker.user))
+    record(order, "assign", by=by, reason=str(worker.user))
     wording.tell_worker(order)
     return order
 
@@ -485,10 +428,10 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
 @transaction.atomic
 def confirm_completion(*, order: Order, by: User) -> Order:
     """The family confirms the service was done; the order closes."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_family(by, order):
         raise PermissionDenied
-    _move(order, "confirm", by=by)
+    move(order, "confirm", by=by)
     VisitRecord.objects.create(
         order=order,
         kind=VisitRecord.Kind.RECIPIENT_CONFIRMED,
@@ -505,7 +448,7 @@ def confirm_completion(*, order: Order, by: User) -> Order:
 def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
     """Either side says the visit did not happen: the family that the provider never came,
     the provider that nobody opened the door. Only once the visit should have started."""
-    order = _lock(order)
+    order = lock(order)
     relation = access.relation_to(by, order)
     if relation.family:
         provider_absent = True
@@ -515,7 +458,7 @@ def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
         raise PermissionDenied
     if timezone.now() < order.starts_at:
         raise OrdersError(_("A visit can be reported as missed only after its start time."))
-    _move(order, "no_show", by=by, reason=note.strip())
+    move(order, "no_show", by=by, reason=note.strip())
     order.no_show_by = Order.Side.PROVIDER if provider_absent else Order.Side.RESIDENT
     order.save(update_fields=["no_show_by"])
     decision = refund_for_no_show(
@@ -531,13 +474,13 @@ def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
 @transaction.atomic
 def open_dispute(*, order: Order, by: User, reason: str) -> Order:
     """The family says something went wrong with a completed visit; staff will look."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_family(by, order):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
         raise OrdersError(_("Please describe what went wrong."))
-    _move(order, "dispute", by=by, reason=reason)
+    move(order, "dispute", by=by, reason=reason)
     order.dispute_reason = reason
     order.save(update_fields=["dispute_reason"])
     wording.tell_staff(order, wording.DISPUTED, reason=reason)
@@ -547,7 +490,7 @@ def open_dispute(*, order: Order, by: User, reason: str) -> Order:
 @transaction.atomic
 def resolve_dispute(*, order: Order, by: User, outcome: str, refund_fen: int = 0) -> Order:
     """Community staff settle a dispute, optionally giving money back; the order closes."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_staff(by, order):
         raise PermissionDenied
     outcome = outcome.strip()
@@ -555,7 +498,7 @@ def resolve_dispute(*, order: Order, by: User, outcome: str, refund_fen: int = 0
         raise OrdersError(_("Please write down how the dispute was settled."))
     if not 0 <= refund_fen <= _paid(order):
         raise OrdersError(_("The refund cannot be more than was paid."))
-    _move(order, "resolve", by=by, reason=outcome)
+    move(order, "resolve", by=by, reason=outcome)
     if refund_fen:
         _refund(order, RefundDecision(refund_fen, _paid(order) - refund_fen, "dispute"))
     _schedule_transfer(order)
@@ -613,7 +556,7 @@ def expire_overdue(*, now: datetime.datetime) -> int:
             if order.status not in {S.PENDING_PAYMENT, S.REQUESTED} or order.expires_at > now:
                 continue  # answered, paid or cancelled meanwhile
             was_requested = order.status == S.REQUESTED
-            _move(order, "expire", by=None)
+            move(order, "expire", by=None)
             _refund_all(order)
             if was_requested:
                 wording.tell_family(order, wording.EXPIRED)
@@ -632,7 +575,7 @@ def close_overdue_orders(*, now: datetime.datetime) -> int:
             order = Order.objects.select_for_update().get(pk=order_id)
             if order.status != S.COMPLETED:
                 continue  # the family confirmed or disputed it meanwhile
-            _move(
+            move(
                 order,
                 "auto_close",
                 by=None,
@@ -647,7 +590,7 @@ def close_overdue_orders(*, now: datetime.datetime) -> int:
 def hold_order(*, order: Order, reason: str, note: str = "", by: User | None = None) -> OrderHold:
     """Keep a subsidised order off the purchaser's bill while something is open about it.
     Called by reviews (complaints, beneficiary feedback)."""
-    order = _lock(order)
+    order = lock(order)
     if reason not in OrderHold.Reason.values:
         raise ValueError(f"unknown hold reason {reason!r}")
     return OrderHold.objects.create(order=order, reason=reason, note=note[:300], opened_by=by)

@@ -15,7 +15,7 @@ from communities.scoping import may_act_on_community
 from orders import access, wording
 from orders.exceptions import OrdersError
 from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
-from orders.services import _lock, _move
+from orders.moves import lock, move
 
 S = Order.Status
 K = VisitRecord.Kind
@@ -64,7 +64,7 @@ def check_in(
 ) -> VisitRecord:
     """The assigned worker arrives. With the code from the card at home, that is also the
     recipient's confirmation that the worker was there."""
-    order = _lock(order)
+    order = lock(order)
     if not _worker_acting(by, order):
         raise PermissionDenied
     at = at or timezone.now()
@@ -92,7 +92,7 @@ def check_in(
         code.used_at = at
         code.used_for = order
         code.save(update_fields=["used_at", "used_for"])
-    _move(order, "check_in", by=by)
+    move(order, "check_in", by=by)
     return VisitRecord.objects.create(
         order=order,
         kind=K.CHECK_IN,
@@ -107,11 +107,11 @@ def check_in(
 @transaction.atomic
 def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) -> VisitRecord:
     """The assigned worker leaves; the family is asked to confirm."""
-    order = _lock(order)
+    order = lock(order)
     if not _worker_acting(by, order):
         raise PermissionDenied
     at = at or timezone.now()
-    _move(order, "check_out", by=by)
+    move(order, "check_out", by=by)
     record = VisitRecord.objects.create(
         order=order,
         kind=K.CHECK_OUT,
@@ -128,7 +128,7 @@ def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) ->
 def confirm_visit_by_staff(*, order: Order, by: User, note: str = "") -> VisitRecord:
     """Community staff vouch for a visit (they called or went round): for recipients with
     neither a smartphone nor the card."""
-    order = _lock(order)
+    order = lock(order)
     if not access.is_staff(by, order):
         raise PermissionDenied
     if order.status not in {S.IN_SERVICE, S.COMPLETED, S.DISPUTED, S.CLOSED}:
@@ -150,7 +150,7 @@ def correct_visit(
 ) -> VisitRecord:
     """The provider's manager or community staff correct the record with a reason code;
     nothing recorded earlier changes."""
-    order = _lock(order)
+    order = lock(order)
     relation = access.relation_to(by, order)
     if not (relation.manager or relation.staff):
         raise PermissionDenied
