@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CareRecipient, User
 from billing import subsidy
 from communities.scoping import may_act_on_community
-from config.reused_query import ReusedQuery
 from linli.refusals import Refusal
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
@@ -41,6 +40,7 @@ from orders.policy import (
     refund_for_no_show,
     request_expires_at,
 )
+from orders.reused_query import ReusedQuery
 from orders.transitions import target_of
 from providers.models import ProviderMember
 
@@ -85,7 +85,7 @@ def _bookable_slot_query(slot_id: int, community_id: int, now: datetime.datetime
     )
 
 
-# Built once per process (config/reused_query.py): the booking window's date arithmetic
+# Built once per process (orders/reused_query.py): the booking window's date arithmetic
 # and the service's rules cost more to build than to run.
 BOOKABLE_SLOT = ReusedQuery(
     _bookable_slot_query,

@@ -1,12 +1,12 @@
-"""config.reused_query: an ORM query built once and run with new values gives what the
+"""orders.reused_query: an ORM query built once and run with new values gives what the
 ORM would have given, and is built afresh when a value cannot be found to replace."""
 
 import pytest
 from django.db import connection
 
 from communities.models import Region
-from config.reused_query import ReusedQuery
 from orders.events import CONCERNED
+from orders.reused_query import ReusedQuery
 from orders.services import BOOKABLE_SLOT
 
 pytestmark = pytest.mark.django_db
