@@ -225,7 +225,8 @@ def with_second_factor(user: User) -> User:
     return user
 
 
-def _scoped(email: str, name: str, role: str, region: Region) -> User:
+def make_scoped_user(email: str, name: str, role: str, region: Region) -> User:
+    """A staff member or officer with one scope, set up as they must be to sign in."""
     user = make_user(email, name)
     RoleAssignment.objects.create(user=user, role=role, region=region)
     user.groups.add(Group.objects.get(name=role))  # as accounts.services.grant_role does
@@ -234,22 +235,22 @@ def _scoped(email: str, name: str, role: str, region: Region) -> User:
 
 @pytest.fixture
 def community_staff(weifang_1) -> User:
-    return _scoped("staff.w1@example.cn", "赵敏", Role.COMMUNITY_STAFF, weifang_1)
+    return make_scoped_user("staff.w1@example.cn", "赵敏", Role.COMMUNITY_STAFF, weifang_1)
 
 
 @pytest.fixture
 def street_staff(weifang) -> User:
-    return _scoped("staff.weifang@example.cn", "孙丽", Role.COMMUNITY_STAFF, weifang)
+    return make_scoped_user("staff.weifang@example.cn", "孙丽", Role.COMMUNITY_STAFF, weifang)
 
 
 @pytest.fixture
 def other_street_staff(lujiazui) -> User:
-    return _scoped("staff.lujiazui@example.cn", "钱鹏", Role.COMMUNITY_STAFF, lujiazui)
+    return make_scoped_user("staff.lujiazui@example.cn", "钱鹏", Role.COMMUNITY_STAFF, lujiazui)
 
 
 @pytest.fixture
 def district_officer(pudong) -> User:
-    return _scoped("officer@example.cn", "陈刚", Role.PURCHASER_OFFICER, pudong)
+    return make_scoped_user("officer@example.cn", "陈刚", Role.PURCHASER_OFFICER, pudong)
 
 
 @pytest.fixture

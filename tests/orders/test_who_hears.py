@@ -8,7 +8,7 @@ from accounts.models import CareLink, Role
 from orders.events import concerned_user_ids
 from orders.models import Order
 from providers.models import ProviderMember
-from tests.conftest import _scoped, make_user
+from tests.conftest import make_scoped_user, make_user
 from tests.orders.conftest import book, put_in
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,12 @@ def test_the_people_of_an_order_hear_of_it_and_nobody_else(
     CareLink.objects.create(care_recipient=grandma_li, account=cast["son"], relationship="child")
     owner = make_user("owner@anxin.example.cn", "安馨老板")
     ProviderMember.objects.create(provider=provider_a, user=owner, role="owner")
-    district_staff = _scoped("staff.pudong@example.cn", "区社工", Role.COMMUNITY_STAFF, pudong)
-    gone = _scoped("gone@example.cn", "离职社工", Role.COMMUNITY_STAFF, grandma_li.community)
+    district_staff = make_scoped_user(
+        "staff.pudong@example.cn", "区社工", Role.COMMUNITY_STAFF, pudong
+    )
+    gone = make_scoped_user(
+        "gone@example.cn", "离职社工", Role.COMMUNITY_STAFF, grandma_li.community
+    )
     gone.is_active = False
     gone.save(update_fields=["is_active"])
     worker = cast["caregiver"].provider_memberships.get()

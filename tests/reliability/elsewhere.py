@@ -29,7 +29,7 @@ from reviews.models import FeedbackRequest
 from statements import services as statement_services
 from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
-from tests.conftest import _scoped, make_user
+from tests.conftest import make_scoped_user, make_user
 from tests.marketplace.conftest import publish
 from tests.orders.conftest import book, delivered, put_in
 from tests.providers.conftest import SOCIAL_ORG_CODE, add_required_documents, png_bytes, upload
@@ -56,8 +56,10 @@ def build() -> dict:
         code="310101002001", level="community", parent=bund, name_zh="外滩一社区"
     )
     stranger = make_user(STRANGER, "陌生家属")
-    staff = _scoped("staff.secret@elsewhere.example.cn", "外滩社工", Role.COMMUNITY_STAFF, bund)
-    officer = _scoped(
+    staff = make_scoped_user(
+        "staff.secret@elsewhere.example.cn", "外滩社工", Role.COMMUNITY_STAFF, bund
+    )
+    officer = make_scoped_user(
         "officer.secret@elsewhere.example.cn", "黄浦科员", Role.PURCHASER_OFFICER, huangpu
     )
     recipient = CareRecipient.objects.create(
