@@ -23,11 +23,10 @@ from orders.models import (
     Transfer,
     VisitRecord,
 )
-from orders.transitions import HOLDS_A_PLACE
+from orders.policy import request_expires_at
+from orders.transitions import HOLDS_A_PLACE, SUBSIDY_RELEASED
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
-# Statuses after which the order no longer holds its subsidy (orders.services).
-RELEASED = {"declined", "cancelled", "expired", "no_show"}
 REFUND_RULES = {"decline": "full", "cancel": "free_cancellation", "expire": "full"}
 REFUND_RULES["no_show"] = "provider_absent"
 # Elderly parents are booked for more often than residents book for themselves.
@@ -240,7 +239,7 @@ class OrderMaker:
             if slot.booked >= slot.capacity:
                 return False
             slot.booked += 1
-        if subsidy and status not in RELEASED:
+        if subsidy and status not in SUBSIDY_RELEASED:
             self.hold_subsidy(recipient, programme, month, subsidy, minutes)
         self.write(
             service=service,
@@ -316,7 +315,9 @@ class OrderMaker:
             expires_at=(
                 created + datetime.timedelta(minutes=30)
                 if list_price - subsidy_fen > 0 and "pay" not in done
-                else min(requested_at + datetime.timedelta(hours=12), slot.starts_at)
+                else request_expires_at(
+                    requested_at=requested_at, starts_at=slot.starts_at, answer_within_hours=12
+                )
             ),
             created_at=created,
             updated_at=steps[-1].at,

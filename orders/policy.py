@@ -61,9 +61,13 @@ def request_expires_at(
     return min(requested_at + datetime.timedelta(hours=answer_within_hours), starts_at)
 
 
-def auto_close_due(*, completed_at: datetime.datetime, close_after_hours: int) -> datetime.datetime:
-    return completed_at + datetime.timedelta(hours=close_after_hours)
+def auto_close_cutoff(*, now: datetime.datetime, close_after_hours: int) -> datetime.datetime:
+    """A completed order that nobody confirms or disputes closes `close_after_hours` after
+    completion: those completed at or before the moment returned are due at `now`."""
+    return now - datetime.timedelta(hours=close_after_hours)
 
 
-def missed_visit_due(*, starts_at: datetime.datetime, grace_minutes: int) -> datetime.datetime:
-    return starts_at + datetime.timedelta(minutes=grace_minutes)
+def missed_visit_cutoff(*, now: datetime.datetime, grace_minutes: int) -> datetime.datetime:
+    """A visit nobody has checked in to counts as missed `grace_minutes` after its start:
+    those starting at or before the moment returned are missed at `now`."""
+    return now - datetime.timedelta(minutes=grace_minutes)

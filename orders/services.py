@@ -36,6 +36,7 @@ from orders.models import (
 from orders.moves import lock, move, record, release_place
 from orders.policy import (
     RefundDecision,
+    auto_close_cutoff,
     refund_for_cancellation,
     refund_for_no_show,
     request_expires_at,
@@ -567,7 +568,7 @@ def expire_overdue(*, now: datetime.datetime) -> int:
 def close_overdue_orders(*, now: datetime.datetime) -> int:
     """Batch: completed orders close 72 hours after completion unless disputed."""
     closed = 0
-    due = now - datetime.timedelta(hours=settings.ORDER_AUTO_CLOSE_HOURS)
+    due = auto_close_cutoff(now=now, close_after_hours=settings.ORDER_AUTO_CLOSE_HOURS)
     for order_id in list(
         Order.objects.filter(status=S.COMPLETED, completed_at__lte=due).values_list("pk", flat=True)
     ):

@@ -62,8 +62,10 @@ HOLDS_A_PLACE = frozenset(
 )
 
 
-# Public money is held only for visits that happen: these steps give the subsidy back.
+# Public money is held only for visits that happen: these steps give the subsidy back,
 RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show"})
+# and orders in the statuses they lead to hold none.
+SUBSIDY_RELEASED = frozenset(TRANSITIONS[action][1] for action in RELEASES_SUBSIDY)
 
 
 class TransitionNotAllowed(OrdersError):

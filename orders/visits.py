@@ -16,6 +16,7 @@ from orders import access, wording
 from orders.exceptions import OrdersError
 from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
 from orders.moves import lock, move
+from orders.policy import missed_visit_cutoff
 
 S = Order.Status
 K = VisitRecord.Kind
@@ -173,7 +174,7 @@ def correct_visit(
 def send_missed_visit_alerts(*, now: datetime.datetime, grace_minutes: int) -> int:
     """Batch: a recipient living alone whose visit should have started `grace_minutes`
     ago and nobody checked in: family and community staff get a live alert, once."""
-    due = now - datetime.timedelta(minutes=grace_minutes)
+    due = missed_visit_cutoff(now=now, grace_minutes=grace_minutes)
     candidates = Order.objects.filter(
         status=S.CONFIRMED,
         starts_at__lte=due,

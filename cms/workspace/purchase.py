@@ -25,6 +25,7 @@ from linli.views import attempt
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
 from orders.models import Order
+from orders.transitions import SUBSIDY_RELEASED
 from providers.models import Provider
 from statements import exports, services
 from statements.models import LineExclusion, Statement, StatementLine
@@ -69,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = today.replace(day=1)
     subsidised = Order.objects.filter(programme__in=programmes, subsidy_fen__gt=0).exclude(
-        status__in=("declined", "cancelled", "expired", "no_show")
+        status__in=SUBSIDY_RELEASED
     )
     months = [month]
     while len(months) < 6:
