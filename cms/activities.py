@@ -14,7 +14,7 @@ from cms.exceptions import ChannelsError
 from cms.models import ActivityPage, ActivityRegistration
 from communities.scoping import may_act_on_community
 
-S = ActivityRegistration.Status
+Status = ActivityRegistration.Status
 
 MOVED_UP = gettext_noop(
     "A place has come free: %(name)s is now registered for %(activity)s on %(when)s."
@@ -44,16 +44,16 @@ def register(
     if not activity.live or activity.starts_at <= timezone.now():
         raise ChannelsError(_("Registration for this activity has closed."))
     attendee = _attendee(by, care_recipient)
-    live = activity.registrations.exclude(status=S.CANCELLED)
+    live = activity.registrations.exclude(status=Status.CANCELLED)
     if live.filter(attendee=attendee).exists():
         raise ChannelsError(_("This person is already registered or on the waiting list."))
-    taken = live.filter(status=S.REGISTERED).count()
+    taken = live.filter(status=Status.REGISTERED).count()
     return ActivityRegistration.objects.create(
         activity=activity,
         registered_by=by,
         care_recipient=care_recipient,
         attendee=attendee,
-        status=S.REGISTERED if taken < activity.capacity else S.WAITING,
+        status=Status.REGISTERED if taken < activity.capacity else Status.WAITING,
     )
 
 
@@ -73,10 +73,10 @@ def cancel(*, registration: ActivityRegistration, by: User) -> ActivityRegistrat
     registration = ActivityRegistration.objects.select_for_update().get(pk=registration.pk)
     if not _may_change(by, registration):
         raise PermissionDenied
-    if registration.status == S.CANCELLED:
+    if registration.status == Status.CANCELLED:
         raise ChannelsError(_("This registration has already been cancelled."))
-    had_place = registration.status == S.REGISTERED
-    registration.status = S.CANCELLED
+    had_place = registration.status == Status.REGISTERED
+    registration.status = Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
     if had_place:
@@ -85,12 +85,12 @@ def cancel(*, registration: ActivityRegistration, by: User) -> ActivityRegistrat
 
 
 def _move_up(activity: ActivityPage) -> None:
-    taken = activity.registrations.filter(status=S.REGISTERED).count()
-    waiting = activity.registrations.filter(status=S.WAITING).select_related(
+    taken = activity.registrations.filter(status=Status.REGISTERED).count()
+    waiting = activity.registrations.filter(status=Status.WAITING).select_related(
         "registered_by", "care_recipient"
     )
     for registration in waiting[: max(activity.capacity - taken, 0)]:
-        registration.status = S.REGISTERED
+        registration.status = Status.REGISTERED
         registration.save(update_fields=["status"])
         notify(
             users=[registration.registered_by],
@@ -116,7 +116,7 @@ def check_in(*, registration: ActivityRegistration, by: User) -> ActivityRegistr
     registration = ActivityRegistration.objects.select_for_update().get(pk=registration.pk)
     if not may_run(by, registration.activity):
         raise PermissionDenied
-    if registration.status != S.REGISTERED:
+    if registration.status != Status.REGISTERED:
         raise ChannelsError(_("Only registered people can be checked in."))
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()

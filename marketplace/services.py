@@ -22,7 +22,6 @@ from providers.access import can_manage_provider, may_vet
 from providers.models import Provider
 from providers.uploads import check_photo_upload
 
-S = Service.Status
 # What a provider may edit at once; price and funding mode of a live service are reviewed.
 DETAIL_FIELDS = (
     "category",
@@ -101,7 +100,11 @@ def update_service(*, service: Service, by: User, communities=None, **fields) ->
     unknown = set(fields) - set(DETAIL_FIELDS) - set(REVIEWED_FIELDS)
     if unknown:
         raise ValueError(f"not service fields: {sorted(unknown)}")
-    if service.status in {S.PUBLISHED, S.SUSPENDED, S.PENDING_REVIEW}:
+    if service.status in {
+        Service.Status.PUBLISHED,
+        Service.Status.SUSPENDED,
+        Service.Status.PENDING_REVIEW,
+    }:
         changed = [f for f in REVIEWED_FIELDS if f in fields and fields[f] != getattr(service, f)]
         if changed:
             raise MarketplaceError(
@@ -115,7 +118,7 @@ def update_service(*, service: Service, by: User, communities=None, **fields) ->
     if communities is not None:
         service.communities.set(communities)
     reindex(service)
-    if service.status == S.PUBLISHED:
+    if service.status == Service.Status.PUBLISHED:
         materialise_slots(service, start=timezone.localdate())
     return service
 
@@ -125,11 +128,11 @@ def submit_service(*, service: Service, by: User) -> Service:
     """A manager sends a new (or rejected and corrected) service to staff for review."""
     service = _lock(service)
     _require_manager(by, service.provider)
-    if service.status not in {S.DRAFT, S.REJECTED}:
+    if service.status not in {Service.Status.DRAFT, Service.Status.REJECTED}:
         raise MarketplaceError(_("Only a draft or a rejected service can be submitted."))
     if not service.weekly_hours.exists():
         raise MarketplaceError(_("Please set the weekly hours first, so residents can book."))
-    service.status = S.PENDING_REVIEW
+    service.status = Service.Status.PENDING_REVIEW
     service.save(update_fields=["status"])
     wording.tell_staff_service_waits(service)
     return service
@@ -141,9 +144,9 @@ def approve_service(*, service: Service, by: User) -> Service:
     service = _lock(service)
     if not may_vet(by, service.provider):
         raise PermissionDenied
-    if service.status != S.PENDING_REVIEW:
+    if service.status != Service.Status.PENDING_REVIEW:
         raise MarketplaceError(_("This service is not waiting for review."))
-    service.status = S.PUBLISHED
+    service.status = Service.Status.PUBLISHED
     service.review_note = ""
     service.published_at = timezone.now()
     service.save(update_fields=["status", "review_note", "published_at"])
@@ -161,9 +164,9 @@ def reject_service(*, service: Service, by: User, reason: str) -> Service:
     service = _lock(service)
     if not may_vet(by, service.provider):
         raise PermissionDenied
-    if service.status != S.PENDING_REVIEW:
+    if service.status != Service.Status.PENDING_REVIEW:
         raise MarketplaceError(_("This service is not waiting for review."))
-    service.status = S.REJECTED
+    service.status = Service.Status.REJECTED
     service.review_note = reason[:300]
     service.save(update_fields=["status", "review_note"])
     wording.tell_managers(service, wording.SERVICE_REJECTED, reason=reason)
@@ -180,7 +183,7 @@ def propose_change(
     _require_manager(by, service.provider)
     if price_fen < 0:
         raise MarketplaceError(_("The price cannot be negative."))
-    if service.status in {S.DRAFT, S.REJECTED}:
+    if service.status in {Service.Status.DRAFT, Service.Status.REJECTED}:
         service.price_fen = price_fen
         service.funding_mode = funding_mode
         service.save(update_fields=["price_fen", "funding_mode"])
@@ -252,7 +255,7 @@ def set_weekly_hours(*, service: Service, by: User, rows: list[dict]) -> list[We
             raise MarketplaceError(_("At least one order must fit in a slot."))
     service.weekly_hours.all().delete()
     created = WeeklyHours.objects.bulk_create(WeeklyHours(service=service, **row) for row in rows)
-    if service.status == S.PUBLISHED:
+    if service.status == Service.Status.PUBLISHED:
         materialise_slots(service, start=timezone.localdate())
     return created
 
@@ -285,7 +288,7 @@ def set_date_exception(
             "reason": reason,
         },
     )
-    if service.status == S.PUBLISHED:
+    if service.status == Service.Status.PUBLISHED:
         materialise_slots(service, start=timezone.localdate())
     return exception
 
@@ -295,7 +298,7 @@ def remove_date_exception(*, exception: DateException, by: User) -> None:
     service = _lock(exception.service)
     _require_manager(by, service.provider)
     exception.delete()
-    if service.status == S.PUBLISHED:
+    if service.status == Service.Status.PUBLISHED:
         materialise_slots(service, start=timezone.localdate())
 
 

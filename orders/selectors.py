@@ -7,8 +7,6 @@ from orders.access import Relation
 from orders.models import Order
 from orders.transitions import TRANSITIONS
 
-S = Order.Status
-
 
 def _allowed(action: str, order: Order) -> bool:
     return order.status in TRANSITIONS[action][0]
@@ -33,7 +31,7 @@ def actions_for(order: Order, relation: Relation) -> set[str]:
     if manager:
         if _allowed("accept", order):
             actions |= {"accept", "decline"}
-        if order.status in {S.REQUESTED, S.CONFIRMED}:
+        if order.status in {Order.Status.REQUESTED, Order.Status.CONFIRMED}:
             actions.add("assign")
         if _allowed("cancel", order):
             actions.add("cancel")
@@ -49,7 +47,12 @@ def actions_for(order: Order, relation: Relation) -> set[str]:
             actions.add("cancel")
         if _allowed("resolve", order):
             actions.add("resolve")
-        if order.status in {S.IN_SERVICE, S.COMPLETED, S.DISPUTED, S.CLOSED}:
+        if order.status in {
+            Order.Status.IN_SERVICE,
+            Order.Status.COMPLETED,
+            Order.Status.DISPUTED,
+            Order.Status.CLOSED,
+        }:
             actions.add("confirm_visit")
     if (manager or staff) and order.visit_records.exists():
         actions.add("correct_visit")

@@ -45,7 +45,6 @@ from orders.reused_query import ReusedQuery
 from orders.transitions import target_of
 from providers.models import ProviderMember
 
-S = Order.Status
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 
 
@@ -212,7 +211,7 @@ def _place_order(
     needs_payment = split.copay_fen > 0 and not assisted
     try:
         order = Order.objects.create(
-            status=S.PENDING_PAYMENT if needs_payment else S.REQUESTED,
+            status=Order.Status.PENDING_PAYMENT if needs_payment else Order.Status.REQUESTED,
             service=service,
             provider=service.provider,
             slot=slot,
@@ -288,7 +287,7 @@ def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: 
     payment.status = Payment.Status.SUCCEEDED
     payment.succeeded_at = timezone.now()
     payment.save(update_fields=["status", "succeeded_at"])
-    if order.status != S.PENDING_PAYMENT:
+    if order.status != Order.Status.PENDING_PAYMENT:
         _refund(order, RefundDecision(payment.amount_fen, 0, "paid_after_closing"))
         return order
     move(order, "pay", by=None)
@@ -412,7 +411,7 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
         raise PermissionDenied
     if worker.provider_id != order.provider_id:
         raise PermissionDenied
-    if order.status not in {S.REQUESTED, S.CONFIRMED}:
+    if order.status not in {Order.Status.REQUESTED, Order.Status.CONFIRMED}:
         raise OrdersError(_("A worker can only be sent to an upcoming visit."))
     if not worker_is_qualified(worker, order.service, timezone.localdate(order.starts_at)):
         raise OrdersError(
@@ -549,14 +548,17 @@ def expire_overdue(*, now: datetime.datetime) -> int:
     their place back (with a full refund of anything paid)."""
     expired = 0
     overdue = Order.objects.filter(
-        status__in=(S.PENDING_PAYMENT, S.REQUESTED), expires_at__lte=now
+        status__in=(Order.Status.PENDING_PAYMENT, Order.Status.REQUESTED), expires_at__lte=now
     ).values_list("pk", flat=True)
     for order_id in list(overdue):
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
-            if order.status not in {S.PENDING_PAYMENT, S.REQUESTED} or order.expires_at > now:
+            if (
+                order.status not in {Order.Status.PENDING_PAYMENT, Order.Status.REQUESTED}
+                or order.expires_at > now
+            ):
                 continue  # answered, paid or cancelled meanwhile
-            was_requested = order.status == S.REQUESTED
+            was_requested = order.status == Order.Status.REQUESTED
             move(order, "expire", by=None)
             _refund_all(order)
             if was_requested:
@@ -570,11 +572,13 @@ def close_overdue_orders(*, now: datetime.datetime) -> int:
     closed = 0
     due = auto_close_cutoff(now=now, close_after_hours=settings.ORDER_AUTO_CLOSE_HOURS)
     for order_id in list(
-        Order.objects.filter(status=S.COMPLETED, completed_at__lte=due).values_list("pk", flat=True)
+        Order.objects.filter(status=Order.Status.COMPLETED, completed_at__lte=due).values_list(
+            "pk", flat=True
+        )
     ):
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
-            if order.status != S.COMPLETED:
+            if order.status != Order.Status.COMPLETED:
                 continue  # the family confirmed or disputed it meanwhile
             move(
                 order,

@@ -7,22 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from orders.exceptions import OrdersError
 from orders.models import Order
 
-S = Order.Status
+Status = Order.Status
 
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "pay": (frozenset({S.PENDING_PAYMENT}), S.REQUESTED),
-    "accept": (frozenset({S.REQUESTED}), S.CONFIRMED),
-    "decline": (frozenset({S.REQUESTED}), S.DECLINED),
-    "cancel": (frozenset({S.PENDING_PAYMENT, S.REQUESTED, S.CONFIRMED}), S.CANCELLED),
-    "expire": (frozenset({S.PENDING_PAYMENT, S.REQUESTED}), S.EXPIRED),
-    "reschedule": (frozenset({S.REQUESTED, S.CONFIRMED}), S.REQUESTED),
-    "check_in": (frozenset({S.CONFIRMED}), S.IN_SERVICE),
-    "check_out": (frozenset({S.IN_SERVICE}), S.COMPLETED),
-    "no_show": (frozenset({S.CONFIRMED}), S.NO_SHOW),
-    "confirm": (frozenset({S.COMPLETED}), S.CLOSED),
-    "auto_close": (frozenset({S.COMPLETED}), S.CLOSED),
-    "dispute": (frozenset({S.COMPLETED}), S.DISPUTED),
-    "resolve": (frozenset({S.DISPUTED}), S.CLOSED),
+    "pay": (frozenset({Status.PENDING_PAYMENT}), Status.REQUESTED),
+    "accept": (frozenset({Status.REQUESTED}), Status.CONFIRMED),
+    "decline": (frozenset({Status.REQUESTED}), Status.DECLINED),
+    "cancel": (
+        frozenset({Status.PENDING_PAYMENT, Status.REQUESTED, Status.CONFIRMED}),
+        Status.CANCELLED,
+    ),
+    "expire": (frozenset({Status.PENDING_PAYMENT, Status.REQUESTED}), Status.EXPIRED),
+    "reschedule": (frozenset({Status.REQUESTED, Status.CONFIRMED}), Status.REQUESTED),
+    "check_in": (frozenset({Status.CONFIRMED}), Status.IN_SERVICE),
+    "check_out": (frozenset({Status.IN_SERVICE}), Status.COMPLETED),
+    "no_show": (frozenset({Status.CONFIRMED}), Status.NO_SHOW),
+    "confirm": (frozenset({Status.COMPLETED}), Status.CLOSED),
+    "auto_close": (frozenset({Status.COMPLETED}), Status.CLOSED),
+    "dispute": (frozenset({Status.COMPLETED}), Status.DISPUTED),
+    "resolve": (frozenset({Status.DISPUTED}), Status.CLOSED),
 }
 
 ACTION_LABELS = {
@@ -42,7 +45,7 @@ ACTION_LABELS = {
 }
 
 # status → statuses reachable from it.
-NEXT: dict[str, set[str]] = {status: set() for status in S.values}
+NEXT: dict[str, set[str]] = {status: set() for status in Status.values}
 for _sources, _target in TRANSITIONS.values():
     for _source in _sources:
         NEXT[_source].add(_target)
@@ -50,14 +53,14 @@ for _sources, _target in TRANSITIONS.values():
 # Orders in these statuses hold a place in their slot.
 HOLDS_A_PLACE = frozenset(
     {
-        S.PENDING_PAYMENT,
-        S.REQUESTED,
-        S.CONFIRMED,
-        S.IN_SERVICE,
-        S.COMPLETED,
-        S.DISPUTED,
-        S.CLOSED,
-        S.NO_SHOW,
+        Status.PENDING_PAYMENT,
+        Status.REQUESTED,
+        Status.CONFIRMED,
+        Status.IN_SERVICE,
+        Status.COMPLETED,
+        Status.DISPUTED,
+        Status.CLOSED,
+        Status.NO_SHOW,
     }
 )
 
@@ -72,7 +75,7 @@ class TransitionNotAllowed(OrdersError):
     def __init__(self, current: str, action: str):
         super().__init__(
             _("This order is %(current)s: you cannot %(action)s it now.")
-            % {"current": S(current).label, "action": ACTION_LABELS[action]}
+            % {"current": Status(current).label, "action": ACTION_LABELS[action]}
         )
 
 

@@ -18,8 +18,6 @@ from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
 from orders.moves import lock, move
 from orders.policy import missed_visit_cutoff
 
-S = Order.Status
-K = VisitRecord.Kind
 CODES_PER_CARD = 20
 # A worker may check in a little early (a bus arrives when it arrives), not much more.
 EARLIEST_CHECK_IN = datetime.timedelta(minutes=60)
@@ -96,7 +94,7 @@ def check_in(
     move(order, "check_in", by=by)
     return VisitRecord.objects.create(
         order=order,
-        kind=K.CHECK_IN,
+        kind=VisitRecord.Kind.CHECK_IN,
         method=VisitRecord.Method.VISIT_CODE if code else VisitRecord.Method.WORKER_APP,
         at=at,
         worker=order.worker,
@@ -115,7 +113,7 @@ def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) ->
     move(order, "check_out", by=by)
     record = VisitRecord.objects.create(
         order=order,
-        kind=K.CHECK_OUT,
+        kind=VisitRecord.Kind.CHECK_OUT,
         method=VisitRecord.Method.WORKER_APP,
         at=at,
         worker=order.worker,
@@ -132,11 +130,16 @@ def confirm_visit_by_staff(*, order: Order, by: User, note: str = "") -> VisitRe
     order = lock(order)
     if not access.is_staff(by, order):
         raise PermissionDenied
-    if order.status not in {S.IN_SERVICE, S.COMPLETED, S.DISPUTED, S.CLOSED}:
+    if order.status not in {
+        Order.Status.IN_SERVICE,
+        Order.Status.COMPLETED,
+        Order.Status.DISPUTED,
+        Order.Status.CLOSED,
+    }:
         raise OrdersError(_("Only a visit that has started can be confirmed."))
     return VisitRecord.objects.create(
         order=order,
-        kind=K.STAFF_CONFIRMED,
+        kind=VisitRecord.Kind.STAFF_CONFIRMED,
         method=VisitRecord.Method.STAFF,
         at=timezone.now(),
         worker=order.worker,
@@ -161,7 +164,7 @@ def correct_visit(
         raise OrdersError(_("There is no visit record to correct yet."))
     return VisitRecord.objects.create(
         order=order,
-        kind=K.CORRECTION,
+        kind=VisitRecord.Kind.CORRECTION,
         method=(VisitRecord.Method.STAFF if relation.staff else VisitRecord.Method.WORKER_APP),
         at=at,
         worker=order.worker,
@@ -176,7 +179,7 @@ def send_missed_visit_alerts(*, now: datetime.datetime, grace_minutes: int) -> i
     ago and nobody checked in: family and community staff get a live alert, once."""
     due = missed_visit_cutoff(now=now, grace_minutes=grace_minutes)
     candidates = Order.objects.filter(
-        status=S.CONFIRMED,
+        status=Order.Status.CONFIRMED,
         starts_at__lte=due,
         care_recipient__living_alone=True,
         missed_visit_alert_at__isnull=True,
@@ -185,7 +188,7 @@ def send_missed_visit_alerts(*, now: datetime.datetime, grace_minutes: int) -> i
     for order_id in list(candidates):
         with transaction.atomic():
             claimed = Order.objects.filter(
-                pk=order_id, status=S.CONFIRMED, missed_visit_alert_at__isnull=True
+                pk=order_id, status=Order.Status.CONFIRMED, missed_visit_alert_at__isnull=True
             ).update(missed_visit_alert_at=now)
             if claimed != 1:
                 continue

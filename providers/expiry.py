@@ -15,8 +15,7 @@ from providers.models import Provider, ProviderDocument, ProviderEvent, Provider
 from providers.moves import lock, move, record
 from providers.services import expired_documents
 
-S = Provider.Status
-A = ProviderEvent.Action
+Action = ProviderEvent.Action
 APPROVED = ProviderDocument.Status.APPROVED
 
 
@@ -110,11 +109,13 @@ def _expire(document_id: int, today: datetime.date, report: ExpiryReport) -> Non
     )
     report.expired.append(document_id)
     provider = lock(document.provider)
-    record(provider, A.DOCUMENT_EXPIRED, by=None, document=document, member=document.member)
+    record(provider, Action.DOCUMENT_EXPIRED, by=None, document=document, member=document.member)
     if document.member is None:
-        if provider.status == S.APPROVED and expired_documents(provider, member=None, today=today):
+        if provider.status == Provider.Status.APPROVED and expired_documents(
+            provider, member=None, today=today
+        ):
             provider.suspension_cause = Provider.SuspensionCause.DOCUMENT_EXPIRED
-            move(provider, action=A.SUSPENDED, by=None)
+            move(provider, action=Action.SUSPENDED, by=None)
             report.suspended_providers.append(provider.pk)
             wording.tell_managers(
                 provider,
@@ -129,7 +130,7 @@ def _expire(document_id: int, today: datetime.date, report: ExpiryReport) -> Non
         member.suspended_at = timezone.now()
         member.suspension_reason = document.kind
         member.save(update_fields=["suspended_at", "suspension_reason"])
-        record(provider, A.WORKER_SUSPENDED, by=None, member=member, document=document)
+        record(provider, Action.WORKER_SUSPENDED, by=None, member=member, document=document)
         report.suspended_workers.append(member.pk)
         wording.tell_managers(
             provider,

@@ -16,7 +16,7 @@ from providers.exceptions import ProvidersError
 from providers.models import Provider, ProviderEvent, ProviderInvitation, ProviderMember
 from providers.moves import lock, record
 
-A = ProviderEvent.Action
+Action = ProviderEvent.Action
 
 
 @transaction.atomic
@@ -39,7 +39,9 @@ def invite_member(
         gives_eldercare=gives_eldercare and role == ProviderMember.Role.WORKER,
         invited_by=by,
     )
-    record(provider, A.MEMBER_INVITED, by=by, reason=f"{email} ({invitation.get_role_display()})")
+    record(
+        provider, Action.MEMBER_INVITED, by=by, reason=f"{email} ({invitation.get_role_display()})"
+    )
     from providers.tasks import send_invitation_email
 
     transaction.on_commit(partial(send_invitation_email.enqueue, invitation_id=invitation.pk))
@@ -75,7 +77,7 @@ def accept_invitation(*, invitation: ProviderInvitation, user: User) -> Provider
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    record(provider, A.MEMBER_JOINED, by=user, member=member)
+    record(provider, Action.MEMBER_JOINED, by=user, member=member)
     wording.tell_managers(
         provider,
         wording.MEMBER_JOINED,
@@ -97,5 +99,5 @@ def remove_member(*, member: ProviderMember, by: User) -> None:
         and provider.members.filter(role=ProviderMember.Role.OWNER).count() == 1
     ):
         raise ProvidersError(_("The last owner cannot be removed."))
-    record(provider, A.MEMBER_REMOVED, by=by, reason=str(member.user))
+    record(provider, Action.MEMBER_REMOVED, by=by, reason=str(member.user))
     member.delete()

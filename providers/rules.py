@@ -5,19 +5,20 @@ import datetime
 
 from providers.models import DocumentKind, Provider
 
-K = DocumentKind
-
 REQUIRED_FOR_KIND: dict[str, tuple[str, ...]] = {
     Provider.Kind.PROPERTY_COMPANY: (
-        K.BUSINESS_LICENCE,
-        K.PROPERTY_QUALIFICATION,
-        K.LIABILITY_INSURANCE,
+        DocumentKind.BUSINESS_LICENCE,
+        DocumentKind.PROPERTY_QUALIFICATION,
+        DocumentKind.LIABILITY_INSURANCE,
     ),
-    Provider.Kind.SOCIAL_ORG: (K.SOCIAL_ORG_REGISTRATION, K.LIABILITY_INSURANCE),
-    Provider.Kind.MERCHANT: (K.BUSINESS_LICENCE, K.LIABILITY_INSURANCE),
+    Provider.Kind.SOCIAL_ORG: (
+        DocumentKind.SOCIAL_ORG_REGISTRATION,
+        DocumentKind.LIABILITY_INSURANCE,
+    ),
+    Provider.Kind.MERCHANT: (DocumentKind.BUSINESS_LICENCE, DocumentKind.LIABILITY_INSURANCE),
 }
 
-WORKER_DOCUMENTS = (K.HEALTH_CERTIFICATE, K.CAREGIVER_QUALIFICATION)
+WORKER_DOCUMENTS = (DocumentKind.HEALTH_CERTIFICATE, DocumentKind.CAREGIVER_QUALIFICATION)
 
 # Days before expiry at which the provider is warned, each exactly once.
 WARNING_DAYS = (30, 7)
@@ -29,8 +30,8 @@ def required_for_provider(kind: str) -> tuple[str, ...]:
 
 def required_for_worker(*, gives_eldercare: bool) -> tuple[str, ...]:
     if gives_eldercare:
-        return (K.HEALTH_CERTIFICATE, K.CAREGIVER_QUALIFICATION)
-    return (K.HEALTH_CERTIFICATE,)
+        return (DocumentKind.HEALTH_CERTIFICATE, DocumentKind.CAREGIVER_QUALIFICATION)
+    return (DocumentKind.HEALTH_CERTIFICATE,)
 
 
 def allowed_for_provider(kind: str) -> tuple[str, ...]:

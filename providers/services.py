@@ -31,8 +31,7 @@ from providers.rules import missing_kinds, required_for_provider, required_for_w
 from providers.transitions import target_of
 from providers.uploads import check_document_upload, check_photo_upload
 
-S = Provider.Status
-A = ProviderEvent.Action
+Action = ProviderEvent.Action
 # Fields that identify the organisation: fixed once staff have approved it.
 LEGAL_FIELDS = ("kind", "legal_name", "credit_code")
 EDITABLE_FIELDS = (
@@ -71,7 +70,7 @@ def register_provider(*, by: User, kind: str, name: str, communities, **details)
     owner = ProviderMember.objects.create(
         provider=provider, user=by, role=ProviderMember.Role.OWNER
     )
-    record(provider, A.REGISTERED, by=by, after=S.DRAFT, member=owner)
+    record(provider, Action.REGISTERED, by=by, after=Provider.Status.DRAFT, member=owner)
     return provider
 
 
@@ -84,7 +83,7 @@ def update_provider(*, provider: Provider, by: User, communities=None, **details
     unknown = set(details) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not provider details: {sorted(unknown)}")
-    editable_legal = provider.status in {S.DRAFT, S.CHANGES_REQUESTED}
+    editable_legal = provider.status in {Provider.Status.DRAFT, Provider.Status.CHANGES_REQUESTED}
     changed_legal = [
         field
         for field in LEGAL_FIELDS
@@ -160,7 +159,7 @@ def upload_document(
         raise PermissionDenied
     if member is not None and member.provider_id != provider.pk:
         raise PermissionDenied
-    if provider.status == S.REJECTED:
+    if provider.status == Provider.Status.REJECTED:
         raise ProvidersError(_("This application was rejected; documents can no longer be added."))
     allowed = (
         required_for_worker(gives_eldercare=True)
@@ -188,7 +187,7 @@ def upload_document(
     document.file.save(checked.stored_name, upload, save=False)
     try:
         document.save()
-        record(provider, A.DOCUMENT_UPLOADED, by=by, document=document, member=member)
+        record(provider, Action.DOCUMENT_UPLOADED, by=by, document=document, member=member)
     except BaseException:
         document.file.delete(save=False)  # no file without its row
         raise
@@ -201,7 +200,7 @@ def submit_application(*, provider: Provider, by: User) -> Provider:
     provider = lock(provider)
     if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
-    target_of(A.SUBMITTED, provider.status)  # a wrong moment is said before what is missing
+    target_of(Action.SUBMITTED, provider.status)  # a wrong moment is said before what is missing
     problems = []
     if not provider.legal_name or not provider.credit_code:
         problems.append(_("the legal name and the unified social credit code"))
@@ -213,7 +212,7 @@ def submit_application(*, provider: Provider, by: User) -> Provider:
             _("Before submitting, please add: %(missing)s.")
             % {"missing": "; ".join(str(p) for p in problems)}
         )
-    move(provider, action=A.SUBMITTED, by=by)
+    move(provider, action=Action.SUBMITTED, by=by)
     wording.tell_staff_application_waits(provider)
     return provider
 
@@ -224,7 +223,7 @@ def approve_application(*, provider: Provider, by: User, note: str = "") -> Prov
     provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
-    target_of(A.APPROVED, provider.status)  # refuse before looking at documents
+    target_of(Action.APPROVED, provider.status)  # refuse before looking at documents
     missing = missing_documents(provider)
     if missing:
         raise ProvidersError(
@@ -235,7 +234,7 @@ def approve_application(*, provider: Provider, by: User, note: str = "") -> Prov
     provider.documents.filter(member=None, status=ProviderDocument.Status.PENDING).update(
         status=ProviderDocument.Status.APPROVED, reviewed_by=by, reviewed_at=now
     )
-    move(provider, action=A.APPROVED, by=by, reason=note.strip())
+    move(provider, action=Action.APPROVED, by=by, reason=note.strip())
     wording.tell_managers(provider, wording.APPROVED)
     return provider
 
@@ -247,7 +246,7 @@ def reject_application(*, provider: Provider, by: User, reason: str) -> Provider
     provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
-    move(provider, action=A.REJECTED, by=by, reason=reason)
+    move(provider, action=Action.REJECTED, by=by, reason=reason)
     wording.tell_managers(provider, wording.REJECTED, reason=reason)
     return provider
 
@@ -259,7 +258,7 @@ def request_changes(*, provider: Provider, by: User, note: str) -> Provider:
     provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
-    move(provider, action=A.CHANGES_REQUESTED, by=by, reason=note)
+    move(provider, action=Action.CHANGES_REQUESTED, by=by, reason=note)
     wording.tell_managers(provider, wording.CHANGES_REQUESTED, reason=note)
     return provider
 
@@ -273,7 +272,7 @@ def suspend_provider(*, provider: Provider, by: User, reason: str) -> Provider:
     if not may_vet(by, provider):
         raise PermissionDenied
     provider.suspension_cause = Provider.SuspensionCause.STAFF
-    move(provider, action=A.SUSPENDED, by=by, reason=reason)
+    move(provider, action=Action.SUSPENDED, by=by, reason=reason)
     wording.tell_managers(provider, wording.SUSPENDED, reason=reason)
     return provider
 
@@ -285,14 +284,14 @@ def reinstate_provider(*, provider: Provider, by: User, reason: str) -> Provider
     provider = lock(provider)
     if not may_vet(by, provider):
         raise PermissionDenied
-    target_of(A.REINSTATED, provider.status)
+    target_of(Action.REINSTATED, provider.status)
     expired = expired_documents(provider, member=None, today=timezone.localdate())
     if expired:
         raise ProvidersError(
             _("A new document must be approved first: %(missing)s.")
             % {"missing": "; ".join(str(DocumentKind(kind).label) for kind in expired)}
         )
-    move(provider, action=A.REINSTATED, by=by, reason=reason)
+    move(provider, action=Action.REINSTATED, by=by, reason=reason)
     wording.tell_managers(provider, wording.REINSTATED, reason=reason)
     return provider
 
@@ -315,16 +314,19 @@ def approve_document(*, document: ProviderDocument, by: User) -> ProviderDocumen
     document.reviewed_by = by
     document.reviewed_at = timezone.now()
     document.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    record(provider, A.DOCUMENT_APPROVED, by=by, document=document, member=document.member)
+    record(provider, Action.DOCUMENT_APPROVED, by=by, document=document, member=document.member)
     today = timezone.localdate()
     if document.member is None:
         if (
-            provider.status == S.SUSPENDED
+            provider.status == Provider.Status.SUSPENDED
             and provider.suspension_cause == Provider.SuspensionCause.DOCUMENT_EXPIRED
             and not expired_documents(provider, member=None, today=today)
         ):
             move(
-                provider, action=A.REINSTATED, by=by, reason=str(_("A new document was approved."))
+                provider,
+                action=Action.REINSTATED,
+                by=by,
+                reason=str(_("A new document was approved.")),
             )
             wording.tell_managers(provider, wording.REINSTATED_BY_DOCUMENT)
     else:
@@ -343,7 +345,7 @@ def _reinstate_worker_if_covered(member: ProviderMember, *, by: User, today) -> 
     member.save(update_fields=["suspended_at", "suspension_reason"])
     record(
         member.provider,
-        A.WORKER_REINSTATED,
+        Action.WORKER_REINSTATED,
         by=by,
         member=member,
         reason=str(_("A new document was approved.")),
@@ -367,7 +369,7 @@ def reject_document(*, document: ProviderDocument, by: User, reason: str) -> Pro
     document.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     record(
         provider,
-        A.DOCUMENT_REJECTED,
+        Action.DOCUMENT_REJECTED,
         by=by,
         document=document,
         member=document.member,
@@ -448,9 +450,14 @@ def confirm_grade(*, grade: ProviderGrade, by: User, confirmed: str, note: str) 
     previous_was_d = ProviderGrade.objects.filter(
         provider=provider, quarter=previous_quarter(grade.quarter), confirmed="D"
     ).exists()
-    if previous_was_d and provider.status == S.APPROVED:
+    if previous_was_d and provider.status == Provider.Status.APPROVED:
         provider.suspension_cause = Provider.SuspensionCause.GRADE
-        move(provider, action=A.SUSPENDED, by=by, reason=str(_("Grade D two quarters in a row.")))
+        move(
+            provider,
+            action=Action.SUSPENDED,
+            by=by,
+            reason=str(_("Grade D two quarters in a row.")),
+        )
         wording.tell_managers(
             provider, wording.SUSPENDED, reason=str(_("Grade D two quarters in a row."))
         )

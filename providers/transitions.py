@@ -6,20 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from providers.exceptions import ProvidersError
 from providers.models import Provider, ProviderEvent
 
-S = Provider.Status
-A = ProviderEvent.Action
+Status = Provider.Status
+Action = ProviderEvent.Action
 
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    A.SUBMITTED: (frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED),
-    A.APPROVED: (frozenset({S.SUBMITTED}), S.APPROVED),
-    A.REJECTED: (frozenset({S.SUBMITTED}), S.REJECTED),
-    A.CHANGES_REQUESTED: (frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED),
-    A.SUSPENDED: (frozenset({S.APPROVED}), S.SUSPENDED),
-    A.REINSTATED: (frozenset({S.SUSPENDED}), S.APPROVED),
+    Action.SUBMITTED: (frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED),
+    Action.APPROVED: (frozenset({Status.SUBMITTED}), Status.APPROVED),
+    Action.REJECTED: (frozenset({Status.SUBMITTED}), Status.REJECTED),
+    Action.CHANGES_REQUESTED: (frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED),
+    Action.SUSPENDED: (frozenset({Status.APPROVED}), Status.SUSPENDED),
+    Action.REINSTATED: (frozenset({Status.SUSPENDED}), Status.APPROVED),
 }
 
 # status → statuses reachable from it, derived from the table.
-NEXT: dict[str, set[str]] = {status: set() for status in S.values}
+NEXT: dict[str, set[str]] = {status: set() for status in Status.values}
 for _sources, _target in TRANSITIONS.values():
     for _source in _sources:
         NEXT[_source].add(_target)
@@ -29,7 +29,7 @@ class TransitionNotAllowed(ProvidersError):
     def __init__(self, current: str, action: str):
         super().__init__(
             _("This provider is %(current)s: “%(action)s” is not possible now.")
-            % {"current": S(current).label, "action": A(action).label}
+            % {"current": Status(current).label, "action": Action(action).label}
         )
 
 

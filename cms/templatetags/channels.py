@@ -6,13 +6,13 @@ from cms.forms import RegistrationForm
 from cms.models import ActivityPage, ActivityRegistration
 
 register = template.Library()
-S = ActivityRegistration.Status
+Status = ActivityRegistration.Status
 
 
 @register.simple_tag
 def activity_places(activity: ActivityPage) -> SimpleNamespace:
-    registered = activity.registrations.filter(status=S.REGISTERED).count()
-    waiting = activity.registrations.filter(status=S.WAITING).count()
+    registered = activity.registrations.filter(status=Status.REGISTERED).count()
+    waiting = activity.registrations.filter(status=Status.WAITING).count()
     return SimpleNamespace(free=max(activity.capacity - registered, 0), waiting=waiting)
 
 
@@ -20,7 +20,7 @@ def activity_places(activity: ActivityPage) -> SimpleNamespace:
 def my_registrations(activity: ActivityPage, user) -> list[ActivityRegistration]:
     return list(
         activity.registrations.filter(registered_by=user)
-        .exclude(status=S.CANCELLED)
+        .exclude(status=Status.CANCELLED)
         .select_related("care_recipient", "registered_by")
     )
 

@@ -15,8 +15,6 @@ from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.scoping import communities_scoped_to
 from orders.models import Order
 
-S = Order.Status
-
 
 def orders_in_scope(user):
     if user.is_superuser:
@@ -42,17 +40,18 @@ class CommunityOrdersView(WagtailAdminTemplateMixin, TemplateView):
         today = timezone.localdate()
         context.update(
             stranded=orders.filter(
-                status__in=(S.REQUESTED, S.CONFIRMED), provider__status="suspended"
+                status__in=(Order.Status.REQUESTED, Order.Status.CONFIRMED),
+                provider__status="suspended",
             ).order_by("starts_at"),
-            disputed=orders.filter(status=S.DISPUTED).order_by("starts_at"),
+            disputed=orders.filter(status=Order.Status.DISPUTED).order_by("starts_at"),
             missed=orders.filter(
-                Q(status=S.CONFIRMED, missed_visit_alert_at__isnull=False)
-                | Q(status=S.NO_SHOW, starts_at__date=today)
+                Q(status=Order.Status.CONFIRMED, missed_visit_alert_at__isnull=False)
+                | Q(status=Order.Status.NO_SHOW, starts_at__date=today)
             ).order_by("starts_at"),
-            orders=(orders.filter(status=status) if status in S.values else orders).order_by(
-                "-starts_at"
-            )[:200],
-            statuses=S.choices,
+            orders=(
+                orders.filter(status=status) if status in Order.Status.values else orders
+            ).order_by("-starts_at")[:200],
+            statuses=Order.Status.choices,
             status=status,
         )
         return context

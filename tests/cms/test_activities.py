@@ -15,7 +15,7 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-S = ActivityRegistration.Status
+Status = ActivityRegistration.Status
 
 
 @pytest.fixture
@@ -29,7 +29,11 @@ def test_residents_get_places_up_to_the_capacity_then_the_waiting_list(
     first = activities.register(activity=activity, by=daughter)
     second = activities.register(activity=activity, by=son)
     third = activities.register(activity=activity, by=other_resident)
-    assert [first.status, second.status, third.status] == [S.REGISTERED, S.REGISTERED, S.WAITING]
+    assert [first.status, second.status, third.status] == [
+        Status.REGISTERED,
+        Status.REGISTERED,
+        Status.WAITING,
+    ]
 
 
 def test_a_daughter_registers_her_mother_and_herself_as_two_people(activity, daughter, grandma_li):
@@ -66,7 +70,7 @@ def test_a_cancelled_place_goes_to_the_first_waiting_and_they_are_told(
 
     waiting.refresh_from_db()
     fourth.refresh_from_db()
-    assert (waiting.status, fourth.status) == (S.REGISTERED, S.WAITING)
+    assert (waiting.status, fourth.status) == (Status.REGISTERED, Status.WAITING)
     told = Notification.objects.get(user=other_resident, kind="activity")
     assert activity.title in told.params["activity"]
     assert not Notification.objects.filter(user=fourth.registered_by, kind="activity").exists()
@@ -79,7 +83,7 @@ def test_cancelling_a_waiting_place_moves_nobody(activity, daughter, son, other_
     activities.register(activity=activity, by=son)
     waiting = activities.register(activity=activity, by=other_resident)
     activities.cancel(registration=waiting, by=other_resident)
-    assert activity.registrations.filter(status=S.REGISTERED).count() == 2
+    assert activity.registrations.filter(status=Status.REGISTERED).count() == 2
     assert not Notification.objects.filter(kind="activity").exists()
 
 
@@ -88,7 +92,7 @@ def test_only_the_family_cancels_a_registration(activity, daughter, son, grandma
     with pytest.raises(PermissionDenied):
         activities.cancel(registration=registration, by=son)
     registration.refresh_from_db()
-    assert registration.status == S.REGISTERED
+    assert registration.status == Status.REGISTERED
 
 
 def test_staff_of_the_community_check_people_in_and_no_one_else(
@@ -132,7 +136,7 @@ def test_a_resident_cannot_cancel_someone_elses_registration_by_url(
     response = client.post(f"/activities/registrations/{registration.pk}/cancel/")
     assert response.status_code == 404
     registration.refresh_from_db()
-    assert registration.status == S.REGISTERED
+    assert registration.status == Status.REGISTERED
 
 
 def test_anonymous_visitors_are_asked_to_sign_in_to_register(client, activity):

@@ -14,7 +14,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-S = ActivityRegistration.Status
+Status = ActivityRegistration.Status
 
 
 def test_thirty_residents_at_once_for_five_places_give_five_places_and_a_waiting_list(
@@ -30,8 +30,8 @@ def test_thirty_residents_at_once_for_five_places_give_five_places_and_a_waiting
 
     assert all(isinstance(result, ActivityRegistration) for result in results), results
     statuses = [registration.status for registration in ActivityRegistration.objects.all()]
-    assert statuses.count(S.REGISTERED) == 5
-    assert statuses.count(S.WAITING) == 25
+    assert statuses.count(Status.REGISTERED) == 5
+    assert statuses.count(Status.WAITING) == 25
 
 
 def test_a_double_click_registers_a_person_once(channel_pages, daughter):
@@ -58,9 +58,9 @@ def test_cancellations_racing_with_registrations_never_overfill(channel_pages):
     results = in_threads(calls, workers=13)
 
     assert not [r for r in results if isinstance(r, Exception)], results
-    live = ActivityRegistration.objects.exclude(status=S.CANCELLED)
-    assert live.filter(status=S.REGISTERED).count() == 3
+    live = ActivityRegistration.objects.exclude(status=Status.CANCELLED)
+    assert live.filter(status=Status.REGISTERED).count() == 3
     assert live.count() == 13
     # The three who waited first got the freed places, before anyone who came later.
     moved_up = {r.pk for r in registrations[3:]}
-    assert set(live.filter(status=S.REGISTERED).values_list("pk", flat=True)) == moved_up
+    assert set(live.filter(status=Status.REGISTERED).values_list("pk", flat=True)) == moved_up

@@ -14,7 +14,7 @@ from tests.orders.conftest import book
 
 pytestmark = pytest.mark.django_db
 
-S = Order.Status
+Status = Order.Status
 BATCH = {"expire", "auto_close", "pay"}
 
 
@@ -36,7 +36,9 @@ def prepare(order: Order, status: str, worker) -> Order:
         completed_at=now - datetime.timedelta(hours=100),
     )
     Payment.objects.filter(order=order).update(
-        status=Payment.Status.CREATED if status == S.PENDING_PAYMENT else Payment.Status.SUCCEEDED,
+        status=Payment.Status.CREATED
+        if status == Status.PENDING_PAYMENT
+        else Payment.Status.SUCCEEDED,
         stripe_payment_intent_id=f"pi_table_{order.pk}",
     )
     order.refresh_from_db()
@@ -72,7 +74,7 @@ def act(action, order, cast, other_slot):
 
 
 @pytest.mark.parametrize(
-    ("status", "action"), [(status, action) for status in S.values for action in TRANSITIONS]
+    ("status", "action"), [(status, action) for status in Status.values for action in TRANSITIONS]
 )
 def test_each_action_from_each_status(cast, slot, other_slot, grandma_li, status, action):
     worker = cast["caregiver"].provider_memberships.get()
@@ -102,16 +104,22 @@ def test_each_action_from_each_status(cast, slot, other_slot, grandma_li, status
 
 def test_the_table_is_design_section_6_plus_what_it_leaves_unsaid():
     documented = {
-        S.PENDING_PAYMENT: {S.REQUESTED, S.CANCELLED, S.EXPIRED},
-        S.REQUESTED: {S.CONFIRMED, S.DECLINED, S.CANCELLED, S.EXPIRED, S.REQUESTED},
-        S.CONFIRMED: {S.IN_SERVICE, S.CANCELLED, S.NO_SHOW, S.REQUESTED},
-        S.IN_SERVICE: {S.COMPLETED},
-        S.COMPLETED: {S.CLOSED, S.DISPUTED},
-        S.DISPUTED: {S.CLOSED},
-        S.DECLINED: set(),
-        S.CANCELLED: set(),
-        S.EXPIRED: set(),
-        S.NO_SHOW: set(),
-        S.CLOSED: set(),
+        Status.PENDING_PAYMENT: {Status.REQUESTED, Status.CANCELLED, Status.EXPIRED},
+        Status.REQUESTED: {
+            Status.CONFIRMED,
+            Status.DECLINED,
+            Status.CANCELLED,
+            Status.EXPIRED,
+            Status.REQUESTED,
+        },
+        Status.CONFIRMED: {Status.IN_SERVICE, Status.CANCELLED, Status.NO_SHOW, Status.REQUESTED},
+        Status.IN_SERVICE: {Status.COMPLETED},
+        Status.COMPLETED: {Status.CLOSED, Status.DISPUTED},
+        Status.DISPUTED: {Status.CLOSED},
+        Status.DECLINED: set(),
+        Status.CANCELLED: set(),
+        Status.EXPIRED: set(),
+        Status.NO_SHOW: set(),
+        Status.CLOSED: set(),
     }
     assert documented == NEXT

@@ -11,24 +11,24 @@ from tests.providers.conftest import add_required_documents
 
 pytestmark = pytest.mark.django_db
 
-S = Provider.Status
-A = ProviderEvent.Action
+Status = Provider.Status
+Action = ProviderEvent.Action
 
 
 def decide(action, provider, applicant, staff):
     calls = {
-        A.SUBMITTED: lambda: services.submit_application(provider=provider, by=applicant),
-        A.APPROVED: lambda: services.approve_application(provider=provider, by=staff),
-        A.REJECTED: lambda: services.reject_application(
+        Action.SUBMITTED: lambda: services.submit_application(provider=provider, by=applicant),
+        Action.APPROVED: lambda: services.approve_application(provider=provider, by=staff),
+        Action.REJECTED: lambda: services.reject_application(
             provider=provider, by=staff, reason="资质不符"
         ),
-        A.CHANGES_REQUESTED: lambda: services.request_changes(
+        Action.CHANGES_REQUESTED: lambda: services.request_changes(
             provider=provider, by=staff, note="请补充联系人"
         ),
-        A.SUSPENDED: lambda: services.suspend_provider(
+        Action.SUSPENDED: lambda: services.suspend_provider(
             provider=provider, by=staff, reason="多次投诉"
         ),
-        A.REINSTATED: lambda: services.reinstate_provider(
+        Action.REINSTATED: lambda: services.reinstate_provider(
             provider=provider, by=staff, reason="整改完成"
         ),
     }
@@ -36,15 +36,15 @@ def decide(action, provider, applicant, staff):
 
 
 def put_in(provider: Provider, status: str) -> Provider:
-    cause = Provider.SuspensionCause.STAFF if status == S.SUSPENDED else ""
+    cause = Provider.SuspensionCause.STAFF if status == Status.SUSPENDED else ""
     Provider.objects.filter(pk=provider.pk).update(status=status, suspension_cause=cause)
-    if status in {S.APPROVED, S.SUSPENDED}:
+    if status in {Status.APPROVED, Status.SUSPENDED}:
         provider.documents.update(status="approved")
     provider.refresh_from_db()
     return provider
 
 
-CASES = [(status, action) for status in S.values for action in TRANSITIONS]
+CASES = [(status, action) for status in Status.values for action in TRANSITIONS]
 
 
 @pytest.mark.parametrize(("status", "action"), CASES)
@@ -72,12 +72,12 @@ def test_each_decision_from_each_status(draft_provider, applicant, street_staff,
 
 def test_the_table_matches_the_documented_life_of_a_provider():
     documented = {
-        S.DRAFT: {S.SUBMITTED},
-        S.SUBMITTED: {S.APPROVED, S.REJECTED, S.CHANGES_REQUESTED},
-        S.CHANGES_REQUESTED: {S.SUBMITTED},
-        S.APPROVED: {S.SUSPENDED},
-        S.SUSPENDED: {S.APPROVED},
-        S.REJECTED: set(),
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED},
+        Status.CHANGES_REQUESTED: {Status.SUBMITTED},
+        Status.APPROVED: {Status.SUSPENDED},
+        Status.SUSPENDED: {Status.APPROVED},
+        Status.REJECTED: set(),
     }
     assert documented == NEXT
 
@@ -91,7 +91,7 @@ def test_submitting_without_documents_lists_what_is_missing(draft_provider, appl
         message = str(error.value.message)
     assert "社会组织登记证书" in message and "责任保险" in message
     draft_provider.refresh_from_db()
-    assert draft_provider.status == S.DRAFT
+    assert draft_provider.status == Status.DRAFT
 
 
 @pytest.mark.parametrize("decision", ["reject", "request_changes", "suspend"])
@@ -126,7 +126,7 @@ def test_only_staff_in_scope_may_decide(submitted_provider, cast, who):
     with pytest.raises(PermissionDenied):
         services.approve_application(provider=submitted_provider, by=cast[who])
     submitted_provider.refresh_from_db()
-    assert submitted_provider.status == S.SUBMITTED
+    assert submitted_provider.status == Status.SUBMITTED
 
 
 def test_approval_approves_the_application_documents_and_tells_the_managers(
