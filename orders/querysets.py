@@ -47,9 +47,6 @@ class OrderQuerySet(models.QuerySet):
     def assigned_to(self, user) -> "OrderQuerySet":
         return self.filter(worker__user=user)
 
-    def holding_a_place(self) -> "OrderQuerySet":
-        return self.filter(status__in=("pending_payment", "requested", "confirmed"))
-
     def with_verified_visit(self) -> "OrderQuerySet":
         """Checked in and out, and vouched for by the recipient's side (a code from the
         card at check-in, the family) or by community staff (docs/decisions/0009)."""

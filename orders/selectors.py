@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from orders.access import Relation
 from orders.models import Order
-from orders.transitions import TRANSITIONS
+from orders.transitions import TRANSITIONS, VISIT_STARTED, WORKER_MAY_BE_SENT
 
 
 def _allowed(action: str, order: Order) -> bool:
@@ -31,7 +31,7 @@ def actions_for(order: Order, relation: Relation) -> set[str]:
     if manager:
         if _allowed("accept", order):
             actions |= {"accept", "decline"}
-        if order.status in {Order.Status.REQUESTED, Order.Status.CONFIRMED}:
+        if order.status in WORKER_MAY_BE_SENT:
             actions.add("assign")
         if _allowed("cancel", order):
             actions.add("cancel")
@@ -47,12 +47,7 @@ def actions_for(order: Order, relation: Relation) -> set[str]:
             actions.add("cancel")
         if _allowed("resolve", order):
             actions.add("resolve")
-        if order.status in {
-            Order.Status.IN_SERVICE,
-            Order.Status.COMPLETED,
-            Order.Status.DISPUTED,
-            Order.Status.CLOSED,
-        }:
+        if order.status in VISIT_STARTED:
             actions.add("confirm_visit")
     if (manager or staff) and order.visit_records.exists():
         actions.add("correct_visit")

@@ -42,7 +42,7 @@ from orders.policy import (
     request_expires_at,
 )
 from orders.reused_query import ReusedQuery
-from orders.transitions import target_of
+from orders.transitions import WORKER_MAY_BE_SENT, target_of
 from providers.models import ProviderMember
 
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
@@ -411,7 +411,7 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
         raise PermissionDenied
     if worker.provider_id != order.provider_id:
         raise PermissionDenied
-    if order.status not in {Order.Status.REQUESTED, Order.Status.CONFIRMED}:
+    if order.status not in WORKER_MAY_BE_SENT:
         raise OrdersError(_("A worker can only be sent to an upcoming visit."))
     if not worker_is_qualified(worker, order.service, timezone.localdate(order.starts_at)):
         raise OrdersError(

@@ -64,6 +64,10 @@ HOLDS_A_PLACE = frozenset(
     }
 )
 
+# A worker can be sent to a visit still to come (and sent again, to replace one).
+WORKER_MAY_BE_SENT = frozenset({Status.REQUESTED, Status.CONFIRMED})
+# Community staff can vouch for a visit once it has begun.
+VISIT_STARTED = frozenset({Status.IN_SERVICE, Status.COMPLETED, Status.DISPUTED, Status.CLOSED})
 
 # Public money is held only for visits that happen: these steps give the subsidy back,
 RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show"})

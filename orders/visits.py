@@ -17,6 +17,7 @@ from orders.exceptions import OrdersError
 from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
 from orders.moves import lock, move
 from orders.policy import missed_visit_cutoff
+from orders.transitions import VISIT_STARTED
 
 CODES_PER_CARD = 20
 # A worker may check in a little early (a bus arrives when it arrives), not much more.
@@ -130,12 +131,7 @@ def confirm_visit_by_staff(*, order: Order, by: User, note: str = "") -> VisitRe
     order = lock(order)
     if not access.is_staff(by, order):
         raise PermissionDenied
-    if order.status not in {
-        Order.Status.IN_SERVICE,
-        Order.Status.COMPLETED,
-        Order.Status.DISPUTED,
-        Order.Status.CLOSED,
-    }:
+    if order.status not in VISIT_STARTED:
         raise OrdersError(_("Only a visit that has started can be confirmed."))
     return VisitRecord.objects.create(
         order=order,
