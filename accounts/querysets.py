@@ -17,6 +17,10 @@ class CareRecipientQuerySet(models.QuerySet):
             | Q(community__in=communities_scoped_to(user, role="community_staff"))
         ).distinct()
 
+    def in_scope_of(self, user) -> "CareRecipientQuerySet":
+        """The people of the communities this staff member acts on."""
+        return self.filter(community__in=communities_scoped_to(user, role="community_staff"))
+
     def linked_to(self, user) -> "CareRecipientQuerySet":
         """The recipients this account may book for."""
         return self.filter(Q(links__account=user) | Q(account=user)).distinct()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -152,9 +152,3 @@ def read_notice(*, delivery: NoticeDelivery) -> NoticeDelivery:
                 read_at=now
             )
     return delivery
-
-
-def notices_in_scope(user: User) -> QuerySet[TargetedNotice]:
-    """Notices staff may look at: those sent to communities they act on."""
-    scope = communities_scoped_to(user, role=Role.COMMUNITY_STAFF)
-    return TargetedNotice.objects.filter(Q(communities__in=scope)).distinct()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import in_english
-from marketplace.querysets import ServiceQuerySet, SlotQuerySet
+from marketplace.querysets import ServiceChangeQuerySet, ServiceQuerySet, SlotQuerySet
 
 
 class Category(models.Model):
@@ -219,6 +219,8 @@ class ServiceChange(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
+
+    objects = ServiceChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -34,6 +34,13 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(provider__in=Provider.objects.in_scope_of(user))
 
 
+class ServiceChangeQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "ServiceChangeQuerySet":
+        """Changes to the services of providers that community staff oversee."""
+        services = self.model._meta.get_field("service").related_model.objects
+        return self.filter(service__in=services.in_scope_of(user))
+
+
 def _after(now: datetime.datetime, count_field: str, unit: datetime.timedelta):
     """now + count × unit, where count is an integer column, on any database: SQLite
     cannot multiply a duration, but adds microseconds to a date happily."""

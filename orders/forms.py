@@ -2,12 +2,10 @@ import json
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
-from communities.scoping import communities_scoped_to
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
 from orders.models import VisitRecord
@@ -56,7 +54,11 @@ class BookingForm(forms.Form):
     def __init__(self, *args, service: Service, user, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
-        self.fields["care_recipient"].queryset = bookable_recipients(user)
+        # Whom this account sees is whom it may book for: its family, and for community
+        # staff also the people of their communities (assisted ordering).
+        self.fields["care_recipient"].queryset = CareRecipient.objects.visible_to(user).order_by(
+            "name", "pk"
+        )
         if service.unit != Service.Unit.ITEM:
             del self.fields["quantity"]
 
@@ -90,19 +92,6 @@ class BookingForm(forms.Form):
         except ValueError:
             return None
         return value if isinstance(value, int) else None
-
-
-def bookable_recipients(user):
-    """Who this account may book for: its family, and for community staff also the people
-    of their communities (assisted ordering)."""
-    staff_scope = communities_scoped_to(user, role="community_staff")
-    return (
-        CareRecipient.objects.filter(
-            Q(links__account=user) | Q(account=user) | Q(community__in=staff_scope)
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
 
 
 class ReasonForm(forms.Form):

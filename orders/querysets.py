@@ -24,6 +24,10 @@ class OrderQuerySet(models.QuerySet):
             | Q(community__in=communities_scoped_to(user, role="community_staff"))
         ).distinct()
 
+    def in_scope_of(self, user) -> "OrderQuerySet":
+        """Orders in the communities this staff member acts on."""
+        return self.filter(community__in=communities_scoped_to(user, role="community_staff"))
+
     def for_family_of(self, user) -> "OrderQuerySet":
         """Orders a resident follows: booked by them or for someone they care for.
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from providers.querysets import (
     MANAGING_ROLES,
     ProviderDocumentQuerySet,
+    ProviderGradeQuerySet,
     ProviderMemberQuerySet,
     ProviderQuerySet,
 )
@@ -403,6 +404,8 @@ class ProviderGrade(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProviderGradeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-quarter", "provider__name"]

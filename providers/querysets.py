@@ -56,14 +56,22 @@ class ProviderQuerySet(models.QuerySet):
         return self.filter(status="submitted").order_by("submitted_at", "pk")
 
 
+def _providers_of(queryset: models.QuerySet) -> models.QuerySet:
+    return queryset.model._meta.get_field("provider").related_model.objects
+
+
 class ProviderDocumentQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "ProviderDocumentQuerySet":
+        """Documents of the providers this staff member oversees."""
+        return self.filter(provider__in=_providers_of(self).in_scope_of(user))
+
     def visible_to(self, user) -> "ProviderDocumentQuerySet":
         """The provider's own managers, the worker a document belongs to, and staff in scope."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_superuser:
             return self
-        providers = self.model._meta.get_field("provider").related_model.objects
+        providers = _providers_of(self)
         return self.filter(
             Q(provider__in=providers.managed_by(user))
             | Q(provider__in=providers.in_scope_of(user))
@@ -72,3 +80,9 @@ class ProviderDocumentQuerySet(models.QuerySet):
 
     def current(self) -> "ProviderDocumentQuerySet":
         return self.exclude(status="rejected")
+
+
+class ProviderGradeQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "ProviderGradeQuerySet":
+        """Grades of the providers this staff member oversees."""
+        return self.filter(provider__in=_providers_of(self).in_scope_of(user))

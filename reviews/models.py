@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reviews.querysets import ComplaintQuerySet, FeedbackRequestQuerySet, ReviewQuerySet
+
 STARS = (
     Q(overall__gte=1, overall__lte=5)
     & Q(punctuality__gte=1, punctuality__lte=5)
@@ -63,6 +65,8 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -162,6 +166,8 @@ class Complaint(models.Model):
     )
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
 
+    objects = ComplaintQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "pk"]
         verbose_name = _("complaint")
@@ -203,6 +209,8 @@ class FeedbackRequest(models.Model):
         Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FeedbackRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("beneficiary feedback")

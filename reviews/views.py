@@ -13,8 +13,9 @@ from linli.refusals import Refusal
 from linli.views import attempt
 from orders.models import Order
 from providers.models import Provider
-from reviews import selectors, services
+from reviews import services
 from reviews.forms import ComplaintForm, FeedbackForm, ReplyForm, ReviewForm
+from reviews.models import Complaint, FeedbackRequest, Review
 
 
 @login_required
@@ -55,7 +56,7 @@ def write_review(request: HttpRequest, code: str) -> HttpResponse:
 def provider_reviews(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
     reviews = (
-        selectors.published_reviews()
+        Review.objects.published()
         .filter(provider=provider)
         .select_related("service", "order")
         .prefetch_related("photos__image")
@@ -71,7 +72,7 @@ def provider_reviews(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(selectors.reviews_of_managed_providers(request.user), pk=pk)
+    review = get_object_or_404(Review.objects.managed_by(request.user), pk=pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please write the reply."))
@@ -88,7 +89,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_complaints(request: HttpRequest) -> HttpResponse:
-    complaints = selectors.complaints_of_family(request.user).select_related(
+    complaints = Complaint.objects.for_family_of(request.user).select_related(
         "provider", "care_recipient", "order"
     )
     return render(request, "reviews/my_complaints.html", {"complaints": complaints})
@@ -155,7 +156,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(
-        selectors.complaints_of_family(request.user).select_related(
+        Complaint.objects.for_family_of(request.user).select_related(
             "provider", "care_recipient", "order"
         ),
         pk=pk,
@@ -166,7 +167,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     feedback_request = get_object_or_404(
-        selectors.feedback_of_family(request.user).select_related(
+        FeedbackRequest.objects.for_family_of(request.user).select_related(
             "order__service", "order__care_recipient", "order__provider"
         ),
         token=token,

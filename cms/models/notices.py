@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.querysets import TargetedNoticeQuerySet
+
 
 class TargetedNotice(models.Model):
     """定向通知: a notice from community staff to the people in a segment (communities in
@@ -35,6 +37,8 @@ class TargetedNotice(models.Model):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     recipients_count = models.PositiveIntegerField(_("people concerned"), default=0)
     reach = models.PositiveIntegerField(_("accounts reached"), default=0)
+
+    objects = TargetedNoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageManager
 from wagtail.search import index
 
+from cms.querysets import InChannelsQuerySet
 from communities.models import Region
 
 
@@ -186,6 +187,8 @@ class ActivityPage(FallsBackToChinese, Page):
     parent_page_types = ["cms.CommunityChannelPage"]
     subpage_types: list[str] = []
     template = "cms/activity_page.html"
+
+    objects = PageManager.from_queryset(InChannelsQuerySet)()
 
     class Meta:
         verbose_name = _("activity")

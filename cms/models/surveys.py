@@ -5,8 +5,10 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField, AbstractFormSubmission
 from wagtail.fields import RichTextField
+from wagtail.models import PageManager
 
 from cms.models.pages import FallsBackToChinese
+from cms.querysets import InChannelsQuerySet
 
 
 class SurveyField(AbstractFormField):
@@ -30,6 +32,8 @@ class SurveyPage(FallsBackToChinese, AbstractForm):
     subpage_types: list[str] = []
     template = "cms/survey_page.html"
     landing_page_template = "cms/survey_page_landing.html"
+
+    objects = PageManager.from_queryset(InChannelsQuerySet)()
 
     class Meta:
         verbose_name = _("survey")

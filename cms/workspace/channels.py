@@ -3,7 +3,6 @@ reach, send, see who read), activity check-in lists and survey results, each lim
 communities in their scope."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -14,25 +13,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from accounts.models import Role
 from cms import activities, notices, surveys
 from cms.forms import NoticeForm
-from cms.models import ActivityPage, ActivityRegistration, CommunityChannelPage, SurveyPage
+from cms.models import ActivityPage, ActivityRegistration, SurveyPage, TargetedNotice
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
-from communities.scoping import communities_scoped_to
 from linli.refusals import Refusal
 from linli.views import attempt
-
-
-def under_channels_of(user, model):
-    """Pages of `model` inside the channels of the communities the user acts on."""
-    channels = CommunityChannelPage.objects.filter(
-        region__in=communities_scoped_to(user, role=Role.COMMUNITY_STAFF)
-    )
-    inside = Q(pk__in=[])
-    for channel in channels:
-        inside |= Q(path__startswith=channel.path)
-    return model.objects.filter(inside)
 
 
 class StaffView(WagtailAdminTemplateMixin, TemplateView):
@@ -56,11 +42,8 @@ class NoticesView(StaffView):
         reach = None
         if self.request.method == "POST" and form.is_valid():
             reach = notices.preview(form.segment())
-        context.update(
-            form=form,
-            reach=reach,
-            sent=notices.notices_in_scope(self.request.user).select_related("sent_by")[:50],
-        )
+        sent = TargetedNotice.objects.in_scope_of(self.request.user).select_related("sent_by")
+        context.update(form=form, reach=reach, sent=sent[:50])
         return context
 
     def post(self, request, *args, **kwargs):
@@ -93,7 +76,7 @@ class NoticeDetailView(StaffView):
 
     def load(self, **kwargs) -> None:
         self.notice = get_object_or_404(
-            notices.notices_in_scope(self.request.user), pk=kwargs["pk"]
+            TargetedNotice.objects.in_scope_of(self.request.user), pk=kwargs["pk"]
         )
 
     def get_context_data(self, **kwargs):
@@ -115,7 +98,7 @@ class ActivitiesView(StaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["activities"] = under_channels_of(self.request.user, ActivityPage).order_by(
+        context["activities"] = ActivityPage.objects.in_scope_of(self.request.user).order_by(
             "-starts_at"
         )[:50]
         return context
@@ -130,7 +113,7 @@ class ActivityDetailView(StaffView):
 
     def load(self, **kwargs) -> None:
         self.activity = get_object_or_404(
-            under_channels_of(self.request.user, ActivityPage), pk=kwargs["pk"]
+            ActivityPage.objects.in_scope_of(self.request.user), pk=kwargs["pk"]
         )
 
     def get_context_data(self, **kwargs):
@@ -151,7 +134,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     require_community_staff(request.user)
     registration = get_object_or_404(
         ActivityRegistration.objects.filter(
-            activity__in=under_channels_of(request.user, ActivityPage)
+            activity__in=ActivityPage.objects.in_scope_of(request.user)
         ),
         pk=pk,
     )
@@ -166,7 +149,7 @@ class SurveysView(StaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["surveys"] = under_channels_of(self.request.user, SurveyPage).order_by("-pk")
+        context["surveys"] = SurveyPage.objects.in_scope_of(self.request.user).order_by("-pk")
         return context
 
 
@@ -179,7 +162,7 @@ class SurveyResultsView(StaffView):
 
     def load(self, **kwargs) -> None:
         self.survey = get_object_or_404(
-            under_channels_of(self.request.user, SurveyPage), pk=kwargs["pk"]
+            SurveyPage.objects.in_scope_of(self.request.user), pk=kwargs["pk"]
         )
 
     def get_context_data(self, **kwargs):
@@ -191,7 +174,7 @@ class SurveyResultsView(StaffView):
 
 def survey_csv(request: HttpRequest, pk: int) -> HttpResponse:
     require_community_staff(request.user)
-    survey = get_object_or_404(under_channels_of(request.user, SurveyPage), pk=pk)
+    survey = get_object_or_404(SurveyPage.objects.in_scope_of(request.user), pk=pk)
     response = HttpResponse(surveys.as_csv(survey), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
     return response

@@ -21,7 +21,7 @@ from linli.refusals import Refusal
 from linli.views import attempt
 from orders.models import Order
 from providers.models import Provider
-from reviews import selectors, services
+from reviews import services
 from reviews.models import Complaint
 
 
@@ -38,7 +38,7 @@ class ComplaintListView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        complaints = selectors.complaints_in_scope(self.request.user).select_related(
+        complaints = Complaint.objects.in_scope_of(self.request.user).select_related(
             "provider", "care_recipient", "community", "order"
         )
         context.update(
@@ -72,7 +72,7 @@ class ComplaintDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateVie
     def dispatch(self, request, *args, **kwargs):
         require_community_staff(request.user)
         self.complaint = get_object_or_404(
-            selectors.complaints_in_scope(request.user).select_related(
+            Complaint.objects.in_scope_of(request.user).select_related(
                 "provider", "care_recipient", "community", "order", "filed_by", "handled_by"
             ),
             pk=kwargs["pk"],
@@ -100,7 +100,7 @@ class ComplaintDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateVie
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     require_community_staff(request.user)
-    complaint = get_object_or_404(selectors.complaints_in_scope(request.user), pk=pk)
+    complaint = get_object_or_404(Complaint.objects.in_scope_of(request.user), pk=pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -140,9 +140,9 @@ class OnBehalfForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         communities = communities_scoped_to(user, role=Role.COMMUNITY_STAFF)
-        self.fields["care_recipient"].queryset = CareRecipient.objects.filter(
-            community__in=communities
-        ).order_by("name")
+        self.fields["care_recipient"].queryset = CareRecipient.objects.in_scope_of(user).order_by(
+            "name"
+        )
         self.fields["provider"].queryset = Provider.objects.in_scope_of(user).order_by("name")
         self.communities = communities
 

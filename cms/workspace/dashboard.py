@@ -9,12 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
 from cms.workspace.access import is_community_staff
-from cms.workspace.orders import orders_in_scope
 from marketplace.models import Service, ServiceChange
 from orders.models import Order
 from providers.models import Provider, ProviderDocument
-from reviews import selectors as review_selectors
-from reviews.models import Review
+from reviews.models import Complaint, Review
 
 NEAR_DEADLINE = datetime.timedelta(hours=12)
 
@@ -36,7 +34,7 @@ class WaitingForYouPanel(Component):
         now = timezone.now()
         providers = Provider.objects.in_scope_of(user)
         services = Service.objects.in_scope_of(user)
-        complaints = review_selectors.complaints_in_scope(user).filter(closed_at__isnull=True)
+        complaints = Complaint.objects.in_scope_of(user).filter(closed_at__isnull=True)
         today = timezone.localdate()
         rows = [
             (
@@ -62,7 +60,7 @@ class WaitingForYouPanel(Component):
             ),
             (
                 _("Missed visits today"),
-                orders_in_scope(user)
+                Order.objects.in_scope_of(user)
                 .filter(
                     Q(status=Order.Status.CONFIRMED, missed_visit_alert_at__isnull=False)
                     | Q(status=Order.Status.NO_SHOW),
@@ -73,9 +71,7 @@ class WaitingForYouPanel(Component):
             ),
             (
                 _("Reviews to read"),
-                review_selectors.reviews_in_scope(user)
-                .filter(status=Review.Status.PENDING)
-                .count(),
+                Review.objects.in_scope_of(user).filter(status=Review.Status.PENDING).count(),
                 reverse("review_moderation:queue"),
             ),
         ]

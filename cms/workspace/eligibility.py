@@ -76,9 +76,7 @@ class EligibilityForm(forms.Form):
 
 def _recipients(request: HttpRequest):
     require_community_staff(request.user)
-    return CareRecipient.objects.filter(
-        community__in=communities_scoped_to(request.user, role="community_staff")
-    ).select_related("community")
+    return CareRecipient.objects.in_scope_of(request.user).select_related("community")
 
 
 def _page(request, template: str, title: str, **context) -> HttpResponse:

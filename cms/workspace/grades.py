@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from linli.views import attempt
 from providers import services
-from providers.models import Provider, ProviderGrade
+from providers.models import ProviderGrade
 
 GRADES = [(grade, grade) for grade in "ABCD"]
 
@@ -41,10 +41,6 @@ class ConfirmForm(forms.Form):
     )
 
 
-def grades_in_scope(user):
-    return ProviderGrade.objects.filter(provider__in=Provider.objects.in_scope_of(user))
-
-
 class GradesView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Provider grades")
     header_icon = "pick"
@@ -56,7 +52,9 @@ class GradesView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        grades = grades_in_scope(self.request.user).select_related("provider", "confirmed_by")
+        grades = ProviderGrade.objects.in_scope_of(self.request.user).select_related(
+            "provider", "confirmed_by"
+        )
         waiting = grades.filter(confirmed="").order_by("-quarter", "score")
         context.update(
             waiting=[
@@ -79,7 +77,7 @@ class GradesView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     require_community_staff(request.user)
-    grade = get_object_or_404(grades_in_scope(request.user), pk=pk)
+    grade = get_object_or_404(ProviderGrade.objects.in_scope_of(request.user), pk=pk)
     form = ConfirmForm(request.POST, prefix=f"grade-{grade.pk}")
     if not form.is_valid():
         messages.error(request, _("Please choose a grade and add a note."))

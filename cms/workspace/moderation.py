@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from linli.views import attempt
-from reviews import selectors, services
+from reviews import services
 from reviews.models import Review
 
 
@@ -29,7 +29,7 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reviews = (
-            selectors.reviews_in_scope(self.request.user)
+            Review.objects.in_scope_of(self.request.user)
             .select_related("order", "provider", "service", "author", "moderated_by")
             .prefetch_related("photos__image")
         )
@@ -43,7 +43,7 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     require_community_staff(request.user)
-    review = get_object_or_404(selectors.reviews_in_scope(request.user), pk=pk)
+    review = get_object_or_404(Review.objects.in_scope_of(request.user), pk=pk)
     if decision not in ("publish", "hide"):
         raise Http404
     attempt(

@@ -12,14 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
-from communities.scoping import communities_scoped_to
 from orders.models import Order
-
-
-def orders_in_scope(user):
-    if user.is_superuser:
-        return Order.objects.all()
-    return Order.objects.filter(community__in=communities_scoped_to(user, role="community_staff"))
 
 
 class CommunityOrdersView(WagtailAdminTemplateMixin, TemplateView):
@@ -33,7 +26,7 @@ class CommunityOrdersView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        orders = orders_in_scope(self.request.user).select_related(
+        orders = Order.objects.in_scope_of(self.request.user).select_related(
             "provider", "care_recipient", "community", "worker__user"
         )
         status = self.request.GET.get("status", "")

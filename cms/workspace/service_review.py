@@ -69,7 +69,7 @@ def decide_service(request: HttpRequest, pk: int, decision: str) -> HttpResponse
 def decide_change(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     require_community_staff(request.user)
     change = get_object_or_404(
-        ServiceChange.objects.filter(service__in=Service.objects.in_scope_of(request.user)),
+        ServiceChange.objects.in_scope_of(request.user),
         pk=pk,
     )
     if decision == "approve":

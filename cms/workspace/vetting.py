@@ -115,7 +115,7 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 def decide_document(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     require_community_staff(request.user)
     document = get_object_or_404(
-        ProviderDocument.objects.filter(provider__in=Provider.objects.in_scope_of(request.user)),
+        ProviderDocument.objects.in_scope_of(request.user),
         pk=pk,
     )
     if decision == "approve":

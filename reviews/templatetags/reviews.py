@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
-from reviews import selectors
-from reviews.models import Review
+from reviews.models import Complaint, Review
 from reviews.services import REVIEW_WITHIN
 
 register = template.Library()
@@ -30,12 +29,12 @@ def _section(reviews) -> dict:
 
 @register.inclusion_tag("reviews/includes/reviews_section.html")
 def service_reviews(service) -> dict:
-    return _section(selectors.published_reviews().filter(service=service))
+    return _section(Review.objects.published().filter(service=service))
 
 
 @register.inclusion_tag("reviews/includes/reviews_section.html")
 def provider_reviews(provider) -> dict:
-    section = _section(selectors.published_reviews().filter(provider=provider))
+    section = _section(Review.objects.published().filter(provider=provider))
     return {**section, "show_service": True}
 
 
@@ -58,7 +57,7 @@ def order_feedback_links(context, order: Order) -> dict:
         "review_url": reverse("reviews:write", kwargs={"code": order.code}) if may_review else "",
         "reviewed": review is not None,
         "complaint_url": reverse("reviews:file_complaint") + f"?order={order.code}",
-        "complaints": list(selectors.complaints_of_family(user).filter(order=order)),
+        "complaints": list(Complaint.objects.for_family_of(user).filter(order=order)),
         "feedback_url": feedback.get_absolute_url()
         if feedback is not None and feedback.answered_at is None
         else "",
