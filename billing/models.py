@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.querysets import PurchaserQuerySet
 from communities.models import in_english
 from providers.models import private_storage
 
@@ -25,6 +26,8 @@ class Purchaser(models.Model):
         related_name="purchasers",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PurchaserQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_zh"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from statements.exceptions import StatementsError
+from statements.querysets import StatementLineQuerySet, StatementQuerySet
 
 
 class FrozenRow(models.Model):
@@ -74,6 +75,8 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = StatementQuerySet.as_manager()
+
     class Meta:
         db_table = "billing_statement"
         ordering = ["-month", "provider__name"]
@@ -113,6 +116,8 @@ class StatementLine(FrozenRow):
     subsidy_fen = models.PositiveBigIntegerField(_("subsidy (fen)"))
     copay_fen = models.PositiveBigIntegerField(_("paid by the resident (fen)"))
     hold_reason = models.CharField(_("why held"), max_length=300, blank=True)
+
+    objects = StatementLineQuerySet.as_manager()
 
     class Meta:
         db_table = "billing_statementline"

@@ -32,14 +32,8 @@ from statements.models import LineExclusion, Statement, StatementLine
 from statements.reconciliation import reconcile
 
 
-def purchasers_of(user):
-    if user.is_superuser:
-        return Purchaser.objects.all()
-    return Purchaser.objects.filter(officers__user=user)
-
-
 def require_officer(request: HttpRequest):
-    purchasers = purchasers_of(request.user)
+    purchasers = Purchaser.objects.visible_to(request.user)
     if not purchasers.exists():
         raise Http404  # docs/decisions/0006: to others these screens do not exist
     return purchasers
@@ -47,7 +41,7 @@ def require_officer(request: HttpRequest):
 
 class OfficerMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return purchasers_of(request.user).exists()
+        return Purchaser.objects.visible_to(request.user).exists()
 
 
 def _month(request: HttpRequest) -> datetime.date:
@@ -194,10 +188,8 @@ def statement_open(request: HttpRequest) -> HttpResponse:
 
 
 def _statement(request: HttpRequest, pk: int) -> Statement:
-    purchasers = require_officer(request)
     return get_object_or_404(
-        Statement.objects.filter(purchaser__in=purchasers).select_related("purchaser", "provider"),
-        pk=pk,
+        Statement.objects.visible_to(request.user).select_related("purchaser", "provider"), pk=pk
     )
 
 
@@ -254,10 +246,7 @@ def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _line(request: HttpRequest, pk: int) -> StatementLine:
-    purchasers = require_officer(request)
-    return get_object_or_404(
-        StatementLine.objects.filter(statement__purchaser__in=purchasers), pk=pk
-    )
+    return get_object_or_404(StatementLine.objects.visible_to(request.user), pk=pk)
 
 
 @require_POST
