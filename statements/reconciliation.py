@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 
 from billing.models import Programme, Purchaser
 from orders.models import Order
+from orders.transitions import SUBSIDY_RELEASED
 from statements.models import Statement, StatementLine
 from statements.services import Totals, totals
 
-# Orders in these statuses gave their subsidy back (orders.services.RELEASES_SUBSIDY).
-RELEASED = ("declined", "cancelled", "expired", "no_show")
 SETTLED = (Statement.Status.APPROVED, Statement.Status.PAID)
 
 
@@ -81,7 +80,7 @@ def reconcile(purchaser: Purchaser, month: datetime.date) -> Reconciliation:
     reserved = sum(p.reserved_fen for p in result.programmes)
     holding = (
         Order.objects.filter(programme__purchaser=purchaser, subsidy_fen__gt=0)
-        .exclude(status__in=RELEASED)
+        .exclude(status__in=SUBSIDY_RELEASED)
         .exclude(
             pk__in=StatementLine.objects.filter(
                 kind="billed", statement__status__in=SETTLED

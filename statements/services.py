@@ -22,7 +22,7 @@ from providers.models import Provider
 from statements.exceptions import StatementsError
 from statements.models import Adjustment, LineExclusion, Statement, StatementLine
 
-S = Statement.Status
+Status = Statement.Status
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -192,7 +192,7 @@ def issue_statement(*, statement: Statement, by: User) -> Statement:
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if not is_officer(by, statement.purchaser):
         raise PermissionDenied
-    if statement.status != S.DRAFT:
+    if statement.status != Status.DRAFT:
         raise StatementsError(_("This statement has already been issued."))
     billed, held = billable_orders(statement.purchaser, statement.provider, statement.month)
     _copy_billed_lines(statement, billed)
@@ -201,7 +201,7 @@ def issue_statement(*, statement: Statement, by: User) -> Statement:
     for start in range(0, len(ids), LINES_PER_CHUNK):
         chunk = ids[start : start + LINES_PER_CHUNK]
         StatementLine.objects.bulk_create(_held_lines(statement, held, chunk))
-    statement.status = S.ISSUED
+    statement.status = Status.ISSUED
     statement.issued_at = timezone.now()
     statement.issued_by = by
     statement.save(update_fields=["status", "issued_at", "issued_by"])
@@ -222,8 +222,8 @@ def _officer_statement(statement: Statement, by: User, *, expected: set[str]) ->
 
 @transaction.atomic
 def start_review(*, statement: Statement, by: User) -> Statement:
-    statement = _officer_statement(statement, by, expected={S.ISSUED})
-    statement.status = S.UNDER_REVIEW
+    statement = _officer_statement(statement, by, expected={Status.ISSUED})
+    statement.status = Status.UNDER_REVIEW
     statement.review_started_at = timezone.now()
     statement.save(update_fields=["status", "review_started_at"])
     return statement
@@ -232,7 +232,7 @@ def start_review(*, statement: Statement, by: User) -> Statement:
 @transaction.atomic
 def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> LineExclusion:
     """The officer refuses to pay one line, with a reason code and a note."""
-    _officer_statement(line.statement, by, expected={S.UNDER_REVIEW})
+    _officer_statement(line.statement, by, expected={Status.UNDER_REVIEW})
     if line.kind != StatementLine.Kind.BILLED:
         raise StatementsError(_("A held line is not billed, so there is nothing to exclude."))
     if reason not in LineExclusion.Reason.values:
@@ -248,7 +248,7 @@ def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> Li
 def approve_statement(*, statement: Statement, by: User) -> Statement:
     """The officer approves: what is billed moves from reserved to spent in each
     programme's budget, and the adjustments count as spent; what is excluded goes back."""
-    statement = _officer_statement(statement, by, expected={S.UNDER_REVIEW})
+    statement = _officer_statement(statement, by, expected={Status.UNDER_REVIEW})
     billed = statement.lines.filter(kind=StatementLine.Kind.BILLED)
     for line in billed.filter(exclusion__isnull=False).select_related("order"):
         order = line.order
@@ -274,7 +274,7 @@ def approve_statement(*, statement: Statement, by: User) -> Statement:
     )
     for programme_id, total in corrections:
         subsidy.spend(programme_id=programme_id, amount_fen=total)
-    statement.status = S.APPROVED
+    statement.status = Status.APPROVED
     statement.approved_at = timezone.now()
     statement.approved_by = by
     statement.save(update_fields=["status", "approved_at", "approved_by"])
@@ -286,10 +286,10 @@ def record_payment(
     *, statement: Statement, by: User, reference: str, paid_on: datetime.date
 ) -> Statement:
     """The officer records the bank transfer that settled the statement."""
-    statement = _officer_statement(statement, by, expected={S.APPROVED})
+    statement = _officer_statement(statement, by, expected={Status.APPROVED})
     if not reference.strip():
         raise StatementsError(_("Please give the payment reference."))
-    statement.status = S.PAID
+    statement.status = Status.PAID
     statement.payment_reference = reference.strip()
     statement.paid_on = paid_on
     statement.paid_recorded_by = by
@@ -303,7 +303,7 @@ def add_adjustment(*, line: StatementLine, by: User, amount_fen: int, reason: st
     line = StatementLine.objects.select_related("statement__purchaser").get(pk=line.pk)
     if not is_officer(by, line.statement.purchaser):
         raise PermissionDenied
-    if line.statement.status == S.DRAFT:
+    if line.statement.status == Status.DRAFT:
         raise StatementsError(_("Only lines of an issued statement are corrected this way."))
     if not amount_fen or not reason.strip():
         raise StatementsError(_("Please give the amount and the reason."))
@@ -314,7 +314,7 @@ def add_adjustment(*, line: StatementLine, by: User, amount_fen: int, reason: st
         Statement.objects.filter(
             purchaser=line.statement.purchaser, provider=line.statement.provider, month=month
         )
-        .exclude(status=S.DRAFT)
+        .exclude(status=Status.DRAFT)
         .exists()
     ):
         month = next_month(month)
