@@ -1,5 +1,7 @@
 """A local fake Stripe for the demo and the tests: localstripe, plus the few Stripe Connect
-endpoints Linli uses and localstripe lacks (accounts, account links, transfers).
+endpoints Linli uses and localstripe lacks (accounts, account links, transfers), plus what the
+pay page needs (fake_stripe_pay.py: the Payment Element, confirming again after a decline,
+3-D Secure / Alipay / WeChat Pay stand-ins, idempotency keys, a record of requests).
 
     python scripts/fake_stripe.py --port 8420
 
@@ -13,6 +15,7 @@ import secrets
 import time
 from urllib.parse import urlencode
 
+import fake_stripe_pay
 from aiohttp import web
 from localstripe import resources, server
 
@@ -135,6 +138,7 @@ def build_app() -> web.Application:
     app.router.add_post("/v1/transfers", create_transfer)
     app.router.add_get("/_config/connect/onboarding/{id}", onboarding)
     app.router.add_post("/_config/clock", set_clock)
+    fake_stripe_pay.install(app)
     return app
 
 
