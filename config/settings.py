@@ -315,6 +315,27 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_linli_local")
 # Stripe.js must come from Stripe in production (card data never touches our servers);
 # the local fake serves a stand-in so the demo and tests need no internet.
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/")
+# What the Payment Element offers: cards always; Alipay and WeChat Pay once they are switched
+# on in the Stripe dashboard for this account's country and currency (decision 0010).
+STRIPE_PAYMENT_METHOD_TYPES = env_list("STRIPE_PAYMENT_METHOD_TYPES", ["card"])
+_KNOWN_PAYMENT_METHOD_TYPES = {"card", "alipay", "wechat_pay"}
+if "card" not in STRIPE_PAYMENT_METHOD_TYPES or not set(STRIPE_PAYMENT_METHOD_TYPES) <= (
+    _KNOWN_PAYMENT_METHOD_TYPES
+):
+    raise ImproperlyConfigured(
+        "STRIPE_PAYMENT_METHOD_TYPES must include card and may add alipay and wechat_pay, "
+        f"not {STRIPE_PAYMENT_METHOD_TYPES!r}"
+    )
+# A payer waits on the page while Stripe answers, and no database connection is held
+# meanwhile: seconds per try, and how many times a lost or failed request is tried again
+# (the same idempotency key each time, so a retry never charges twice).
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 8)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
+if not 1 <= STRIPE_TIMEOUT_SECONDS <= 10 or not 0 <= STRIPE_MAX_NETWORK_RETRIES <= 3:
+    raise ImproperlyConfigured(
+        "STRIPE_TIMEOUT_SECONDS must be 1-10 and STRIPE_MAX_NETWORK_RETRIES 0-3: the payer "
+        "waits for every try"
+    )
 
 # Behind a load balancer that terminates TLS; all of it off while developing on http.
 HTTPS = env_bool("HTTPS", default=not DEBUG)

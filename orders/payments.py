@@ -1,14 +1,22 @@
-"""The Stripe adapter: the only module that talks to Stripe. It creates PaymentIntents for
-the resident's share, refunds, Connect onboarding and transfers to providers, and turns
-Stripe's webhook events into calls of order services. See docs/decisions/0010-payments.md."""
+"""The Stripe adapter: the only module that talks to Stripe. It creates the PaymentIntent the
+pay page confirms with Stripe.js's Payment Element, settles it when the payer comes back,
+refunds, Connect onboarding and transfers to providers, and turns Stripe's webhook events into
+calls of order services. See docs/decisions/0010-payments.md.
+
+Stripe is never asked inside a transaction or while a row is locked: we write our own row
+first and commit, ask Stripe, then record the answer in a new short transaction that may run
+twice. Each request waits at most STRIPE_TIMEOUT_SECONDS per try and is tried again
+STRIPE_MAX_NETWORK_RETRIES times (same idempotency key); meanwhile the request's database
+connection is given back, so a slow Stripe holds neither locks nor connections."""
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import stripe
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from orders import services
@@ -20,17 +28,29 @@ logger = logging.getLogger(__name__)
 CURRENCY = "cny"
 
 
+class StripeHttp(stripe.RequestsClient):
+    """Every request to Stripe goes through here. Outside a transaction the connection goes
+    back (to the pool, or closed) before Stripe is asked; the next query takes one again."""
+
+    def request(self, method, url, headers, post_data=None):
+        if not connection.in_atomic_block:
+            connection.close()
+        return super().request(method, url, headers, post_data)
+
+
 def client() -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": settings.STRIPE_API_BASE},
-        max_network_retries=2,
+        http_client=StripeHttp(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
     )
 
 
 class PaymentsUnavailable(OrdersError):
-    """Stripe could not be reached, or answered with something that is not an answer: an
-    outage, a timeout, a proxy's error page. Nothing was charged and the order waits."""
+    """Stripe could not be reached in time, or answered with something that is not an
+    answer: an outage, a timeout, a proxy's error page. Nothing was charged and the order
+    waits."""
 
     def __init__(self):
         super().__init__(
@@ -41,76 +61,160 @@ class PaymentsUnavailable(OrdersError):
         )
 
 
-# Refusals about this card or this request are the payer's to hear; any other Stripe
-# error means Stripe itself is not answering as it should.
-CARD_PROBLEMS = (stripe.CardError, stripe.InvalidRequestError)
+def _intent_params(order: Order, payment: Payment) -> dict[str, Any]:
+    types = list(settings.STRIPE_PAYMENT_METHOD_TYPES)
+    params: dict[str, Any] = {
+        "amount": payment.amount_fen,
+        "currency": CURRENCY,
+        # Stripe answers the usable ones in the intent's payment_method_types (since API
+        # 2026-09-30 payment_method_types itself is refused when creating).
+        "allowed_payment_method_types": types,
+        "metadata": {"order": order.code},
+    }
+    if "wechat_pay" in types:
+        # The QR code is shown on a web page (not in an app).
+        params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+    return params
 
 
 def start_payment(order: Order) -> Payment:
-    """The PaymentIntent for this order's payment, created once however often asked."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(order=order)
-        if payment.stripe_payment_intent_id:
-            return payment
-        try:
-            intent = client().v1.payment_intents.create(
-                params={
-                    "amount": payment.amount_fen,
-                    "currency": CURRENCY,
-                    "metadata": {"order": order.code},
-                },
-                options={"idempotency_key": f"linli-payment-{payment.pk}"},
-            )
-        except stripe.StripeError as exc:
-            logger.warning("Stripe did not create a payment for %s: %s", order.code, exc)
-            raise PaymentsUnavailable from None
-        payment.stripe_payment_intent_id = intent.id
-        payment.client_secret = intent.client_secret
-        payment.save(update_fields=["stripe_payment_intent_id", "client_secret"])
+    """The order's PaymentIntent, created once however often asked. The pay page confirms it
+    in the browser; after a decline the same intent is confirmed again with another card or
+    method (Stripe leaves it in requires_payment_method for that)."""
+    payment = Payment.objects.get(order=order)
+    if payment.stripe_payment_intent_id:
         return payment
-
-
-class CardRefused(OrdersError):
-    """The card was refused; the message is Stripe's, for the payer."""
-
-
-def pay_with_card_token(payment: Payment, token_id: str) -> str:
-    """Charge the card the browser turned into a token (Stripe.js createToken); returns
-    the PaymentIntent's status ("succeeded", or "requires_action" for 3-D Secure)."""
-    stripe_client = client()
     try:
-        token = stripe_client.v1.tokens.retrieve(token_id)
-        stripe_client.v1.payment_intents.update(
-            payment.stripe_payment_intent_id, params={"payment_method": token.card.id}
+        intent = client().v1.payment_intents.create(
+            params=_intent_params(order, payment),
+            # Our row's id and the order's code: the same answer for a retry or a second
+            # tab, and never another database's payment with the same id.
+            options={"idempotency_key": f"linli-payment-{payment.pk}-{order.code}"},
         )
-        intent = stripe_client.v1.payment_intents.confirm(payment.stripe_payment_intent_id)
-    except CARD_PROBLEMS as exc:
-        raise CardRefused(exc.user_message or str(exc)) from None
     except stripe.StripeError as exc:
-        logger.warning("Stripe did not take the card for payment %s: %s", payment.pk, exc)
+        logger.warning("Stripe did not create a payment for %s: %s", order.code, exc)
         raise PaymentsUnavailable from None
-    if intent.status == "succeeded":
-        services.confirm_payment(
-            order=payment.order, stripe_payment_intent_id=intent.id, amount_fen=intent.amount
-        )
-    return intent.status
+    # Asked twice at once, both got the same intent (same key); the first recorded stays.
+    Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id__isnull=True).update(
+        stripe_payment_intent_id=intent.id, client_secret=intent.client_secret
+    )
+    payment.refresh_from_db()
+    return payment
 
 
-def sync_payment(payment: Payment) -> None:
-    """Ask Stripe how a payment stands (the browser came back before the webhook did)."""
-    if not payment.stripe_payment_intent_id or payment.status == Payment.Status.SUCCEEDED:
-        return
+# What the payer reads when a payment is refused: our words, in their language, chosen by
+# Stripe's decline_code, else its code; Stripe's own English message is never shown. The
+# reasons a bank keeps for itself (lost, stolen, fraud) get the plain "declined".
+DECLINED = _("Your card was declined. Please use another card or another way to pay.")
+NOT_ENOUGH = _(
+    "The card does not have enough money or has reached its limit. Please use another card "
+    "or another way to pay."
+)
+EXPIRED = _("This card has expired. Please use another card.")
+WRONG_CVC = _("The security code (CVC) is not right. Please check it and try again.")
+WRONG_NUMBER = _("The card number is not right. Please check it and try again.")
+WRONG_EXPIRY = _("The expiry date is not right. Please check it and try again.")
+INCOMPLETE = _("Please fill in all the card details.")
+BANK_BUSY = _("The bank could not take the payment just now. Please try again.")
+NOT_YOU = _("Your bank could not confirm that it was you. Please try again, or use another card.")
+WALLET_FAILED = _(
+    "The payment was not completed in Alipay or WeChat Pay. Please try again or choose "
+    "another way to pay."
+)
+NOT_THIS_CARD = _("This card cannot be used for this payment. Please use another card.")
+ALREADY_SETTLED = _(
+    "This payment is already completed or closed. Please look at the order for how it stands."
+)
+CANNOT_REACH = _(
+    "The payment service could not be reached. Please check your connection and try again."
+)
+
+REFUSALS: dict[str, Any] = {
+    "insufficient_funds": NOT_ENOUGH,
+    "card_velocity_exceeded": NOT_ENOUGH,
+    "withdrawal_count_limit_exceeded": NOT_ENOUGH,
+    "expired_card": EXPIRED,
+    "incorrect_cvc": WRONG_CVC,
+    "invalid_cvc": WRONG_CVC,
+    "incomplete_cvc": INCOMPLETE,
+    "incorrect_number": WRONG_NUMBER,
+    "invalid_number": WRONG_NUMBER,
+    "incomplete_number": INCOMPLETE,
+    "invalid_expiry_month": WRONG_EXPIRY,
+    "invalid_expiry_year": WRONG_EXPIRY,
+    "invalid_expiry_year_past": EXPIRED,
+    "incomplete_expiry": INCOMPLETE,
+    "processing_error": BANK_BUSY,
+    "try_again_later": BANK_BUSY,
+    "issuer_not_available": BANK_BUSY,
+    "authentication_required": NOT_YOU,
+    "payment_intent_authentication_failure": NOT_YOU,
+    "payment_intent_payment_attempt_failed": WALLET_FAILED,
+    "payment_intent_payment_attempt_expired": WALLET_FAILED,
+    "card_not_supported": NOT_THIS_CARD,
+    "currency_not_supported": NOT_THIS_CARD,
+    "payment_intent_unexpected_state": ALREADY_SETTLED,
+    "api_connection_error": CANNOT_REACH,
+}
+
+
+def refusal_message(*, code: str | None, decline_code: str | None = None) -> str:
+    """Why Stripe refused a payment, in the reader's language."""
+    for key in (decline_code, code):
+        if key in REFUSALS:
+            return str(REFUSALS[key])
+    return str(DECLINED)
+
+
+def refusal_messages() -> dict[str, str]:
+    """The same words for the pay page's script, which hears Stripe.js's refusals."""
+    return {"default": str(DECLINED), **{key: str(text) for key, text in REFUSALS.items()}}
+
+
+CHECK_LATER = _(
+    "We could not check your payment just now. If you paid, the order shows it within a few "
+    "minutes: please do not pay again."
+)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """How a payment stands once Stripe was asked: paid; refused (with the reason to show);
+    processing (a wallet still deciding); open (nothing tried yet); or unknown (Stripe did not
+    answer; the webhook will tell)."""
+
+    state: Literal["paid", "refused", "processing", "open", "unknown"]
+    reason: str = ""
+
+
+def settle_payment(order: Order) -> Settled:
+    """Ask Stripe how this order's payment stands and record a success: the payer came back
+    from the pay page, a 3-D Secure check or Alipay/WeChat Pay, perhaps before the webhook.
+    What the return address's query says is never believed; only Stripe's answer counts."""
+    payment = Payment.objects.filter(order=order).first()
+    if payment is None or not payment.stripe_payment_intent_id:
+        return Settled("open")
+    if payment.status == Payment.Status.SUCCEEDED:
+        return Settled("paid")
     try:
         intent = client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
     except stripe.StripeError as exc:
-        # The webhook brings the outcome when Stripe is back; the order page says how it
-        # stands meanwhile.
         logger.warning("Stripe did not say how payment %s stands: %s", payment.pk, exc)
-        return
+        return Settled("unknown")
     if intent.status == "succeeded":
         services.confirm_payment(
-            order=payment.order, stripe_payment_intent_id=intent.id, amount_fen=intent.amount
+            order=order, stripe_payment_intent_id=intent.id, amount_fen=intent.amount
         )
+        return Settled("paid")
+    if intent.status == "processing":
+        return Settled("processing")
+    if intent.last_payment_error:
+        error = intent.last_payment_error.to_dict()
+        return Settled(
+            "refused",
+            refusal_message(code=error.get("code"), decline_code=error.get("decline_code")),
+        )
+    return Settled("open")
 
 
 def execute_refund(refund: Refund) -> None:

@@ -11,7 +11,6 @@ urlpatterns = [
     path("orders/<str:code>/", views.detail, name="detail"),
     path("orders/<str:code>/live/", views.live, name="live"),
     path("orders/<str:code>/pay/", views.pay, name="pay"),
-    path("orders/<str:code>/pay/card/", views.pay_card, name="pay_card"),
     path("orders/<str:code>/paid/", views.paid, name="paid"),
     path("orders/<str:code>/accept/", views.accept, name="accept"),
     path("orders/<str:code>/decline/", views.decline, name="decline"),

@@ -1,15 +1,15 @@
 import datetime
-import re
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,6 +113,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pay(request: HttpRequest, code: str) -> HttpResponse:
+    """The pay page: Stripe.js's Payment Element confirms the order's PaymentIntent in the
+    browser (cards, and Alipay / WeChat Pay where switched on) and comes back to `paid`."""
     order = _visible(request, code)
     relation = access.relation_to(request.user, order)
     if order.status != Order.Status.PENDING_PAYMENT or "pay" not in selectors.actions_for(
@@ -132,51 +134,32 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
             "payment": payment,
             "stripe_js": settings.STRIPE_JS_URL,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "return_url": reverse("orders:paid", kwargs={"code": order.code}),
+            "stripe_locale": "en" if get_language().startswith("en") else "zh",
+            "return_url": request.build_absolute_uri(
+                reverse("orders:paid", kwargs={"code": order.code})
+            ),
+            "refusals": payments.refusal_messages(),
         },
-    )
-
-
-# What Stripe.js's createToken gives; anything else never reaches Stripe.
-STRIPE_TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,250}")
-
-
-@login_required
-@require_POST
-def pay_card(request: HttpRequest, code: str) -> JsonResponse:
-    """The payment page sends the card token here; the answer says what the page does next."""
-    order = _visible(request, code)
-    if "pay" not in selectors.actions_for(order, access.relation_to(request.user, order)):
-        return JsonResponse({"error": _("This order cannot be paid now.")}, status=409)
-    token = request.POST.get("token", "")
-    if not STRIPE_TOKEN.fullmatch(token):
-        return JsonResponse({"error": _("Please enter the card details again.")}, status=400)
-    try:
-        payment = payments.start_payment(order)
-        status = payments.pay_with_card_token(payment, token)
-    except payments.CardRefused as exc:
-        return JsonResponse(
-            {"error": _("The card was not accepted: %(reason)s") % {"reason": exc.message}},
-            status=402,
-        )
-    except payments.PaymentsUnavailable as exc:
-        return JsonResponse({"error": str(exc.message)}, status=503)
-    return JsonResponse(
-        {
-            "status": status,
-            "client_secret": payment.client_secret,
-            "next": reverse("orders:paid", kwargs={"code": order.code}),
-        }
     )
 
 
 @login_required
 def paid(request: HttpRequest, code: str) -> HttpResponse:
-    """Where the payment page sends the browser; the webhook may not have arrived yet."""
+    """Where Stripe.js sends the payer back (after a card, a 3-D Secure check, Alipay or
+    WeChat Pay), with `payment_intent`, `payment_intent_client_secret` and `redirect_status`
+    in the query. None of them is believed: Stripe is asked how the order's payment stands."""
     order = _visible(request, code)
-    payment = getattr(order, "payment", None)
-    if payment is not None:
-        payments.sync_payment(payment)
+    settled = payments.settle_payment(order)
+    if settled.state == "refused":
+        messages.error(request, settled.reason)
+        if "pay" in selectors.actions_for(order, access.relation_to(request.user, order)):
+            return redirect("orders:pay", code=order.code)
+    elif settled.state == "processing":
+        messages.info(
+            request, _("Your payment is being processed. This page changes by itself when done.")
+        )
+    elif settled.state == "unknown":
+        messages.warning(request, payments.CHECK_LATER)
     return redirect(order)
 
 

@@ -1,16 +1,27 @@
-/* Pays the resident's share by card. Stripe.js turns the card into a token in the
-   browser (card numbers never reach our server); the server charges it, and 3-D Secure,
-   when the bank asks for it, is completed here. */
+/* Pays the resident's share with Stripe.js's Payment Element (card, and Alipay or WeChat Pay
+   where they are switched on): Stripe.js confirms the order's PaymentIntent with Stripe
+   (card numbers never reach our server), runs 3-D Secure or the wallet's page when needed, and
+   sends the browser to the return address, where the server asks Stripe how it stands. A
+   refused attempt stays on this page: the payer reads why, in the page's language (our words,
+   never Stripe's English), and tries another card or method on the same PaymentIntent. */
 (function () {
   "use strict";
   var form = document.getElementById("payment-form");
   if (!form || typeof Stripe === "undefined") return;
-  var stripe = Stripe(form.dataset.publishableKey);
-  var card = stripe.elements().create("card");
-  card.mount("#card-element");
+  var refusals = JSON.parse(document.getElementById("payment-refusals").textContent);
+  var stripe = Stripe(form.dataset.publishableKey, { locale: form.dataset.locale });
+  var elements = stripe.elements({
+    clientSecret: form.dataset.clientSecret,
+    locale: form.dataset.locale,
+  });
+  elements.create("payment").mount("#payment-element");
   var errorBox = document.getElementById("payment-error");
   var button = document.getElementById("pay-button");
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+
+  function explain(error) {
+    return refusals[error.decline_code] || refusals[error.code] || refusals[error.type] ||
+      refusals["default"];
+  }
 
   function fail(message) {
     errorBox.textContent = message;
@@ -22,33 +33,14 @@
     event.preventDefault();
     button.disabled = true;
     errorBox.hidden = true;
-    stripe.createToken(card).then(function (result) {
-      if (result.error || !result.token) {
-        fail((result.error && result.error.message) || form.dataset.cardError || "Card error");
-        return null;
-      }
-      var body = new URLSearchParams({ token: result.token.id });
-      return fetch(form.dataset.tokenUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded" },
-        body: body,
-      }).then(function (response) {
-        return response.json();
-      });
-    }).then(function (answer) {
-      if (!answer) return;
-      if (answer.error) {
-        fail(answer.error);
-      } else if (answer.status === "requires_action") {
-        stripe.confirmCardPayment(answer.client_secret).then(function () {
-          window.location.href = answer.next;
-        });
-      } else {
-        window.location.href = answer.next;
-      }
+    stripe.confirmPayment({
+      elements: elements,
+      confirmParams: { return_url: form.dataset.returnUrl },
+    }).then(function (result) {
+      // Reached only when the payment was refused: otherwise Stripe.js has left the page.
+      if (result && result.error) fail(explain(result.error));
     }).catch(function () {
-      fail(form.dataset.networkError || "Network error");
+      fail(refusals.api_connection_error);
     });
   });
 })();

@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from marketplace.models import Slot
@@ -10,9 +11,10 @@ from orders import payments, services, visits
 from orders.models import Order, Payment
 from tests.marketplace.conftest import publish
 
-TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
-# Stripe's test card that is accepted but whose charges fail.
-DECLINED_CARD = {**TEST_CARD, "number": "4000000000000341"}
+# Stripe's test payment methods: a Visa that pays, and 4000 0000 0000 0341, accepted but
+# its charges declined (card_declined).
+TEST_CARD = "pm_card_visa"
+DECLINED_CARD = "pm_card_chargeCustomerFail"
 
 
 def next_key() -> str:
@@ -47,14 +49,18 @@ def book(by, slot, recipient, **kwargs) -> Order:
     )
 
 
-def card_token(card=None) -> str:
-    return payments.client().v1.tokens.create(params={"card": card or TEST_CARD}).id
+def confirm_in_stripe(order: Order, card: str = TEST_CARD):
+    """What the pay page's Stripe.js does, done from a test with a secret key: confirm the
+    order's PaymentIntent with a test payment method. Raises stripe.CardError on a decline."""
+    intent_id = Payment.objects.get(order=order).stripe_payment_intent_id
+    return payments.client().v1.payment_intents.confirm(intent_id, params={"payment_method": card})
 
 
-def pay(order: Order, card=None) -> Order:
-    """The resident pays by card through the fake Stripe server."""
-    payment = payments.start_payment(order)
-    payments.pay_with_card_token(payment, card_token(card))
+def pay(order: Order, card: str = TEST_CARD) -> Order:
+    """The resident pays through the fake Stripe server and comes back to the site."""
+    payments.start_payment(order)
+    confirm_in_stripe(order, card)
+    payments.settle_payment(order)
     order.refresh_from_db()
     return order
 
@@ -90,3 +96,20 @@ def requested(daughter, slot, grandma_li) -> Order:
 @pytest.fixture
 def confirmed(requested, caregiver) -> Order:
     return put_in(requested, Order.Status.CONFIRMED, worker=caregiver.provider_memberships.get())
+
+
+@pytest.fixture(autouse=True)
+def stripe_is_never_asked_inside_a_transaction(monkeypatch):
+    """Issue 18: no request leaves for Stripe while one of our transactions is open (a test's
+    own wrapping transaction aside), so a slow Stripe never holds a row lock."""
+    asked_inside = []
+    send = payments.StripeHttp.request
+
+    def request(self, method, url, headers, post_data=None):
+        if any(not block._from_testcase for block in connection.atomic_blocks):
+            asked_inside.append(f"{method.upper()} {url}")
+        return send(self, method, url, headers, post_data)
+
+    monkeypatch.setattr(payments.StripeHttp, "request", request)
+    yield
+    assert asked_inside == [], "Stripe asked inside a transaction"

@@ -28,7 +28,6 @@ ORDER_ACTIONS = [
     "resolve",
     "confirm_visit",
     "correct_visit",
-    "pay_card",
 ]
 
 

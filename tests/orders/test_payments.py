@@ -4,12 +4,13 @@ import contextlib
 import urllib.request
 
 import pytest
+import stripe
 from django.utils import timezone
 
 from orders import payments, services, visits
 from orders.models import Order, Payment, Refund, Transfer
 from providers.models import PayoutAccount
-from tests.orders.conftest import DECLINED_CARD, book, card_token, pay
+from tests.orders.conftest import DECLINED_CARD, book, confirm_in_stripe, pay
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_stripe")]
 
@@ -36,13 +37,16 @@ def test_asking_twice_creates_one_payment_intent(daughter, slot, grandma_li):
     assert Payment.objects.filter(order=order).count() == 1
 
 
-def test_a_declined_card_is_explained_and_the_order_waits(daughter, slot, grandma_li):
+def test_a_declined_card_leaves_the_order_waiting_for_another_try(daughter, slot, grandma_li):
     order = book(daughter, slot, grandma_li)
-    payment = payments.start_payment(order)
-    with pytest.raises(payments.CardRefused):
-        payments.pay_with_card_token(payment, card_token(DECLINED_CARD))
+    payments.start_payment(order)
+    with pytest.raises(stripe.CardError):
+        confirm_in_stripe(order, DECLINED_CARD)
+
+    assert payments.settle_payment(order).state == "refused"
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
+    assert order.payment.status == Payment.Status.CREATED
 
 
 def test_a_late_cancellation_refunds_what_the_policy_says_through_stripe(
