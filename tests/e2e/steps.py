@@ -95,3 +95,12 @@ def in_a_plain_thread(work):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result()
+
+
+def type_card(page: Page, number: str, expiry: str = "12 / 34", cvc: str = "123") -> None:
+    """Type a card into the pay page's Payment Element (the fake Stripe.js's stand-in: a card
+    form in a div where Stripe's is an iframe)."""
+    element = page.get_by_test_id("payment-element")
+    element.locator("input[name=number]").fill(number)
+    element.locator("input[name=expiry]").fill(expiry)
+    element.locator("input[name=cvc]").fill(cvc)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from marketplace.models import Slot
 from tests.conftest import PASSWORD
-from tests.e2e.steps import log_in
+from tests.e2e.steps import log_in, type_card
 from tests.marketplace.conftest import publish
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,12 +48,7 @@ def test_book_pay_accept_live_check_in_with_code_check_out_and_confirm(
     family.get_by_test_id("book").click()
 
     expect(family).to_have_url(re.compile(r"/pay/$"))
-    card = family.locator("#card-element input")
-    card.nth(0).fill("4242424242424242")
-    card.nth(1).fill("12")
-    card.nth(2).fill("34")
-    card.nth(3).fill("123")
-    card.nth(4).fill("200120")
+    type_card(family, "4242424242424242")
     screenshot(family, "03-pay")
     family.get_by_test_id("pay").click()
     expect(family.get_by_test_id("order-status")).to_have_text("待接单")
