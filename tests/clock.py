@@ -12,6 +12,7 @@ clock: `process_env()` hands them the test's "now" with the real moment it was t
 `follow_parent_clock()` (called by their settings) moves them there.
 """
 
+import contextlib
 import datetime
 import os
 import time
@@ -37,6 +38,25 @@ def real_time() -> float:
     if time_machine.escape_hatch.is_travelling():
         return time_machine.escape_hatch.time.time()
     return time.time()
+
+
+_SESSION: list[time_machine.travel] = []
+
+
+def start_session() -> None:
+    _SESSION.append(travel_to(frozen_instant()))
+
+
+@contextlib.contextmanager
+def real_clock():
+    """The real clock for one test: the session's travel is lifted and put back after."""
+    for traveller in _SESSION:
+        traveller.stop()
+    try:
+        yield
+    finally:
+        for traveller in _SESSION:
+            traveller.start()
 
 
 def travel_to(instant: datetime.datetime) -> time_machine.travel:

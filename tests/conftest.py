@@ -36,7 +36,7 @@ def _part_available(marker: str) -> tuple[bool, str]:
 
 def pytest_configure(config) -> None:
     # Before the test database is made: migrations and session fixtures see the same clock.
-    clock.travel_to(clock.frozen_instant())
+    clock.start_session()
 
 
 def pytest_report_header(config) -> list[str]:
@@ -90,8 +90,16 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock():
-    """Every test starts at the same instant, never at the hour the suite is run."""
+def _frozen_clock(request):
+    """Every test starts at the same instant, never at the hour the suite is run.
+
+    Except a test marked `real_clock`: two browser journeys whose staff sign-in code is
+    refused by the server when both run on the frozen clock (not yet understood; see the
+    closing note of this change). They run on the real clock, as they always did."""
+    if request.node.get_closest_marker("real_clock"):
+        with clock.real_clock():
+            yield
+        return
     traveller = clock.travel_to(clock.frozen_instant())
     yield
     traveller.stop()

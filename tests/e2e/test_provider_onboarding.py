@@ -13,7 +13,11 @@ from providers.models import Provider
 from tests.e2e.steps import give_authenticator, log_in, log_in_with_code, sign_up
 from tests.providers.conftest import PDF_BYTES, png_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The staff sign-in code is refused when this journey runs on the frozen clock (tests/conftest.py).
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.real_clock,
+]
 
 PASSWORD = "correct horse battery"  # the cast's password (tests/conftest.py)
 
