@@ -90,16 +90,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(request):
-    """Every test starts at the same instant, never at the hour the suite is run.
-
-    Except a test marked `real_clock`: two browser journeys whose staff sign-in code is
-    refused by the server when both run on the frozen clock (not yet understood; see the
-    closing note of this change). They run on the real clock, as they always did."""
-    if request.node.get_closest_marker("real_clock"):
-        with clock.real_clock():
-            yield
-        return
+def _frozen_clock():
+    """Every test starts at the same instant, never at the hour the suite is run."""
     traveller = clock.travel_to(clock.frozen_instant())
     yield
     traveller.stop()

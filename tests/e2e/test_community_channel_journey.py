@@ -13,11 +13,7 @@ from cms.models import ChannelPostPage, CommunityChannelPage, NoticeDelivery
 from tests.conftest import PASSWORD
 from tests.e2e.steps import give_authenticator, in_a_plain_thread, log_in, log_in_with_code
 
-# The staff sign-in code is refused when this journey runs on the frozen clock (tests/conftest.py).
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.real_clock,
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_staff_announce_and_notify_those_living_alone_and_the_family_sees_it_live(

@@ -13,11 +13,7 @@ from providers.models import Provider
 from tests.e2e.steps import give_authenticator, log_in, log_in_with_code, sign_up
 from tests.providers.conftest import PDF_BYTES, png_bytes
 
-# The staff sign-in code is refused when this journey runs on the frozen clock (tests/conftest.py).
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.real_clock,
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "correct horse battery"  # the cast's password (tests/conftest.py)
 
