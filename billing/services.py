@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
 from accounts.models import CareRecipient, Role, User
+from assessments.levels import care_level_of
 from billing import wording
 from billing.exceptions import BillingError
 from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
@@ -55,13 +56,13 @@ def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.
         unmet.append(_("a minimum living allowance household"))
     if programme.requires_low_income and not recipient.low_income:
         unmet.append(_("a low-income household"))
-    if (
-        programme.min_disability_level is not None
-        and recipient.disability_level < programme.min_disability_level
-    ):
-        unmet.append(
-            _("disability level %(level)s or higher") % {"level": programme.min_disability_level}
-        )
+    if programme.min_disability_level is not None:
+        level = care_level_of(recipient, on)
+        if level.counts_as < programme.min_disability_level:
+            unmet.append(
+                _("care level %(level)s or higher (now: %(now)s)")
+                % {"level": programme.min_disability_level, "now": level.describe()}
+            )
     if programme.requires_special_care and not recipient.special_care:
         unmet.append(_("a special-care recipient"))
     return unmet

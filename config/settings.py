@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "accounts",
     "providers",
     "marketplace",
+    "assessments",
     "billing",
     "orders",
     "statements",
@@ -383,6 +384,10 @@ ORDER_ANSWER_WITHIN_HOURS = env_int("ORDER_ANSWER_WITHIN_HOURS", 12)
 ORDER_PAYMENT_WITHIN_MINUTES = env_int("ORDER_PAYMENT_WITHIN_MINUTES", 30)
 ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
+# Needs assessments: how long one holds, how far back one may be dated, when to remind.
+ASSESSMENT_VALID_MONTHS = env_int("ASSESSMENT_VALID_MONTHS", 12)
+ASSESSMENT_BACKDATE_DAYS = env_int("ASSESSMENT_BACKDATE_DAYS", 30)
+ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 30)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
 # Community staff answer a complaint within this time, or it is flagged to the street.
