@@ -12,10 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
 from accounts.models import CareRecipient, Role, User
+from assessments.instrument import LEVEL_NAMES
 from assessments.levels import care_level_of
 from billing import wording
 from billing.exceptions import BillingError
-from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
+from billing.models import (
+    Eligibility,
+    EligibilityEvidence,
+    Entitlement,
+    Programme,
+    Purchaser,
+    PurchaserOfficer,
+)
 from communities.scoping import may_act_on_community, regions_covering
 from providers.uploads import check_document_upload
 
@@ -37,6 +45,35 @@ def add_officer(*, purchaser: Purchaser, user: User, by: User) -> PurchaserOffic
         user=user, role=Role.PURCHASER_OFFICER, region=purchaser.region, by=by
     )
     return officer
+
+
+@transaction.atomic
+def set_entitlement(
+    *,
+    programme: Programme,
+    care_level: int,
+    minutes_per_month: int | None,
+    fen_per_month: int | None,
+    by: User,
+) -> Entitlement | None:
+    """An officer says what the programme grants a month at one care level; neither
+    minutes nor money: the level is no longer entitled. Orders already booked keep what
+    they reserved; new bookings follow the new figures."""
+    if not is_officer(by, programme.purchaser):
+        raise PermissionDenied
+    if care_level not in LEVEL_NAMES:
+        raise BillingError(_("Please choose a care level from 0 to 4."))
+    if (minutes_per_month or 0) < 0 or (fen_per_month or 0) < 0:
+        raise BillingError(_("An allowance cannot be negative."))
+    if minutes_per_month is None and fen_per_month is None:
+        Entitlement.objects.filter(programme=programme, care_level=care_level).delete()
+        return None
+    entitlement, _created = Entitlement.objects.update_or_create(
+        programme=programme,
+        care_level=care_level,
+        defaults={"minutes_per_month": minutes_per_month, "fen_per_month": fen_per_month},
+    )
+    return entitlement
 
 
 def _require_staff_of(by: User, recipient: CareRecipient) -> None:

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "assessments",
     "billing",
     "orders",
+    "care",
     "statements",
     "reviews",
     "cms",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),
     path("", include("orders.urls")),
+    path("", include("care.urls")),
     path("", include("reviews.urls")),
     path("", include("cms.urls")),
     path("prefs/language/", account_views.set_language, name="set_language"),

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from accounts import services as account_services
 from accounts.models import CareRecipient
+from assessments.levels import care_level_of
 from billing import services as billing_services
 from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
@@ -38,6 +40,14 @@ class CircumstancesForm(forms.ModelForm):
         model = CareRecipient
         fields = CIRCUMSTANCES
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.assessments.exists():
+            # The assessment sets the level; typing another would only mislead.
+            level = self.fields["disability_level"]
+            level.disabled = True
+            level.help_text = gettext_lazy("Set by the needs assessment.")
 
 
 class RegisterForm(forms.ModelForm):
@@ -124,6 +134,8 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         recipient=recipient,
         circumstances=circumstances,
         eligibility_form=EligibilityForm(recipient=recipient),
+        care_level=care_level_of(recipient, timezone.localdate()),
+        assessments=recipient.assessments.all(),
         eligibilities=recipient.eligibilities.select_related(
             "programme__purchaser", "verified_by"
         ).prefetch_related("evidence"),

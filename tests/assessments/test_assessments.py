@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification
 from assessments.exceptions import AssessmentError
@@ -14,6 +14,13 @@ from assessments.services import send_reassessment_reminders
 from tests.assessments.conftest import ABLE, MODERATE, assess, days
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are matched in English; tests/i18n checks that they exist in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def test_staff_record_an_assessment_that_sets_the_level_until_reassessment(

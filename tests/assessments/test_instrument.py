@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from assessments.instrument import (
     BARTHEL_ITEMS,
@@ -8,6 +9,13 @@ from assessments.instrument import (
     wrong_scores,
 )
 from tests.assessments.conftest import ABLE, MODERATE
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are matched in English; tests/i18n checks that they exist in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_ten_items_score_from_0_to_100():

@@ -4,7 +4,8 @@ holds on the day of the visit, and eligibility criteria read the same level."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from billing.models import Entitlement, MonthlyUsage, Programme
 from billing.services import criteria_unmet
@@ -13,6 +14,13 @@ from tests.assessments.conftest import ABLE, MODERATE, assess, days
 from tests.billing.conftest import make_eligible, make_programme
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are matched in English; tests/i18n checks that they exist in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -106,3 +114,37 @@ def test_eligibility_reads_the_assessed_level_not_the_typed_one(
     assert criteria_unmet(needs_level_2, grandma_li, today) == []
     assert criteria_unmet(needs_level_2, grandma_li, today - days(2)) == []
     assert criteria_unmet(needs_level_2, grandma_li, datetime.date(2030, 1, 1)) != []
+
+
+def test_the_family_sees_the_level_and_what_is_left_of_the_month(
+    client, grandma_li, community_staff, daughter, other_resident, bureau
+):
+    programme = make_programme(bureau, min_age=None, monthly_cap_fen=None)
+    Entitlement.objects.create(programme=programme, care_level=2, minutes_per_month=600)
+    make_eligible(grandma_li, programme)
+    assess(grandma_li, community_staff)
+    url = reverse("care:person", args=[grandma_li.pk])
+    client.force_login(daughter)
+    page = client.get(url).content.decode()
+    assert "中度失能" in page and "600" in page
+    client.force_login(other_resident)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_an_officer_sets_an_entitlement_in_yuan_and_others_cannot(
+    client, programme, district_officer, other_street_staff
+):
+    url = reverse("purchase:programme_entitlement", args=[programme.pk])
+    client.force_login(district_officer)
+    client.post(url, {"care_level": "2", "minutes_per_month": "600", "yuan_per_month": "480.50"})
+    entitlement = Entitlement.objects.get(programme=programme)
+    assert (entitlement.minutes_per_month, entitlement.fen_per_month) == (600, 48050)
+    page = client.get(reverse("purchase:programme", args=[programme.pk])).content.decode()
+    assert "¥480.50" in page
+    client.post(url, {"care_level": "2", "minutes_per_month": "", "yuan_per_month": ""})
+    assert not Entitlement.objects.exists()
+    client.force_login(other_street_staff)
+    assert client.post(url, {"care_level": "3", "minutes_per_month": "60"}).status_code == 404
+    assert not Entitlement.objects.exists()

@@ -28,6 +28,8 @@ OUR_APPS = (
     "marketplace",
     "orders",
     "billing",
+    "assessments",
+    "care",
     "statements",
     "reviews",
 )
@@ -133,6 +135,10 @@ FILL = [
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
     (r"cms-admin/eligibility/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"cms-admin/assessments/people/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),
+    (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
+    (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"cms-admin/eligibility/eligibilities/<int:pk>/$", lambda w: w["eligibility"].pk),
     (r"cms-admin/eligibility/evidence/<int:pk>/$", lambda w: w["evidence"].pk),
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),
@@ -193,6 +199,7 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.STRANGER,
         elsewhere.NOTICE,
         elsewhere.SURVEY_ANSWER,
+        elsewhere.ASSESSMENT_NOTE,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]
