@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import csp
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -107,7 +109,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.limits.RequestBodyCapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.csp.PerPathContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -282,6 +286,9 @@ MEDIA_URL = "/media/"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PROVIDER_DOCUMENT_MAX_BYTES = env_int("PROVIDER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# No request body may be larger, files included: refused with 413 before it is read
+# (config/limits.py). Room for a review's photos or three documents, and no more.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 31 * 1024 * 1024)
 
 # Wagtail: pages in both languages, admin under /cms-admin/.
 WAGTAIL_SITE_NAME = "邻里 Linli"
@@ -353,6 +360,9 @@ if env_bool("BEHIND_PROXY", default=False):
     # Rate limits count per client address, which the proxy puts in X-Forwarded-For.
     ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy: strict on our pages, looser in Wagtail's admin (decision 0018).
+SECURE_CSP = csp.strict_policy(stripe_js_url=STRIPE_JS_URL, stripe_api_base=STRIPE_API_BASE)
+SECURE_CSP_WORKSPACE = csp.workspace_policy(SECURE_CSP)
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 
 LOGGING = {
@@ -370,7 +380,14 @@ LOGGING = {
 # Staff, purchaser officers and admins act on other people's data anywhere on the site
 # (staff screens, but also order pages): until they have a second factor, only these
 # paths stay open to them, so they can set one up.
-SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/prefs/", "/static/", "/media/", "/stripe/webhook/")
+SECOND_FACTOR_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/prefs/",
+    "/static/",
+    "/media/",
+    "/stripe/webhook/",
+    "/csp-report/",
+)
 
 # Larger text and no pop-ups for elderly users; remembered like the language.
 ELDER_MODE_COOKIE = "linli_elder_mode"
