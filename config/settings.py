@@ -400,6 +400,9 @@ ORDER_ANSWER_WITHIN_HOURS = env_int("ORDER_ANSWER_WITHIN_HOURS", 12)
 ORDER_PAYMENT_WITHIN_MINUTES = env_int("ORDER_PAYMENT_WITHIN_MINUTES", 30)
 ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
+# A booking waits at most this long for rows another transaction holds, then asks the
+# person to try again (orders/lock_wait.py).
+BOOKING_LOCK_WAIT_SECONDS = env_int("BOOKING_LOCK_WAIT_SECONDS", 3)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
 # Community staff answer a complaint within this time, or it is flagged to the street.
