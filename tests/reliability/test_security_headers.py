@@ -12,7 +12,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from config.asgi import application as asgi_application
-from tests.providers.conftest import applicant, draft_provider, submitted_provider  # noqa: F401
+from tests.conftest import make_user
+from tests.providers.conftest import add_required_documents, register_social_org
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +77,12 @@ def test_a_report_that_is_not_json_is_refused_without_an_error(client):
     assert response.status_code == 400
 
 
-def test_a_provider_document_is_a_sandboxed_download_the_browser_may_not_sniff(
-    client,
-    submitted_provider,
-    applicant,  # noqa: F811
-):
+def test_a_provider_document_is_a_sandboxed_download_the_browser_may_not_sniff(client, weifang_1):
+    applicant = make_user("owner@anxin.cn", "王芳")
+    provider = register_social_org(applicant, [weifang_1])
+    add_required_documents(provider, applicant)
+    document = provider.documents.first()
     client.force_login(applicant)
-    document = submitted_provider.documents.first()
 
     response = client.get(reverse("providers:document_file", args=[document.pk]))
 
