@@ -297,6 +297,8 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+# Pictures uploaded in the admin lose their EXIF and GPS position (decision 0018).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.MetadataFreeImageForm"
 
 # E-mail: printed to the console unless an SMTP server is configured.
 _email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -393,6 +395,9 @@ SECOND_FACTOR_EXEMPT_PREFIXES = (
 ELDER_MODE_COOKIE = "linli_elder_mode"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed through allauth
+# No avatars from gravatar.com: it would learn which staff open the workspace (a hash of
+# their e-mail), and the CSP lets no image in from outside (decision 0018).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # The order's clock: how long providers have to answer, how long an unpaid order keeps its
 # place, when a completed order closes by itself, when a missed visit raises an alarm.
