@@ -18,6 +18,7 @@ from assessments import services as assessment_services
 from assessments.instrument import BARTHEL_ITEMS, ITEM_FIELDS
 from assessments.models import Assessment, AssessmentEvidence, Cognition, LivingSituation
 from cms.workspace.access import require_community_staff
+from linli.downloads import private_file_response
 from linli.views import attempt
 
 
@@ -140,16 +141,9 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         ),
         pk=pk,
     )
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=item.content_type,
-        as_attachment=True,
-        filename=item.original_name,
+    return private_file_response(
+        item.file, content_type=item.content_type, filename=item.original_name
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 class AssessmentsViewSet(ViewSet):

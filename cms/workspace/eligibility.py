@@ -23,6 +23,7 @@ from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
+from linli.downloads import private_file_response
 from linli.views import attempt
 
 CIRCUMSTANCES = [
@@ -204,10 +205,9 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     if item.file is None:
         raise PermissionDenied
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        item.file, content_type=item.content_type, filename=item.file.name.rsplit("/", 1)[-1]
+    )
 
 
 class EligibilityViewSet(ViewSet):

@@ -46,6 +46,8 @@ NOT_OURS = {
     "django.views.static": "media files, served only when SERVE_MEDIA is on (never in tests)",
     "allauth": "sign-up, login and the signed-in person's own e-mail, password and MFA",
     "taggit": "tag merging inside Django admin (platform admins only)",
+    "config.csp": "browsers post CSP violation reports there; it only logs them and shows "
+    "nothing (tests/reliability/test_security_headers.py)",
 }
 # 200 for anyone, with the reason; their pages are still searched for private data.
 PUBLIC = {
