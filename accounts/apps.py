@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import second_factor
+        from accounts import live_access, second_factor
 
         second_factor.install()
+        live_access.connect()
