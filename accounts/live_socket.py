@@ -68,10 +68,11 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
     async def __call__(self, scope, receive, send) -> None:
         try:
             await super().__call__(scope, receive, send)
-        except (RedisError, OSError):
+        except (RedisError, OSError) as error:
             # The layer lost Redis while waiting for messages (a restart, a network cut).
             # Closing lets the page reconnect, fetch what it missed and poll meanwhile.
-            logger.warning("live updates lost Redis; closing the socket", exc_info=True)
+            # Every open socket meets this at once: one line each, not a traceback.
+            logger.warning("live updates lost Redis (%s); closing the socket", error)
             await self.leave(TRY_AGAIN_LATER, discard=False)
         finally:
             self._stop_keeping()
@@ -124,8 +125,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
                 lost = not await still_joined(self.channel_layer, self.joined, self.channel_name)
                 for group in self.joined:
                     await self.channel_layer.group_add(group, self.channel_name)
-            except (RedisError, OSError):
-                logger.warning("live updates lost Redis; closing the socket", exc_info=True)
+            except (RedisError, OSError) as error:
+                logger.warning("live updates lost Redis (%s); closing the socket", error)
                 await self.leave(TRY_AGAIN_LATER, discard=False)
                 return
             if lost:
