@@ -173,6 +173,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis carries the channel layer and the cache (allauth's rate limits live in the
 # cache, so several app servers must share it). Unset: in-process versions.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Open sockets join their groups again this often (accounts.live_socket): long before the
+# groups expire, and soon enough after Redis restarted empty to pick the page up again.
+LIVE_REJOIN_SECONDS = 60
+# A channel leaves its groups this long after it last joined: a server that died leaves its
+# sockets' channels behind for at most this long, not the layer's default day (decision 0023).
+LIVE_GROUP_EXPIRY_SECONDS = 15 * 60
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -184,6 +190,7 @@ if REDIS_URL:
                 # (bench/fanout.py; django/channels_redis#422, redis/redis-py#4091).
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 "prefix": env_str("REDIS_PREFIX", "linli"),
+                "group_expiry": LIVE_GROUP_EXPIRY_SECONDS,
             },
         }
     }
