@@ -385,6 +385,10 @@ ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
+# A refund Stripe has not settled is tried again after REFUND_RETRY_MINUTES, doubling each
+# time; after REFUND_MAX_ATTEMPTS tries it is handed to community staff (decision 0025).
+REFUND_RETRY_MINUTES = env_int("REFUND_RETRY_MINUTES", 15)
+REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 5)
 # Community staff answer a complaint within this time, or it is flagged to the street.
 COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)
 # The share of subsidised visits whose family is asked "did it happen as recorded?" (回访).
