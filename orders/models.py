@@ -203,6 +203,8 @@ class OrderEvent(models.Model):
         "auto_close": _("Closed automatically"),
         "dispute": _("Disputed"),
         "resolve": _("Dispute settled"),
+        "refund_retry": _("Refund sent to Stripe again by staff"),
+        "refund_handed_over": _("Refund handed over by staff"),
     }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -291,10 +293,13 @@ class Refund(models.Model):
     status = models.CharField(max_length=11, choices=Status.choices, default=Status.PENDING)
     origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.LINLI)
     stripe_refund_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
-    # Each try at Stripe is one attempt with its own idempotency key; the retry job stops
-    # after REFUND_MAX_ATTEMPTS and hands the refund to staff.
+    # Every ask of Stripe is an attempt; after REFUND_MAX_ATTEMPTS the retry job hands the
+    # refund to staff. The idempotency key changes (key_generation) only when Stripe's refund
+    # failed or Stripe has forgotten the key (24 h), never on a mere retry.
     attempts = models.PositiveSmallIntegerField(default=0)
     last_tried_at = models.DateTimeField(null=True, blank=True)
+    key_generation = models.PositiveSmallIntegerField(default=1)
+    key_first_used_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     handed_to_staff_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -349,10 +354,12 @@ class Transfer(models.Model):
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="transfer")
     amount_fen = models.PositiveBigIntegerField()
     stripe_transfer_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
-    # When Stripe was first asked: after 24 h Stripe forgets the idempotency key, so a retry
-    # first looks for a transfer carrying our metadata, then uses a key of a new generation.
-    first_tried_at = models.DateTimeField(null=True, blank=True)
+    # After 24 h Stripe forgets an idempotency key: a retry then first looks for a transfer
+    # carrying our metadata, and only if none is there sends with a key of a new generation.
     attempts = models.PositiveSmallIntegerField(default=0)
+    last_tried_at = models.DateTimeField(null=True, blank=True)
+    key_generation = models.PositiveSmallIntegerField(default=1)
+    key_first_used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -308,6 +308,19 @@ def record_payment_failure(*, order: Order) -> Order:
 
 
 @transaction.atomic
+def record_payment_canceled(*, order: Order, stripe_payment_intent_id: str) -> Order:
+    """Stripe canceled the order's PaymentIntent (a wallet left unpaid until it expired):
+    the next try on the pay page gets a new intent (payments.start_payment)."""
+    order = lock(order)
+    Payment.objects.filter(
+        order=order,
+        stripe_payment_intent_id=stripe_payment_intent_id,
+        status__in=(Payment.Status.CREATED, Payment.Status.FAILED),
+    ).update(status=Payment.Status.CANCELED)
+    return order
+
+
+@transaction.atomic
 def accept_order(*, order: Order, by: User) -> Order:
     """The provider's manager accepts a requested booking."""
     order = lock(order)
