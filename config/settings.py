@@ -312,6 +312,8 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8420")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_linli_local")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_linli_local")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_linli_local")
+# Connected accounts' events (account.updated) come from a second endpoint with its own secret.
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET", "")
 # Stripe.js must come from Stripe in production (card data never touches our servers);
 # the local fake serves a stand-in so the demo and tests need no internet.
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/")

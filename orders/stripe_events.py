@@ -90,10 +90,9 @@ def _ours(refund: dict, payment: Payment) -> Refund | None:
     row = row.first()
     if row is None:
         return None
-    attempt = str(metadata.get("attempt", ""))
-    if row.stripe_refund_id is None or (attempt.isdigit() and int(attempt) == row.attempts):
-        return row
-    return None
+    # Each key generation is one refund at Stripe; an earlier one's news (its failure,
+    # arriving late) must not land on the refund that replaced it.
+    return row if str(metadata.get("attempt", "")) == str(row.key_generation) else None
 
 
 def record_refund(refund: dict) -> Refund | None:

@@ -20,6 +20,7 @@ from orders.models import Order, Refund, Transfer
 from providers.models import PayoutAccount
 from tests import clock
 from tests.orders.conftest import book, pay
+from tests.orders.test_stripe_request_shapes import misfits, recorded, recording  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_stripe")]
 
@@ -236,3 +237,42 @@ def test_within_24_hours_a_retry_with_the_same_key_gets_the_same_transfer(
     with later(hours=2):
         assert settling.retry_transfers() == 1
     assert len(transfers_at_stripe(owed_a_transfer)) == 1
+
+
+@pytest.mark.usefixtures("recording")
+def test_the_look_ups_and_retries_have_stripes_shape(
+    fake_stripe,
+    owed_a_transfer,
+    daughter,
+    slot,
+    grandma_li,
+    monkeypatch,
+    fake_stripe_clock,
+    django_capture_on_commit_callbacks,
+):
+    """The requests of this page (lists by our metadata, keys of a new generation, a
+    replacement intent) checked as tests/orders/test_stripe_request_shapes.py checks all."""
+    order = pay(book(daughter, slot, grandma_li))
+    with answers_lost(monkeypatch), django_capture_on_commit_callbacks(execute=True):
+        services.cancel_order(order=order, by=daughter)
+        payments.send_transfer(owed_a_transfer)
+    replaced = book(daughter, slot, grandma_li)
+    payments.client().v1.payment_intents.cancel(
+        payments.start_payment(replaced).stripe_payment_intent_id
+    )
+    payments.settle_payment(replaced)
+    payments.start_payment(replaced)
+    with later(hours=25):
+        fake_stripe_clock()
+        settling.retry_refunds(now=timezone.now())
+        settling.retry_transfers()
+
+    requests = recorded(fake_stripe)
+    touched = {(r["method"], r["path"]) for r in requests}
+    assert {("GET", "/v1/refunds"), ("GET", "/v1/transfers")} <= touched
+    assert any(
+        r["idempotency_key"].endswith(f"{replaced.code}-2")
+        for r in requests
+        if r["idempotency_key"]
+    )
+    assert [problem for request in requests for problem in misfits(request)] == []
