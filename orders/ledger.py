@@ -111,7 +111,9 @@ def with_money(orders: QuerySet) -> QuerySet:
 
 def differences(orders: Iterable[Order] | None = None) -> list[Difference]:
     """Every order whose money does not add up, with the likeliest reason."""
-    return list(_differences(with_money(Order.objects.all()) if orders is None else orders))
+    if orders is None:
+        orders = with_money(Order.objects.all()).iterator(chunk_size=2000)
+    return list(_differences(orders))
 
 
 def _differences(orders: Iterable[Order]) -> Iterator[Difference]:

@@ -317,6 +317,17 @@ class Dispute(models.Model):
     dispute; a lost one gave the money back to the resident outside any refund."""
 
     CLOSED = ("won", "lost", "warning_closed", "prevented")
+    # Stripe's statuses, as staff read them.
+    STATUS_LABELS = {
+        "warning_needs_response": _("Enquiry: evidence needed"),
+        "warning_under_review": _("Enquiry: under review"),
+        "warning_closed": _("Enquiry closed"),
+        "needs_response": _("Evidence needed"),
+        "under_review": _("Under review by the bank"),
+        "won": _("Won"),
+        "lost": _("Lost"),
+        "prevented": _("Prevented"),
+    }
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
     stripe_dispute_id = models.CharField(max_length=100, unique=True)
@@ -335,6 +346,10 @@ class Dispute(models.Model):
     @property
     def lost(self) -> bool:
         return self.status == "lost"
+
+    @property
+    def status_label(self) -> str:
+        return str(self.STATUS_LABELS.get(self.status, self.status))
 
 
 class ProcessedStripeEvent(models.Model):

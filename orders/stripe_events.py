@@ -18,7 +18,8 @@ from typing import Any
 import stripe
 from django.db import IntegrityError, transaction
 
-from orders import services
+from marketplace.money import yuan
+from orders import services, wording
 from orders.models import Dispute, Payment, ProcessedStripeEvent, Refund
 from providers.models import PayoutAccount
 
@@ -158,7 +159,7 @@ def _dispute(dispute: dict) -> None:
     payment = _payment_of(dispute.get("payment_intent"))
     if payment is None:
         return
-    row, _created = Dispute.objects.select_for_update().get_or_create(
+    row, created = Dispute.objects.select_for_update().get_or_create(
         stripe_dispute_id=dispute["id"],
         defaults={
             "payment": payment,
@@ -167,6 +168,10 @@ def _dispute(dispute: dict) -> None:
             "reason": dispute.get("reason") or "",
         },
     )
+    if created:
+        wording.tell_staff(
+            payment.order, wording.CHARGEBACK, amount="¥" + yuan(int(dispute["amount"]))
+        )
     closed_now = dispute.get("status") in Dispute.CLOSED
     if row.status != dispute.get("status") and (closed_now or row.status not in Dispute.CLOSED):
         row.status = dispute.get("status", "")

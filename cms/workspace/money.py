@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from linli.views import attempt
 from orders import ledger, settling
-from orders.models import Order
+from orders.models import Dispute, Order
 
 
 class HandedOverForm(forms.Form):
@@ -42,6 +42,10 @@ class MoneyView(WagtailAdminTemplateMixin, TemplateView):
         user = self.request.user
         context.update(
             refunds=settling.refunds_for_staff(user),
+            chargebacks=Dispute.objects.filter(payment__order__in=Order.objects.in_scope_of(user))
+            .exclude(status__in=Dispute.CLOSED)
+            .select_related("payment__order")
+            .order_by("created_at"),
             differences=ledger.differences(ledger.with_money(Order.objects.in_scope_of(user))),
             form=HandedOverForm(auto_id=False),
         )

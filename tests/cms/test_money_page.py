@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Order, Refund
+from orders.models import Dispute, Order, Refund
 from tests.orders.conftest import book, cleaning, put_in, slot  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,23 @@ def test_the_money_page_is_not_there_for_a_resident(client, daughter, stuck):
     assert answer.status_code == 404
     stuck.refresh_from_db()
     assert stuck.status == Refund.Status.FAILED
+
+
+def test_an_open_chargeback_is_listed_in_the_readers_language(staff_client, stuck, settings):
+    Dispute.objects.create(
+        payment=stuck.payment,
+        stripe_dispute_id="dp_page",
+        amount_fen=12000,
+        status="needs_response",
+        reason="fraudulent",
+    )
+    text = staff_client.get(reverse("money:index")).content.decode()
+    assert text.count('data-testid="open-chargeback"') == 1
+    assert "需提交证据" in text
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Evidence needed" in staff_client.get(reverse("money:index")).content.decode()
+
+
+def test_the_staff_dashboard_counts_the_refunds_waiting_for_them(staff_client, stuck):
+    page = staff_client.get("/cms-admin/").content.decode()
+    assert "<strong>1</strong> Stripe 未能完成的退款" in page

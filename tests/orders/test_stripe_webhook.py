@@ -176,3 +176,22 @@ def test_an_earlier_attempts_refund_event_does_not_touch_the_new_attempt(client,
     ours.refresh_from_db()
     assert (ours.stripe_refund_id, ours.status) == (None, Refund.Status.PENDING)
     assert Refund.objects.count() == 1
+
+
+def test_a_chargeback_is_recorded_once_and_staff_are_told_once(
+    client, awaiting_payment, community_staff
+):
+    Payment.objects.filter(pk=awaiting_payment.payment.pk).update(status="succeeded")
+    opened = payload("charge_dispute_created", awaiting_payment)
+    for _delivery in range(3):
+        assert deliver(client, opened).status_code == 200
+    data = json.loads(opened)
+    data["id"] = "evt_dispute_lost"
+    data["data"]["object"]["status"] = "lost"
+    assert deliver(client, json.dumps(data).encode()).status_code == 200
+    assert deliver(client, opened.replace(b"evt_dispute_created_1", b"evt_late")).status_code == 200
+
+    dispute = awaiting_payment.payment.disputes.get()
+    assert (dispute.status, dispute.amount_fen) == ("lost", 12000)
+    notices = community_staff.notifications.filter(url=awaiting_payment.get_absolute_url())
+    assert notices.count() == 1
