@@ -276,3 +276,39 @@ def test_the_look_ups_and_retries_have_stripes_shape(
         if r["idempotency_key"]
     )
     assert [problem for request in requests for problem in misfits(request)] == []
+
+
+def test_a_sent_refund_stripe_had_not_settled_is_asked_about_until_it_has(cancelled_late):
+    """Stripe answered "pending" (a bank that takes days): the job asks how it stands
+    instead of refunding again."""
+    intent = cancelled_late.payment.stripe_payment_intent_id
+    remote = payments.client().v1.refunds.create(
+        params={"payment_intent": intent, "amount": 8400, "metadata": {"linli_refund": "x"}}
+    )
+    refund = Refund.objects.get(payment=cancelled_late.payment)
+    Refund.objects.filter(pk=refund.pk).update(stripe_refund_id=remote.id)
+
+    with later(minutes=16):
+        settling.retry_refunds(now=timezone.now())
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts) == (Refund.Status.SUCCEEDED, 2)
+    assert [r.id for r in stripe_refunds(cancelled_late)] == [remote.id]
+
+
+def test_a_refund_stripe_failed_is_made_again_under_a_new_key(cancelled_late):
+    refund = Refund.objects.get(payment=cancelled_late.payment)
+    Refund.objects.filter(pk=refund.pk).update(
+        status=Refund.Status.FAILED,
+        stripe_refund_id="re_failed_at_the_bank",
+        key_first_used_at=timezone.now(),
+    )
+
+    with later(minutes=16):
+        settling.retry_refunds(now=timezone.now())
+
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert refund.key_generation == 2
+    [made] = stripe_refunds(cancelled_late)
+    assert (made.id, made.metadata["attempt"]) == (refund.stripe_refund_id, "2")
