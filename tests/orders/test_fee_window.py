@@ -98,3 +98,31 @@ def test_the_refund_shown_before_cancelling_is_the_refund_made(
     assert in_two_hours.status == Order.Status.CANCELLED
     made = Refund.objects.get(payment=in_two_hours.payment)
     assert (fee, refund) == (in_two_hours.fee_fen, made.amount_fen) == (3600, 8400)
+
+
+def test_the_family_is_told_before_moving_a_visit_that_the_fee_stays(
+    client, in_two_hours, daughter, five_days_out, provider_manager
+):
+    client.force_login(daughter)
+    page = client.get(in_two_hours.get_absolute_url()).content.decode()
+    warning = re.search(r'data-testid="reschedule-fee">(.*?)</p>', page, re.S).group(1)
+    assert "36.00" in warning
+
+    services.reschedule_order(order=in_two_hours, by=daughter, slot=five_days_out)
+    services.accept_order(
+        order=in_two_hours, by=in_two_hours.provider.members.managing().get().user
+    )
+    page = client.get(in_two_hours.get_absolute_url()).content.decode()
+    assert 'data-testid="reschedule-fee"' in page  # still counting from the first start
+
+
+def test_no_fee_warning_while_moving_is_free(client, daughter, slot, grandma_li, caregiver):
+    order = put_in(
+        book(daughter, slot, grandma_li),
+        Order.Status.CONFIRMED,
+        worker=caregiver.provider_memberships.get(),
+    )
+    client.force_login(daughter)
+    assert (
+        'data-testid="reschedule-fee"' not in client.get(order.get_absolute_url()).content.decode()
+    )
