@@ -62,6 +62,10 @@ class PurchaserOfficer(models.Model):
 class Programme(models.Model):
     """A subsidy programme (补贴项目): who is covered, for what, how much, until when."""
 
+    class WhenUsedUp(models.TextChoices):
+        SELF_PAY = "self_pay", _("The visit goes ahead; the person pays what is not covered")
+        HOLD = "hold", _("The visit is held for community staff to decide")
+
     class Rule(models.TextChoices):
         FULL = "full", _("Pays the whole (capped) price")
         PERCENTAGE = "percentage", _("Pays a percentage")
@@ -110,6 +114,13 @@ class Programme(models.Model):
     )
     monthly_cap_minutes = models.PositiveIntegerField(
         _("monthly cap per person (minutes of service)"), null=True, blank=True
+    )
+    # A care plan's visit in a month whose allowance or budget is used up.
+    when_used_up = models.CharField(
+        _("when a person's allowance or the budget is used up"),
+        max_length=10,
+        choices=WhenUsedUp.choices,
+        default=WhenUsedUp.SELF_PAY,
     )
     # Money: allocated, held by open orders, and billed on approved statements.
     budget_fen = models.PositiveBigIntegerField(_("budget (fen)"))

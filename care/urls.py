@@ -6,4 +6,5 @@ app_name = "care"
 
 urlpatterns = [
     path("care/people/<int:pk>/", views.person, name="person"),
+    path("care/plans/<int:pk>/", views.plan, name="plan"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
+from care.models import CarePlan
 from linli.dates import months_after
 from orders.allowance import allowances_of
 
@@ -39,3 +40,28 @@ def _month_asked(request: HttpRequest, today: datetime.date) -> datetime.date:
         return datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         return today.replace(day=1)
+
+
+@login_required
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan, its weekly visits, its calendar of visits (booked, skipped, paused, held)
+    and its history."""
+    care_plan = get_object_or_404(
+        CarePlan.objects.visible_to(request.user).select_related(
+            "care_recipient", "provider", "programme", "worker__user", "case_worker"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "care/plan.html",
+        {
+            "plan": care_plan,
+            "items": care_plan.items.select_related("service"),
+            "occurrences": care_plan.occurrences.select_related("item__service", "order")
+            .filter(day__gte=timezone.localdate() - datetime.timedelta(days=7))
+            .order_by("day", "item__starts_at")[:120],
+            "events": care_plan.events.select_related("actor"),
+            "pauses": care_plan.pauses.all(),
+        },
+    )

@@ -3,6 +3,7 @@ them (cron every five minutes, or `--loop` for the demo); the task workers run t
 
 from assessments.tasks import remind_reassessments
 from billing.tasks import remind_eligibility_renewals
+from care.tasks import make_plan_visits
 from cms.tasks import add_missing_channels
 from marketplace.tasks import extend_slots, reindex_renamed
 from orders.tasks import check_money, order_clock, retry_refunds, retry_transfers
@@ -13,6 +14,7 @@ FREQUENT = [order_clock, retry_refunds, complaint_clock, reindex_renamed]
 DAILY = [
     check_document_expiry,
     extend_slots,
+    make_plan_visits,
     retry_transfers,
     check_money,
     remind_eligibility_renewals,

@@ -420,6 +420,8 @@ MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
 ASSESSMENT_VALID_MONTHS = env_int("ASSESSMENT_VALID_MONTHS", 12)
 ASSESSMENT_BACKDATE_DAYS = env_int("ASSESSMENT_BACKDATE_DAYS", 30)
 ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 30)
+# Care plans make their visits this many weeks ahead (care/occurrences.py).
+CARE_PLAN_WEEKS_AHEAD = env_int("CARE_PLAN_WEEKS_AHEAD", 4)
 # A booking waits at most this long for rows another transaction holds, then asks the
 # person to try again (orders/lock_wait.py).
 BOOKING_LOCK_WAIT_SECONDS = env_int("BOOKING_LOCK_WAIT_SECONDS", 3)

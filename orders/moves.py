@@ -9,15 +9,20 @@ from functools import partial
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from billing import subsidy
 from marketplace.models import Slot
 from orders.events import push_order_event
+from orders.exceptions import SlotFull
 from orders.models import Order, OrderEvent
 from orders.transitions import RELEASES_SUBSIDY, releases_place, target_of
 
 Status = Order.Status
+
+
+FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 
 
 def lock(order: Order) -> Order:
@@ -73,6 +78,15 @@ def record(order: Order, action: str, *, by: User | None, reason: str = "") -> O
     )
     transaction.on_commit(partial(push_order_event, event))
     return event
+
+
+def take_place(slot_id: int) -> None:
+    # A conditional update: two people racing for the last place cannot both get it.
+    taken = Slot.objects.filter(pk=slot_id, closed=False, booked__lt=F("capacity")).update(
+        booked=F("booked") + 1
+    )
+    if taken != 1:
+        raise SlotFull(FULL)
 
 
 def release_place(slot_id: int) -> None:

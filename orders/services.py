@@ -9,7 +9,6 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +33,7 @@ from orders.models import (
     Transfer,
     VisitRecord,
 )
-from orders.moves import lock, move, record, release_place
+from orders.moves import lock, move, record, release_place, take_place
 from orders.policy import (
     RefundDecision,
     auto_close_cutoff,
@@ -43,24 +42,15 @@ from orders.policy import (
     request_expires_at,
 )
 from orders.reused_query import ReusedQuery
+from orders.rosters import worker_is_free
 from orders.transitions import WORKER_MAY_BE_SENT, target_of
 from providers.models import ProviderMember
 
-FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 BUSY = _("Many people are booking this right now. Please try again.")
 
 
 class _DuplicateSubmission(Exception):
     pass
-
-
-def _take_place(slot_id: int) -> None:
-    # A conditional update: two people racing for the last place cannot both get it.
-    taken = Slot.objects.filter(pk=slot_id, closed=False, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
-    )
-    if taken != 1:
-        raise SlotFull(FULL)
 
 
 def quantity_for(service: Service, requested: int) -> int:
@@ -112,7 +102,7 @@ def _bookable_slot(slot_id: int, recipient: CareRecipient, now: datetime.datetim
             _("This service is not offered in %(community)s, where %(name)s lives.")
             % {"community": recipient.community.name, "name": recipient.name}
         )
-    # Whether a place is left is decided by the conditional update in _take_place.
+    # Whether a place is left is decided by the conditional update in take_place.
     if not Slot.objects.within_booking_window(now=now).filter(pk=slot.pk).exists():
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
     return slot  # it became bookable between the two looks
@@ -211,7 +201,7 @@ def _place_order(
     quantity = _quantity(service, quantity)
     # The place first: a full slot is refused before any subsidy is worked out, and every
     # transaction locks a slot before a programme, as cancelling does (no deadlock).
-    _take_place(slot.pk)
+    take_place(slot.pk)
     split = _quote_and_reserve(
         service, care_recipient, quantity, timezone.localdate(slot.starts_at), expected_copay_fen
     )
@@ -403,7 +393,7 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     now = timezone.now()
     if not Slot.objects.within_booking_window(now=now).filter(pk=slot.pk).exists():
         raise SlotFull(_("This time can no longer be booked. Please choose another."))
-    _take_place(slot.pk)
+    take_place(slot.pk)
     release_place(order.slot_id)
     old_start = timezone.localtime(order.starts_at)
     if (
@@ -450,6 +440,8 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
             _("%(worker)s does not hold a valid qualification for this service.")
             % {"worker": worker.user}
         )
+    if not worker_is_free(worker, order.starts_at, order.ends_at, besides=order.pk):
+        raise OrdersError(_("%(worker)s has another visit at this time.") % {"worker": worker.user})
     order.worker = worker
     order.save(update_fields=["worker", "updated_at"])
     record(order, "assign", by=by, reason=str(worker.user))

@@ -1,0 +1,135 @@
+"""What families, staff and providers are told about care plans."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_noop
+
+from accounts.notifications import in_each_language, notify
+from accounts.roles import staff_covering
+from care.models import CarePlan, Occurrence
+from marketplace.money import yuan
+
+NEW_PLAN = gettext_noop(
+    "A care plan for %(recipient)s asks for weekly visits from %(start)s. Please accept or "
+    "decline it."
+)
+ACCEPTED = gettext_noop(
+    "%(provider)s accepted the care plan for %(recipient)s: visits start on %(start)s."
+)
+DECLINED = gettext_noop("%(provider)s declined the care plan for %(recipient)s: %(reason)s")
+HELD = gettext_noop(
+    "The visit of %(service)s for %(recipient)s on %(day)s is held: %(reason)s Community "
+    "staff will decide."
+)
+UNCOVERED = gettext_noop(
+    "The visit of %(service)s for %(recipient)s on %(day)s could not be booked: %(reason)s"
+)
+COSTS_MORE = gettext_noop(
+    "This month's allowance for %(recipient)s is used up: the visit of %(service)s on "
+    "%(day)s goes ahead, and the family pays %(copay)s for it at the door."
+)
+
+
+def _family(plan: CarePlan) -> list:
+    recipient = plan.care_recipient
+    people = {link.account_id: link.account for link in recipient.links.select_related("account")}
+    if recipient.account_id:
+        people[recipient.account_id] = recipient.account
+    return list(people.values())
+
+
+def _staff(plan: CarePlan) -> list:
+    people = list(staff_covering([plan.care_recipient.community_id]))
+    if plan.case_worker is not None:
+        people.append(plan.case_worker)
+    return people
+
+
+def _managers(plan: CarePlan) -> list:
+    return [m.user for m in plan.provider.members.managing().select_related("user")]
+
+
+def _plan_params(plan: CarePlan, **extra) -> dict:
+    return {
+        "recipient": plan.care_recipient.name,
+        "provider": plan.provider.name,
+        "start": plan.starts_on.isoformat(),
+        **extra,
+    }
+
+
+def _url(plan: CarePlan) -> str:
+    return reverse("care:plan", kwargs={"pk": plan.pk})
+
+
+def tell_provider_of_new_plan(plan: CarePlan) -> None:
+    notify(
+        users=_managers(plan),
+        kind="plan",
+        message=NEW_PLAN,
+        params=_plan_params(plan),
+        url=_url(plan),
+    )
+
+
+def tell_plan_accepted(plan: CarePlan) -> None:
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=ACCEPTED,
+        params=_plan_params(plan),
+        url=_url(plan),
+    )
+
+
+def tell_plan_declined(plan: CarePlan) -> None:
+    notify(
+        users=_family(plan) + _staff(plan) + [plan.created_by],
+        kind="plan",
+        message=DECLINED,
+        params=_plan_params(plan, reason=plan.decline_reason),
+        url=_url(plan),
+    )
+
+
+def _visit_params(occurrence: Occurrence, **extra) -> dict:
+    service = occurrence.item.service
+    return _plan_params(
+        occurrence.plan,
+        service=in_each_language(service.title_zh, service.title_en),
+        day=occurrence.day.isoformat(),
+        reason=occurrence.reason,
+        **extra,
+    )
+
+
+def tell_visit_held(occurrence: Occurrence) -> None:
+    plan = occurrence.plan
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=HELD,
+        params=_visit_params(occurrence),
+        url=_url(plan),
+    )
+
+
+def tell_visit_uncovered(occurrence: Occurrence) -> None:
+    plan = occurrence.plan
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=UNCOVERED,
+        params=_visit_params(occurrence),
+        url=_url(plan),
+    )
+
+
+def tell_visit_costs_more(occurrence: Occurrence) -> None:
+    plan = occurrence.plan
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=COSTS_MORE,
+        params=_visit_params(occurrence, copay="¥" + yuan(occurrence.order.copay_fen)),
+        url=_url(plan),
+    )

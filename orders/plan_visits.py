@@ -1,0 +1,151 @@
+"""A care plan's visit made as an ordinary order (care plans sit above orders and call this).
+
+The provider accepted the plan once, so a plan visit is confirmed from the start, with the
+plan's carer where they are qualified and free. It takes its slot's place and reserves its
+own month's subsidy in one transaction, like any booking; what is left for the family is
+paid at the door. When the plan's programme has nothing left for the month, the
+programme's rule decides: the visit goes ahead at the higher co-pay, or is refused here
+(`AllowanceUsedUp`) and held for staff by the caller."""
+
+import datetime
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CareRecipient, User
+from billing import subsidy
+from marketplace.models import Service, Slot
+from marketplace.money import yuan
+from marketplace.slots import materialise_slots
+from orders import wording
+from orders.events import push_order_event
+from orders.exceptions import OrdersError
+from orders.models import Order, OrderEvent
+from orders.moves import take_place
+from orders.rosters import worker_is_free
+from orders.services import BUSY, worker_is_qualified
+from providers.models import ProviderMember
+
+
+class AllowanceUsedUp(OrdersError):
+    """The plan's programme has nothing left for this visit and holds such visits."""
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    booked_by: User
+    assisted: bool
+    worker: ProviderMember | None
+    programme_id: int | None
+    hold_when_used_up: bool
+    notes: str
+    reference: str  # unique per plan line and day: the order's idempotency key
+
+
+@dataclass(frozen=True)
+class PlanVisit:
+    order: Order
+    # The plan's programme paid less than its rule would: the month's allowance or the
+    # budget ran out, and the family pays more for this visit.
+    allowance_used_up: bool
+
+
+def slot_at(service: Service, starts_at: datetime.datetime) -> Slot | None:
+    return Slot.objects.filter(service=service, starts_at=starts_at, closed=False).first()
+
+
+@transaction.atomic
+def place_plan_visit(
+    *,
+    terms: PlanTerms,
+    service: Service,
+    starts_at: datetime.datetime,
+    care_recipient: CareRecipient,
+    quantity: int = 1,
+) -> PlanVisit:
+    now = timezone.now()
+    if starts_at <= now:
+        raise OrdersError(_("This visit's time has passed."))
+    if not Service.objects.bookable().filter(pk=service.pk).exists():
+        raise OrdersError(_("This service cannot be booked at the moment."))
+    if not service.communities.filter(pk=care_recipient.community_id).exists():
+        raise OrdersError(
+            _("This service is not offered in %(community)s, where %(name)s lives.")
+            % {"community": care_recipient.community.name, "name": care_recipient.name}
+        )
+    slot = slot_at(service, starts_at)
+    if slot is None:
+        # Slots are made 42 days ahead by a daily job; a plan never waits for it.
+        materialise_slots(service, start=timezone.localdate(starts_at), days=1)
+        slot = slot_at(service, starts_at)
+    if slot is None:
+        raise OrdersError(_("The provider offers no visit of this service at this time."))
+    take_place(slot.pk)
+    split = subsidy.quote(
+        service=service,
+        care_recipient=care_recipient,
+        quantity=quantity,
+        on=timezone.localdate(starts_at),
+    )
+    used_up = bool(terms.programme_id) and (
+        split.programme_id != terms.programme_id or split.subsidy_fen < split.rule_fen
+    )
+    if used_up and terms.hold_when_used_up:
+        raise AllowanceUsedUp(
+            _("The programme's allowance or budget for %(month)s is used up.")
+            % {"month": f"{starts_at:%Y-%m}"}
+        )
+    if split.subsidy_fen:
+        try:
+            with transaction.atomic():
+                subsidy.reserve(split, care_recipient=care_recipient)
+        except subsidy.SubsidyChanged:
+            raise OrdersError(BUSY) from None
+    worker = terms.worker
+    if worker is not None and not (
+        worker_is_qualified(worker, service, timezone.localdate(starts_at))
+        and worker_is_free(worker, slot.starts_at, slot.ends_at)
+    ):
+        worker = None
+    order = Order.objects.create(
+        status=Order.Status.CONFIRMED,
+        service=service,
+        provider=service.provider,
+        slot=slot,
+        community_id=care_recipient.community_id,
+        booked_by=terms.booked_by,
+        care_recipient=care_recipient,
+        worker=worker,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        title=service.title_zh,
+        title_en=service.title_en,
+        address=care_recipient.address,
+        notes=terms.notes,
+        quantity=quantity,
+        unit_price_fen=service.price_fen,
+        list_price_fen=split.list_price_fen,
+        subsidy_fen=split.subsidy_fen,
+        copay_fen=split.copay_fen,
+        programme_id=split.programme_id,
+        subsidy_month=split.month,
+        subsidy_minutes=split.minutes,
+        assisted_by=terms.booked_by if terms.assisted else None,
+        copay_offline=split.copay_fen > 0,
+        free_cancel_hours=service.free_cancel_hours,
+        late_cancel_fee_percent=service.late_cancel_fee_percent,
+        idempotency_key=terms.reference,
+    )
+    reason = str(_("From the care plan; the family pays %(copay)s at the door.")) % {
+        "copay": "¥" + yuan(split.copay_fen)
+    }
+    event = OrderEvent.objects.create(
+        order=order, actor=terms.booked_by, action="place", to_status=order.status, reason=reason
+    )
+    transaction.on_commit(partial(push_order_event, event))
+    if worker is not None:
+        wording.tell_worker(order)
+    return PlanVisit(order=order, allowance_used_up=used_up)
