@@ -266,3 +266,17 @@ def test_a_carer_is_never_sent_to_two_visits_at_once(active_plan, provider_manag
     other = book(active_plan.created_by, slot, active_plan.care_recipient)
     with pytest.raises(OrdersError, match="another visit"):
         order_services.assign_worker(order=other, by=provider_manager, worker=carer)
+
+
+def test_the_plan_page_is_shown_to_those_concerned_only(
+    client, active_plan, daughter, community_staff, provider_manager, caregiver, cast
+):
+    url = f"/care/plans/{active_plan.pk}/"
+    for allowed in (daughter, community_staff, provider_manager, caregiver):
+        client.force_login(allowed)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "膝盖不好" in page.content.decode()
+    for outsider in ("other_resident", "other_street_staff", "other_provider_manager"):
+        client.force_login(cast[outsider])
+        assert client.get(url).status_code == 404

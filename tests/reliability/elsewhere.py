@@ -14,6 +14,7 @@ from accounts.models import CareLink, CareRecipient, Notification, Role
 from assessments import services as assessment_services
 from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
+from care.models import CarePlan
 from cms import activities, channels, notices
 from cms.models import CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPage
 from communities.models import Region
@@ -48,6 +49,7 @@ STRANGER = "stranger.secret@elsewhere.example.cn"
 NOTICE = "隐秘通知正文"
 SURVEY_ANSWER = "隐秘调查意见"
 ASSESSMENT_NOTE = "隐秘评估记录"
+PLAN_NOTE = "隐秘照护备注"
 
 
 def build() -> dict:
@@ -162,6 +164,16 @@ def build() -> dict:
         description=ASSESSMENT_NOTE,
     )
 
+    # Her care plan (the rows only: what it makes is tested in tests/care).
+    plan = CarePlan.objects.create(
+        care_recipient=recipient,
+        provider=provider,
+        created_by=staff,
+        assisted=True,
+        starts_on=timezone.localdate() + datetime.timedelta(days=1),
+        notes=PLAN_NOTE,
+    )
+
     # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
     # on an issued statement and then complained about.
     slot = slot_of(service, capacity=9)
@@ -228,6 +240,7 @@ def build() -> dict:
         "evidence": evidence,
         "assessment": assessment,
         "assessment_evidence": assessment_evidence,
+        "plan": plan,
         "requested": requested,
         "closed": closed,
         "review": review,

@@ -141,6 +141,7 @@ FILL = [
     (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),
     (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
     (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"^care/plans/<int:pk>/$", lambda w: w["plan"].pk),
     (r"cms-admin/eligibility/eligibilities/<int:pk>/$", lambda w: w["eligibility"].pk),
     (r"cms-admin/eligibility/evidence/<int:pk>/$", lambda w: w["evidence"].pk),
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),
@@ -203,6 +204,7 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.NOTICE,
         elsewhere.SURVEY_ANSWER,
         elsewhere.ASSESSMENT_NOTE,
+        elsewhere.PLAN_NOTE,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]
