@@ -31,6 +31,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "previous_month": months_after(month, -1),
             "next_month": months_after(month, 1),
             "allowances": allowances_of(recipient, day),
+            "plans": CarePlan.objects.visible_to(request.user)
+            .filter(care_recipient=recipient)
+            .select_related("provider"),
         },
     )
 

@@ -280,3 +280,9 @@ def test_the_plan_page_is_shown_to_those_concerned_only(
     for outsider in ("other_resident", "other_street_staff", "other_provider_manager"):
         client.force_login(cast[outsider])
         assert client.get(url).status_code == 404
+
+
+def test_the_family_finds_the_plan_from_her_care_page(client, active_plan, daughter):
+    client.force_login(daughter)
+    page = client.get(f"/care/people/{active_plan.care_recipient_id}/").content.decode()
+    assert f"/care/plans/{active_plan.pk}/" in page
