@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from cms.workspace.access import CommunityStaffMenuItem
+from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
 from cms.workspace.dashboard import WaitingForYouPanel
 from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.grades import GradesViewSet
 from cms.workspace.moderation import ReviewModerationViewSet
+from cms.workspace.money import MoneyViewSet
 from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
@@ -48,6 +50,11 @@ def register_eligibility():
 
 
 @hooks.register("register_admin_viewset")
+def register_assessments():
+    return AssessmentsViewSet()
+
+
+@hooks.register("register_admin_viewset")
 def register_review_moderation():
     return ReviewModerationViewSet()
 
@@ -55,6 +62,11 @@ def register_review_moderation():
 @hooks.register("register_admin_viewset")
 def register_complaints():
     return ComplaintsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_money():
+    return MoneyViewSet()
 
 
 @hooks.register("register_admin_viewset")
