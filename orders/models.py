@@ -197,6 +197,11 @@ class OrderEvent(models.Model):
         "auto_close": _("Closed automatically"),
         "dispute": _("Disputed"),
         "resolve": _("Dispute settled"),
+        "visit_flagged": _("Visit needs review"),
+        "visit_confirmed": _("Visit confirmed by community staff"),
+        "visit_rejected": _("Visit rejected by community staff"),
+        "copay_refunded": _("Co-payment refunded"),
+        "excluded": _("Left off the purchaser's statement"),
     }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -423,6 +428,7 @@ class OrderHold(models.Model):
         COMPLAINT = "complaint", _("Open complaint")
         FEEDBACK = "feedback", _("Beneficiary feedback says no")
         DISPUTE = "dispute", _("Open dispute")
+        VISIT_REVIEW = "visit_review", _("Visit needs review")
         OTHER = "other", _("Other")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="holds")
@@ -437,6 +443,98 @@ class OrderHold(models.Model):
     class Meta:
         verbose_name = _("hold")
         verbose_name_plural = _("holds")
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_reason_display()}"
+
+
+class VisitReview(models.Model):
+    """A visit outside the limits (too short, too long, or checked in far from the booked
+    start): not verified, and held from statements, until community staff confirm it with a
+    reason or reject it (ADR 0019). The figures are kept so every reader sees them in their
+    own language."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Needs review")
+        CONFIRMED = "confirmed", _("Confirmed by community staff")
+        REJECTED = "rejected", _("Rejected by community staff")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="visit_review")
+    status = models.CharField(
+        _("review status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    booked_minutes = models.PositiveIntegerField(_("booked minutes"))
+    stayed_minutes = models.PositiveIntegerField(_("minutes stayed"))
+    check_in_offset_minutes = models.IntegerField(_("check-in minutes from the start"))
+    too_short = models.BooleanField(default=False)
+    too_long = models.BooleanField(default=False)
+    far_from_start = models.BooleanField(default=False)
+    hold = models.OneToOneField(
+        OrderHold, null=True, blank=True, on_delete=models.PROTECT, related_name="visit_review"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        verbose_name = _("visit review")
+        verbose_name_plural = _("visit reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False) & ~Q(decision_reason="")),
+                name="visit_review_decided_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_status_display()}"
+
+    @property
+    def findings(self) -> list[str]:
+        """What is wrong, in the reader's language."""
+        found = []
+        if self.too_short:
+            found.append(
+                _("Stayed %(stayed)s of %(booked)s booked minutes")
+                % {"stayed": self.stayed_minutes, "booked": self.booked_minutes}
+            )
+        if self.too_long:
+            found.append(
+                _("Stayed %(stayed)s minutes, far longer than the %(booked)s booked")
+                % {"stayed": self.stayed_minutes, "booked": self.booked_minutes}
+            )
+        if self.far_from_start:
+            found.append(
+                _("Checked in %(minutes)s minutes from the booked start")
+                % {"minutes": f"{self.check_in_offset_minutes:+d}"}
+            )
+        return found
+
+
+class OrderExclusion(models.Model):
+    """An order that is never billed to the purchaser: a visit community staff rejected, or
+    an upheld complaint's remedy. Statements read it and show the order as an excluded line."""
+
+    class Reason(models.TextChoices):
+        VISIT_REJECTED = "visit_rejected", _("Visit rejected by community staff")
+        COMPLAINT_UPHELD = "complaint", _("Upheld complaint")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="billing_exclusion")
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    excluded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order left off statements")
+        verbose_name_plural = _("orders left off statements")
 
     def __str__(self) -> str:
         return f"{self.order} · {self.get_reason_display()}"

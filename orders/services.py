@@ -27,6 +27,7 @@ from orders.exceptions import OrdersError, SlotFull
 from orders.models import (
     Order,
     OrderEvent,
+    OrderExclusion,
     OrderHold,
     Payment,
     Refund,
@@ -609,3 +610,46 @@ def release_hold(*, hold: OrderHold) -> OrderHold:
         hold.released_at = timezone.now()
         hold.save(update_fields=["released_at"])
     return hold
+
+
+@transaction.atomic
+def exclude_from_billing(*, order: Order, by: User, reason: str, note: str) -> OrderExclusion:
+    """Community staff in scope keep an order off the purchaser's statements for good (a
+    rejected visit, an upheld complaint's remedy). An order already billed stays on its
+    statement: the purchaser's officer corrects it there with an adjustment."""
+    order = lock(order)
+    if not access.is_staff(by, order):
+        raise PermissionDenied
+    if reason not in OrderExclusion.Reason.values:
+        raise ValueError(f"unknown exclusion reason {reason!r}")
+    if not note.strip():
+        raise OrdersError(_("Please give the reason for leaving the order off the statement."))
+    if not order.subsidy_fen:
+        raise OrdersError(_("This order is not billed to a purchaser."))
+    if OrderExclusion.objects.filter(order=order).exists():
+        raise OrdersError(_("This order is already left off the statements."))
+    exclusion = OrderExclusion.objects.create(
+        order=order, reason=reason, note=note.strip()[:300], excluded_by=by
+    )
+    record(order, "excluded", by=by, reason=note.strip())
+    return exclusion
+
+
+@transaction.atomic
+def refund_copay(*, order: Order, by: User, reason: str) -> Refund:
+    """Community staff in scope give the family back what they paid by card for the visit
+    (an upheld complaint's remedy), through the same refund path as cancellations."""
+    order = lock(order)
+    if not access.is_staff(by, order):
+        raise PermissionDenied
+    if not reason.strip():
+        raise OrdersError(_("Please give the reason for the refund."))
+    paid = _paid(order)
+    if not paid:
+        raise OrdersError(_("Nothing was paid by card for this order, so nothing is refunded."))
+    if order.payment.refunds.exists():
+        raise OrdersError(_("This order has been refunded already."))
+    _refund(order, RefundDecision(paid, 0, "complaint_upheld"))
+    record(order, "copay_refunded", by=by, reason=reason.strip())
+    wording.tell_family(order, wording.COPAY_REFUNDED, amount="¥" + yuan(paid))
+    return order.payment.refunds.get()

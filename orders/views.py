@@ -175,6 +175,8 @@ def _detail_context(request: HttpRequest, order: Order) -> dict:
         "payment": getattr(order, "payment", None),
         "refunds": order.payment.refunds.all() if hasattr(order, "payment") else [],
         "verified": visits.is_verified(order),
+        "visit_times": visits.visit_times(order),
+        "visit_review": getattr(order, "visit_review", None),
         "receipt_explanation": subsidy.explain(
             programme=order.programme, subsidy_fen=order.subsidy_fen, copay_fen=order.copay_fen
         ),

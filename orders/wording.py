@@ -34,6 +34,14 @@ COMPLETED = gettext_noop(
     "%(service)s for %(recipient)s is done (order %(code)s). Please confirm, or tell us if "
     "something went wrong."
 )
+VISIT_NEEDS_REVIEW = gettext_noop(
+    "The visit for order %(code)s (%(service)s for %(recipient)s) is outside the limits and "
+    "needs your review before it can be billed."
+)
+COPAY_REFUNDED = gettext_noop(
+    "Your complaint about order %(code)s (%(service)s) was upheld: %(amount)s you paid is "
+    "being refunded."
+)
 
 
 def _params(order: Order, **extra) -> dict:
