@@ -189,6 +189,9 @@ class OrderEvent(models.Model):
         "cancel": _("Cancelled"),
         "expire": _("Expired"),
         "reschedule": _("Moved to another time"),
+        "change_provider": _("Moved to another provider"),
+        "provider_change_proposed": _("Another provider proposed by community staff"),
+        "provider_change_declined": _("The family declined the other provider"),
         "assign": _("Worker sent"),
         "check_in": _("Worker arrived"),
         "check_out": _("Worker left"),
@@ -538,3 +541,54 @@ class OrderExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} · {self.get_reason_display()}"
+
+
+class ProviderChange(models.Model):
+    """Community staff propose that an open order of a suspended provider go to another
+    approved provider serving the community, at a time of that provider's; the family
+    accepts (the new provider is asked) or declines (the order is cancelled with everything
+    refunded). ADR 0020."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for the family")
+        ACCEPTED = "accepted", _("Accepted by the family")
+        DECLINED = "declined", _("Declined by the family")
+        WITHDRAWN = "withdrawn", _("No longer possible")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="provider_changes")
+    from_provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+"
+    )
+    to_slot = models.ForeignKey(
+        "marketplace.Slot",
+        verbose_name=_("new provider and time"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        verbose_name = _("proposed provider change")
+        verbose_name_plural = _("proposed provider changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="proposed"),
+                name="one_open_provider_change_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} → {self.to_slot}"

@@ -44,7 +44,8 @@ from orders.policy import (
 )
 from orders.reused_query import ReusedQuery
 from orders.transitions import WORKER_MAY_BE_SENT, target_of
-from providers.models import ProviderMember
+from orders.workers import why_not_sendable
+from providers.models import Provider, ProviderMember
 
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
 
@@ -241,7 +242,7 @@ def _place_order(
             expires_at=(
                 now + datetime.timedelta(minutes=settings.ORDER_PAYMENT_WITHIN_MINUTES)
                 if needs_payment
-                else _answer_deadline(now, slot.starts_at)
+                else answer_deadline(now, slot.starts_at)
             ),
         )
     except IntegrityError:
@@ -265,7 +266,7 @@ def _place_order(
     return order
 
 
-def _answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> datetime.datetime:
+def answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> datetime.datetime:
     return request_expires_at(
         requested_at=now,
         starts_at=starts_at,
@@ -292,7 +293,7 @@ def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: 
         _refund(order, RefundDecision(payment.amount_fen, 0, "paid_after_closing"))
         return order
     move(order, "pay", by=None)
-    order.expires_at = _answer_deadline(timezone.now(), order.starts_at)
+    order.expires_at = answer_deadline(timezone.now(), order.starts_at)
     order.save(update_fields=["expires_at"])
     wording.tell_provider_new_request(order)
     return order
@@ -308,12 +309,23 @@ def record_payment_failure(*, order: Order) -> Order:
     return order
 
 
+def _provider_in_good_standing(order: Order) -> None:
+    """A suspended provider keeps its orders for staff to move, but takes on nothing."""
+    if order.provider.status != Provider.Status.APPROVED:
+        raise OrdersError(
+            _("%(provider)s is suspended and cannot take on this visit.")
+            % {"provider": order.provider.name}
+        )
+
+
 @transaction.atomic
 def accept_order(*, order: Order, by: User) -> Order:
     """The provider's manager accepts a requested booking."""
     order = lock(order)
     if not access.is_manager(by, order):
         raise PermissionDenied
+    target_of("accept", order.status)
+    _provider_in_good_standing(order)
     move(order, "accept", by=by)
     wording.tell_family(order, wording.CONFIRMED)
     return order
@@ -387,21 +399,11 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     order.slot = slot
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
     order.worker = None
-    order.expires_at = _answer_deadline(now, slot.starts_at)
+    order.expires_at = answer_deadline(now, slot.starts_at)
     order.save(update_fields=["slot", "starts_at", "ends_at", "worker", "expires_at", "updated_at"])
     move(order, "reschedule", by=by, reason=f"{old_start:%Y-%m-%d %H:%M}")
     wording.tell_provider_new_request(order)
     return order
-
-
-def worker_is_qualified(member: ProviderMember, service: Service, on: datetime.date) -> bool:
-    if member.suspended_at is not None:
-        return False
-    if not service.required_qualification:
-        return True
-    return member.documents.filter(
-        kind=service.required_qualification, status="approved", expires_on__gte=on
-    ).exists()
 
 
 @transaction.atomic
@@ -414,11 +416,9 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
         raise PermissionDenied
     if order.status not in WORKER_MAY_BE_SENT:
         raise OrdersError(_("A worker can only be sent to an upcoming visit."))
-    if not worker_is_qualified(worker, order.service, timezone.localdate(order.starts_at)):
-        raise OrdersError(
-            _("%(worker)s does not hold a valid qualification for this service.")
-            % {"worker": worker.user}
-        )
+    _provider_in_good_standing(order)
+    if refusal := why_not_sendable(worker, order):
+        raise OrdersError(refusal)
     order.worker = worker
     order.save(update_fields=["worker", "updated_at"])
     record(order, "assign", by=by, reason=str(worker.user))
@@ -516,6 +516,11 @@ def _paid(order: Order) -> int:
 
 def _refund_all(order: Order) -> None:
     _refund(order, RefundDecision(_paid(order), 0, "full"))
+
+
+def refund_in_full(order: Order) -> None:
+    """Give back everything paid, inside the caller's transaction (a locked order)."""
+    _refund_all(order)
 
 
 def _refund(order: Order, decision: RefundDecision) -> None:

@@ -28,6 +28,7 @@ from orders.moves import lock, move, record
 from orders.policy import FAR_FROM_START, LONG, SHORT, measure_visit, missed_visit_cutoff
 from orders.services import exclude_from_billing, hold_order, release_hold
 from orders.transitions import VISIT_STARTED
+from orders.workers import why_not_sendable
 
 CODES_PER_CARD = 20
 # A worker may check in a little early (a bus arrives when it arrives), not much more.
@@ -98,6 +99,9 @@ def check_in(
     at = at or timezone.now()
     if at < order.starts_at - EARLIEST_CHECK_IN:
         raise OrdersError(_("It is too early to check in for this visit."))
+    if refusal := why_not_sendable(order.worker, order):
+        # Suspended, or papers lapsed since being sent: the provider must send someone else.
+        raise OrdersError(refusal)
     code = None
     if visit_code.strip():
         code = (

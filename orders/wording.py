@@ -42,6 +42,11 @@ COPAY_REFUNDED = gettext_noop(
     "Your complaint about order %(code)s (%(service)s) was upheld: %(amount)s you paid is "
     "being refunded."
 )
+PROVIDER_CHANGE_PROPOSED = gettext_noop(
+    "%(provider)s is suspended. Community staff propose %(new_provider)s for %(service)s on "
+    "%(new_when)s instead (order %(code)s). Please accept, or decline to cancel with a full "
+    "refund."
+)
 
 
 def _params(order: Order, **extra) -> dict:
