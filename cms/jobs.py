@@ -1,6 +1,7 @@
 """Every app's recurring background work, in one list each. `manage.py run_jobs` queues
 them (cron every five minutes, or `--loop` for the demo); the task workers run them."""
 
+from assessments.tasks import remind_reassessments
 from billing.tasks import remind_eligibility_renewals
 from cms.tasks import add_missing_channels
 from marketplace.tasks import extend_slots, reindex_renamed
@@ -14,6 +15,7 @@ DAILY = [
     extend_slots,
     retry_transfers,
     remind_eligibility_renewals,
+    remind_reassessments,
     ask_beneficiaries,
     propose_grades,
     add_missing_channels,

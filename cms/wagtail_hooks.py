@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from cms.workspace.access import CommunityStaffMenuItem
+from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
 from cms.workspace.dashboard import WaitingForYouPanel
@@ -46,6 +47,11 @@ def register_purchase():
 @hooks.register("register_admin_viewset")
 def register_eligibility():
     return EligibilityViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_assessments():
+    return AssessmentsViewSet()
 
 
 @hooks.register("register_admin_viewset")

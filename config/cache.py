@@ -66,6 +66,15 @@ class FailOpenRedisCache(RedisCache):
             _warn("touch")
             return False
 
+    def incr(self, key, delta=1, version=None):
+        # Rate-limit counters (accounts/rate_limits.py) read as zero: they do not hold
+        # while Redis is gone, like allauth's.
+        try:
+            return super().incr(key, delta, version)
+        except RedisError:
+            _warn("incr")
+            return 0
+
     def delete(self, key, version=None):
         try:
             return super().delete(key, version)

@@ -8,7 +8,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from orders import access, wording
 from orders.access import Relation
 from orders.events import push_order_event
 from orders.exceptions import OrdersError, SlotFull
+from orders.lock_wait import bound_lock_wait, is_lock_timeout
 from orders.models import (
     Order,
     OrderEvent,
@@ -48,6 +49,7 @@ from orders.workers import why_not_sendable
 from providers.models import Provider, ProviderMember
 
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
+BUSY = _("Many people are booking this right now. Please try again.")
 
 
 class _DuplicateSubmission(Exception):
@@ -147,6 +149,11 @@ def place_order(
             quantity=quantity,
             expected_copay_fen=expected_copay_fen,
         )
+    except OperationalError as exc:
+        # Waited BOOKING_LOCK_WAIT_SECONDS for a lock: rolled back whole, nothing written.
+        if is_lock_timeout(exc):
+            raise OrdersError(BUSY) from None
+        raise
     except (_DuplicateSubmission, Refusal):
         # The same form sent again gets the order its first sending made, even if the slot
         # has filled up since. Looked for only now: a first sending never needs the look.
@@ -178,7 +185,7 @@ def _quote_and_reserve(service, care_recipient, quantity, on, expected_copay_fen
         except subsidy.SubsidyChanged:
             continue
         return split
-    raise OrdersError(_("Many people are booking this right now. Please try again."))
+    raise OrdersError(BUSY)
 
 
 @transaction.atomic
@@ -199,6 +206,7 @@ def _place_order(
     )
     if not (family or assisted):
         raise PermissionDenied
+    bound_lock_wait()
     now = timezone.now()
     slot = _bookable_slot(slot.pk, care_recipient, now)
     service = slot.service

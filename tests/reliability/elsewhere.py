@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Notification, Role
+from assessments import services as assessment_services
 from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
 from cms import activities, channels, notices
@@ -27,6 +28,7 @@ from providers.models import DocumentKind, Provider, ProviderGrade, ProviderMemb
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
 from statements import services as statement_services
+from tests.assessments.conftest import MODERATE
 from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
 from tests.conftest import give_papers, make_scoped_user, make_user
@@ -45,6 +47,7 @@ INVITEE = "invitee.secret@elsewhere.example.cn"
 STRANGER = "stranger.secret@elsewhere.example.cn"
 NOTICE = "隐秘通知正文"
 SURVEY_ANSWER = "隐秘调查意见"
+ASSESSMENT_NOTE = "隐秘评估记录"
 
 
 def build() -> dict:
@@ -143,6 +146,23 @@ def build() -> dict:
         eligibility=eligibility, by=staff, upload=upload("secret-dibao.pdf"), description=EVIDENCE
     )
 
+    # Her needs assessment, with a private note and a scan.
+    assessment = assessment_services.record_assessment(
+        care_recipient=recipient,
+        by=staff,
+        assessed_on=timezone.localdate(),
+        scores=MODERATE,
+        cognition="mild",
+        living_situation="alone",
+        notes=ASSESSMENT_NOTE,
+    )
+    assessment_evidence = assessment_services.add_evidence(
+        assessment=assessment,
+        by=staff,
+        upload=upload("secret-assessment.pdf"),
+        description=ASSESSMENT_NOTE,
+    )
+
     # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
     # on an issued statement and then complained about.
     slot = slot_of(service, capacity=9)
@@ -195,6 +215,8 @@ def build() -> dict:
         "programme": programme,
         "eligibility": eligibility,
         "evidence": evidence,
+        "assessment": assessment,
+        "assessment_evidence": assessment_evidence,
         "requested": requested,
         "closed": closed,
         "review": review,
