@@ -12,6 +12,7 @@ from cms.workspace.dashboard import WaitingForYouPanel
 from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.grades import GradesViewSet
 from cms.workspace.moderation import ReviewModerationViewSet
+from cms.workspace.money import MoneyViewSet
 from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
@@ -62,6 +63,11 @@ def register_review_moderation():
 @hooks.register("register_admin_viewset")
 def register_complaints():
     return ComplaintsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_money():
+    return MoneyViewSet()
 
 
 @hooks.register("register_admin_viewset")

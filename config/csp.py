@@ -78,9 +78,9 @@ class PerPathContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     """Browsers post what a policy blocked; we log it and answer nothing."""
-    if int(request.headers.get("Content-Length") or 0) > REPORT_MAX_BYTES:
-        return HttpResponse(status=413)
     try:
+        if int(request.headers.get("Content-Length") or 0) > REPORT_MAX_BYTES:
+            return HttpResponse(status=413)
         report = json.loads(request.body or b"{}")
     except ValueError:
         return HttpResponse(status=400)

@@ -5,8 +5,10 @@ into a temporary file before any middleware runs, so a 2 GB upload would be writ
 first. Two guards therefore:
 
 - `cap_request_body`, around the ASGI application (Daphne in the demo and in production):
-  refuses a declared Content-Length over the cap without reading anything, and stops
-  reading a body without one (chunked) as soon as it passes the cap;
+  refuses a declared Content-Length over the cap before the application reads anything,
+  and stops reading a body without one (chunked) as soon as it passes the cap. Daphne
+  (Twisted) has by then received the body into a temporary file of its own; only the proxy
+  in front can refuse it sooner (README, deployment notes);
 - `RequestBodyCapMiddleware`, for WSGI servers and the test client: there the body can never
   be longer than its Content-Length, so checking the header refuses it before it is read.
 """

@@ -173,6 +173,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis carries the channel layer and the cache (allauth's rate limits live in the
 # cache, so several app servers must share it). Unset: in-process versions.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Open sockets join their groups again this often (accounts.live_socket): long before the
+# groups expire, and soon enough after Redis restarted empty to pick the page up again.
+LIVE_REJOIN_SECONDS = 60
+# A channel leaves its groups this long after it last joined: a server that died leaves its
+# sockets' channels behind for at most this long, not the layer's default day (decision 0023).
+LIVE_GROUP_EXPIRY_SECONDS = 15 * 60
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -184,6 +190,7 @@ if REDIS_URL:
                 # (bench/fanout.py; django/channels_redis#422, redis/redis-py#4091).
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 "prefix": env_str("REDIS_PREFIX", "linli"),
+                "group_expiry": LIVE_GROUP_EXPIRY_SECONDS,
             },
         }
     }
@@ -323,6 +330,8 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8420")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_linli_local")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_linli_local")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_linli_local")
+# Connected accounts' events (account.updated) come from a second endpoint with its own secret.
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET", "")
 # Stripe.js must come from Stripe in production (card data never touches our servers);
 # the local fake serves a stand-in so the demo and tests need no internet.
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/")
@@ -422,6 +431,10 @@ ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 30)
 BOOKING_LOCK_WAIT_SECONDS = env_int("BOOKING_LOCK_WAIT_SECONDS", 3)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
+# A refund Stripe has not settled is tried again after REFUND_RETRY_MINUTES, doubling each
+# time; after REFUND_MAX_ATTEMPTS tries it is handed to community staff (decision 0025).
+REFUND_RETRY_MINUTES = env_int("REFUND_RETRY_MINUTES", 15)
+REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 5)
 # Community staff answer a complaint within this time, or it is flagged to the street.
 COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)
 # The share of subsidised visits whose family is asked "did it happen as recorded?" (回访).

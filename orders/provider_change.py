@@ -111,6 +111,8 @@ def accept_provider_change(*, order: Order, by: User) -> Order:
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
     order.title, order.title_en = service.title_zh, service.title_en
     order.worker = None
+    # A time staff chose because the provider was suspended: no late fee counts from the old one.
+    order.fee_counts_from = None
     order.expires_at = answer_deadline(timezone.now(), slot.starts_at)
     order.save(
         update_fields=[
@@ -122,6 +124,7 @@ def accept_provider_change(*, order: Order, by: User) -> Order:
             "title",
             "title_en",
             "worker",
+            "fee_counts_from",
             "expires_at",
             "updated_at",
         ]

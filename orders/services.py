@@ -327,6 +327,19 @@ def _provider_in_good_standing(order: Order) -> None:
 
 
 @transaction.atomic
+def record_payment_canceled(*, order: Order, stripe_payment_intent_id: str) -> Order:
+    """Stripe canceled the order's PaymentIntent (a wallet left unpaid until it expired):
+    the next try on the pay page gets a new intent (payments.start_payment)."""
+    order = lock(order)
+    Payment.objects.filter(
+        order=order,
+        stripe_payment_intent_id=stripe_payment_intent_id,
+        status__in=(Payment.Status.CREATED, Payment.Status.FAILED),
+    ).update(status=Payment.Status.CANCELED)
+    return order
+
+
+@transaction.atomic
 def accept_order(*, order: Order, by: User) -> Order:
     """The provider's manager accepts a requested booking."""
     order = lock(order)
@@ -358,7 +371,8 @@ def cancellation_preview(
     shown before they confirm."""
     return refund_for_cancellation(
         paid_fen=_paid(order),
-        starts_at=order.starts_at,
+        # Moved out of the fee window, the order still counts from the start it left.
+        starts_at=min(filter(None, (order.fee_counts_from, order.starts_at))),
         cancelled_at=now or timezone.now(),
         by_provider=relation.manager and not relation.family,
         free_cancel_hours=order.free_cancel_hours,
@@ -381,6 +395,7 @@ def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
         # Staff step in for the recipient (a suspended provider, a hospital stay): no fee.
         decision = RefundDecision(_paid(order), 0, "staff_cancelled")
     move(order, "cancel", by=by, reason=reason.strip())
+    _keep_fee(order, decision)
     _refund(order, decision)
     wording.tell_everyone(order, wording.CANCELLED, by=by)
     return decision
@@ -404,6 +419,15 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     _take_place(slot.pk)
     release_place(order.slot_id)
     old_start = timezone.localtime(order.starts_at)
+    if (
+        order.status == Order.Status.CONFIRMED
+        and order.fee_counts_from is None
+        and order.starts_at - now < datetime.timedelta(hours=order.free_cancel_hours)
+    ):
+        # A confirmed visit inside its fee window: the fee keeps counting from this start
+        # (decision 0025), so moving it five days out and cancelling costs the same fee.
+        order.fee_counts_from = order.starts_at
+        order.save(update_fields=["fee_counts_from"])
     order.slot = slot
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
     order.worker = None
@@ -475,6 +499,7 @@ def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
         provider_absent=provider_absent,
         late_cancel_fee_percent=order.late_cancel_fee_percent,
     )
+    _keep_fee(order, decision)
     _refund(order, decision)
     wording.tell_everyone(order, wording.NO_SHOW, by=by)
     return decision
@@ -520,6 +545,13 @@ def _paid(order: Order) -> int:
     if payment is None or payment.status != Payment.Status.SUCCEEDED:
         return 0
     return payment.amount_fen
+
+
+def _keep_fee(order: Order, decision: RefundDecision) -> None:
+    """What the policy kept, for the money ledger (orders.ledger)."""
+    if decision.fee_fen:
+        order.fee_fen = decision.fee_fen
+        order.save(update_fields=["fee_fen"])
 
 
 def _refund_all(order: Order) -> None:

@@ -21,7 +21,7 @@ from marketplace import services as marketplace_services
 from marketplace.models import ServiceChange
 from orders import services as order_services
 from orders import visits
-from orders.models import Order
+from orders.models import Order, Payment, Refund
 from providers import members as member_services
 from providers import services as provider_services
 from providers.models import DocumentKind, Provider, ProviderGrade, ProviderMember
@@ -188,6 +188,18 @@ def build() -> dict:
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
     )
     later = _orders_further_along(slot, stranger, recipient, worker)
+    # A refund Stripe never made, handed to this world's staff (the money page).
+    stuck = put_in(book(stranger, slot, recipient), Order.Status.CANCELLED)
+    payment, _new = Payment.objects.get_or_create(
+        order=stuck, defaults={"amount_fen": 1000, "status": Payment.Status.SUCCEEDED}
+    )
+    stuck_refund = Refund.objects.create(
+        payment=payment,
+        amount_fen=payment.amount_fen,
+        status=Refund.Status.FAILED,
+        attempts=5,
+        handed_to_staff_at=timezone.now(),
+    )
     channel_things = _channel_things(bund_1, staff, stranger, recipient)
     # Last, so that it is the stranger's newest notification (the polling tests look for it).
     Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
@@ -224,6 +236,7 @@ def build() -> dict:
         "feedback": feedback,
         "statement": statement,
         "line": statement.lines.get(),
+        "stuck_refund": stuck_refund,
         "codes": [requested.code, closed.code, *(order.code for order in later.values())],
     }
 

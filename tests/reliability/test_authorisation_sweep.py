@@ -145,6 +145,7 @@ FILL = [
     (r"cms-admin/eligibility/evidence/<int:pk>/$", lambda w: w["evidence"].pk),
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),
     (r"cms-admin/complaints/<int:pk>/$", lambda w: w["complaint"].pk),
+    (r"cms-admin/money/refunds/<int:pk>/$", lambda w: w["stuck_refund"].pk),
     (r"cms-admin/grades/<int:pk>/$", lambda w: w["grade"].pk),
     # Checked out at once, so waiting for staff's review (issue 19).
     (r"cms-admin/visit_reviews/<int:pk>/$", lambda w: w["completed"].visit_review.pk),

@@ -77,6 +77,11 @@ def test_a_report_that_is_not_json_is_refused_without_an_error(client):
     assert response.status_code == 400
 
 
+def test_an_oversized_report_is_refused_unread(client):
+    response = client.post("/csp-report/", "x" * 20_000, content_type="application/csp-report")
+    assert response.status_code == 413
+
+
 def test_a_provider_document_is_a_sandboxed_download_the_browser_may_not_sniff(client, weifang_1):
     applicant = make_user("owner@anxin.cn", "王芳")
     provider = register_social_org(applicant, [weifang_1])
