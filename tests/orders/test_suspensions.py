@@ -310,3 +310,15 @@ def test_the_workspace_move_page_is_404_to_everyone_else(
     assert client.get(url).status_code == 404
     assert client.post(url, {"slot": elsewhere_slot.pk, "reason": "x"}).status_code == 404
     assert not ProviderChange.objects.exists()
+
+
+def test_no_late_fee_follows_the_family_to_the_new_provider(
+    stranded, elsewhere_slot, community_staff, daughter
+):
+    Order.objects.filter(pk=stranded.pk).update(fee_counts_from=stranded.starts_at)
+    propose(stranded, community_staff, elsewhere_slot)
+
+    order = provider_change.accept_provider_change(order=stranded, by=daughter)
+
+    order.refresh_from_db()
+    assert order.fee_counts_from is None
