@@ -27,9 +27,11 @@ def signed_out(*, user_id: int, session_key: str | None = None) -> None:
 
 
 def follow(model, user_field: str) -> None:
-    """Tell the person a row of `model` names (by `user_field`) when it changes."""
+    """Tell the person a row of `model` names (by `user_field`) when it changes or goes."""
 
-    def changed(sender, instance, **kwargs) -> None:
+    def changed(sender, instance, created: bool = False, **kwargs) -> None:
+        if created:
+            return  # a new row only gives access; open sockets lose nothing
         user_id = getattr(instance, user_field)
         if user_id is not None:
             access_changed(user_id=user_id)

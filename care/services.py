@@ -21,7 +21,7 @@ from communities.scoping import may_act_on_community
 from orders import services as order_services
 from orders.models import Order
 from orders.rosters import worker_is_free
-from orders.services import worker_is_qualified
+from orders.workers import worker_is_qualified
 from providers.access import can_manage_provider
 from providers.models import Provider, ProviderMember
 

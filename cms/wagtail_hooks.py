@@ -17,6 +17,7 @@ from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
 from cms.workspace.vetting import VettingViewSet
+from cms.workspace.visit_reviews import VisitReviewsViewSet
 
 
 @hooks.register("register_admin_viewset")
@@ -72,6 +73,11 @@ def register_money():
 @hooks.register("register_admin_viewset")
 def register_grades():
     return GradesViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_visit_reviews():
+    return VisitReviewsViewSet()
 
 
 @hooks.register("register_admin_viewset")

@@ -416,6 +416,12 @@ ORDER_ANSWER_WITHIN_HOURS = env_int("ORDER_ANSWER_WITHIN_HOURS", 12)
 ORDER_PAYMENT_WITHIN_MINUTES = env_int("ORDER_PAYMENT_WITHIN_MINUTES", 30)
 ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
+# A visit outside these limits needs community staff's review before it is billed (ADR 0019):
+# shorter than this share of the booked time, longer than that share, or checked in further
+# than this from the booked start.
+VISIT_SHORTEST_PERCENT = env_int("VISIT_SHORTEST_PERCENT", 50)
+VISIT_LONGEST_PERCENT = env_int("VISIT_LONGEST_PERCENT", 200)
+VISIT_CHECK_IN_WITHIN_MINUTES = env_int("VISIT_CHECK_IN_WITHIN_MINUTES", 60)
 # Needs assessments: how long one holds, how far back one may be dated, when to remind.
 ASSESSMENT_VALID_MONTHS = env_int("ASSESSMENT_VALID_MONTHS", 12)
 ASSESSMENT_BACKDATE_DAYS = env_int("ASSESSMENT_BACKDATE_DAYS", 30)

@@ -9,6 +9,7 @@ from accounts.models import CareRecipient
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
 from orders.models import VisitRecord
+from orders.workers import qualified_workers
 from providers.models import ProviderMember
 
 
@@ -122,10 +123,13 @@ class MemberField(forms.ModelChoiceField):
 class AssignForm(forms.Form):
     worker = MemberField(label=_("Worker"), queryset=ProviderMember.objects.none())
 
-    def __init__(self, *args, provider, **kwargs):
+    def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = provider.members.select_related("user").order_by(
-            "role", "pk"
+        # Only those who may go: not suspended, with the papers this service asks for.
+        self.fields["worker"].queryset = (
+            qualified_workers(order.provider, order.service, timezone.localdate(order.starts_at))
+            .select_related("user")
+            .order_by("role", "pk")
         )
 
 

@@ -195,6 +195,9 @@ class OrderEvent(models.Model):
         "cancel": _("Cancelled"),
         "expire": _("Expired"),
         "reschedule": _("Moved to another time"),
+        "change_provider": _("Moved to another provider"),
+        "provider_change_proposed": _("Another provider proposed by community staff"),
+        "provider_change_declined": _("The family declined the other provider"),
         "assign": _("Worker sent"),
         "check_in": _("Worker arrived"),
         "check_out": _("Worker left"),
@@ -203,6 +206,11 @@ class OrderEvent(models.Model):
         "auto_close": _("Closed automatically"),
         "dispute": _("Disputed"),
         "resolve": _("Dispute settled"),
+        "visit_flagged": _("Visit needs review"),
+        "visit_confirmed": _("Visit confirmed by community staff"),
+        "visit_rejected": _("Visit rejected by community staff"),
+        "copay_refunded": _("Co-payment refunded"),
+        "excluded": _("Left off the purchaser's statement"),
         "refund_retry": _("Refund sent to Stripe again by staff"),
         "refund_handed_over": _("Refund handed over by staff"),
     }
@@ -497,6 +505,7 @@ class OrderHold(models.Model):
         COMPLAINT = "complaint", _("Open complaint")
         FEEDBACK = "feedback", _("Beneficiary feedback says no")
         DISPUTE = "dispute", _("Open dispute")
+        VISIT_REVIEW = "visit_review", _("Visit needs review")
         OTHER = "other", _("Other")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="holds")
@@ -514,3 +523,146 @@ class OrderHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} · {self.get_reason_display()}"
+
+
+class VisitReview(models.Model):
+    """A visit outside the limits (too short, too long, or checked in far from the booked
+    start): not verified, and held from statements, until community staff confirm it with a
+    reason or reject it (ADR 0019). The figures are kept so every reader sees them in their
+    own language."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Needs review")
+        CONFIRMED = "confirmed", _("Confirmed by community staff")
+        REJECTED = "rejected", _("Rejected by community staff")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="visit_review")
+    status = models.CharField(
+        _("review status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    booked_minutes = models.PositiveIntegerField(_("booked minutes"))
+    stayed_minutes = models.PositiveIntegerField(_("minutes stayed"))
+    check_in_offset_minutes = models.IntegerField(_("check-in minutes from the start"))
+    too_short = models.BooleanField(default=False)
+    too_long = models.BooleanField(default=False)
+    far_from_start = models.BooleanField(default=False)
+    hold = models.OneToOneField(
+        OrderHold, null=True, blank=True, on_delete=models.PROTECT, related_name="visit_review"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        verbose_name = _("visit review")
+        verbose_name_plural = _("visit reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False) & ~Q(decision_reason="")),
+                name="visit_review_decided_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_status_display()}"
+
+    @property
+    def findings(self) -> list[str]:
+        """What is wrong, in the reader's language."""
+        found = []
+        if self.too_short:
+            found.append(
+                _("Stayed %(stayed)s of %(booked)s booked minutes")
+                % {"stayed": self.stayed_minutes, "booked": self.booked_minutes}
+            )
+        if self.too_long:
+            found.append(
+                _("Stayed %(stayed)s minutes, far longer than the %(booked)s booked")
+                % {"stayed": self.stayed_minutes, "booked": self.booked_minutes}
+            )
+        if self.far_from_start:
+            found.append(
+                _("Checked in %(minutes)s minutes from the booked start")
+                % {"minutes": f"{self.check_in_offset_minutes:+d}"}
+            )
+        return found
+
+
+class OrderExclusion(models.Model):
+    """An order that is never billed to the purchaser: a visit community staff rejected, or
+    an upheld complaint's remedy. Statements read it and show the order as an excluded line."""
+
+    class Reason(models.TextChoices):
+        VISIT_REJECTED = "visit_rejected", _("Visit rejected by community staff")
+        COMPLAINT_UPHELD = "complaint", _("Upheld complaint")
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="billing_exclusion")
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    excluded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order left off statements")
+        verbose_name_plural = _("orders left off statements")
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_reason_display()}"
+
+
+class ProviderChange(models.Model):
+    """Community staff propose that an open order of a suspended provider go to another
+    approved provider serving the community, at a time of that provider's; the family
+    accepts (the new provider is asked) or declines (the order is cancelled with everything
+    refunded). ADR 0020."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for the family")
+        ACCEPTED = "accepted", _("Accepted by the family")
+        DECLINED = "declined", _("Declined by the family")
+        WITHDRAWN = "withdrawn", _("No longer possible")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="provider_changes")
+    from_provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+"
+    )
+    to_slot = models.ForeignKey(
+        "marketplace.Slot",
+        verbose_name=_("new provider and time"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        verbose_name = _("proposed provider change")
+        verbose_name_plural = _("proposed provider changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="proposed"),
+                name="one_open_provider_change_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} → {self.to_slot}"

@@ -26,7 +26,8 @@ from orders.exceptions import OrdersError
 from orders.models import Order, OrderEvent
 from orders.moves import take_place
 from orders.rosters import worker_is_free
-from orders.services import BUSY, worker_is_qualified
+from orders.services import BUSY
+from orders.workers import worker_is_qualified
 from providers.models import ProviderMember
 
 

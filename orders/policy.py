@@ -71,3 +71,47 @@ def missed_visit_cutoff(*, now: datetime.datetime, grace_minutes: int) -> dateti
     """A visit nobody has checked in to counts as missed `grace_minutes` after its start:
     those starting at or before the moment returned are missed at `now`."""
     return now - datetime.timedelta(minutes=grace_minutes)
+
+
+@dataclass(frozen=True)
+class VisitMeasure:
+    """A visit's check-in and check-out against what was booked, and what is wrong with it
+    under the limits (ADR 0019). Empty `findings`: nothing to review."""
+
+    booked_minutes: int
+    stayed_minutes: int
+    check_in_offset_minutes: int  # negative: early
+    findings: tuple[str, ...]
+
+
+SHORT, LONG, FAR_FROM_START = "short", "long", "far_from_start"
+
+
+def measure_visit(
+    *,
+    booked_start: datetime.datetime,
+    booked_end: datetime.datetime,
+    checked_in: datetime.datetime,
+    checked_out: datetime.datetime,
+    shortest_percent: int,
+    longest_percent: int,
+    check_in_within_minutes: int,
+) -> VisitMeasure:
+    """Limits are inclusive: a visit of exactly the shortest share, or checked in exactly the
+    allowed minutes from the start, passes. Compared in whole seconds, no rounding."""
+    booked = int((booked_end - booked_start).total_seconds())
+    stayed = int((checked_out - checked_in).total_seconds())
+    offset = int((checked_in - booked_start).total_seconds())
+    findings = []
+    if stayed * 100 < booked * shortest_percent:
+        findings.append(SHORT)
+    if stayed * 100 > booked * longest_percent:
+        findings.append(LONG)
+    if abs(offset) > check_in_within_minutes * 60:
+        findings.append(FAR_FROM_START)
+    return VisitMeasure(
+        booked_minutes=booked // 60,
+        stayed_minutes=max(stayed, 0) // 60,
+        check_in_offset_minutes=int(offset / 60),
+        findings=tuple(findings),
+    )

@@ -55,9 +55,14 @@ class OrderQuerySet(models.QuerySet):
         """Checked in and out, and vouched for by the recipient's side (a code from the
         card at check-in, the family) or by community staff (docs/decisions/0009)."""
         records = apps.get_model("orders", "VisitRecord").objects.filter(order=OuterRef("pk"))
+        # A visit outside the limits counts only once community staff confirmed it (ADR 0019).
+        doubted = apps.get_model("orders", "VisitReview").objects.filter(
+            order=OuterRef("pk"), status__in=("pending", "rejected")
+        )
         return self.filter(
             Exists(records.filter(kind="check_in")),
             Exists(records.filter(kind="check_out")),
+            ~Exists(doubted),
         ).filter(
             Exists(records.filter(kind="check_in", visit_code__isnull=False))
             | Exists(records.filter(kind__in=("recipient_confirmed", "staff_confirmed")))
@@ -77,3 +82,10 @@ class OrderQuerySet(models.QuerySet):
         anti-join whatever its figures say, where `NOT IN (held)` could be run once per row
         when it misjudged the held orders' number."""
         return self.exclude(status="disputed").filter(~Exists(self._open_holds()))
+
+    def excluded_from_billing(self) -> "OrderQuerySet":
+        """Orders never to be billed to the purchaser (orders.OrderExclusion)."""
+        return self.filter(billing_exclusion__isnull=False)
+
+    def not_excluded_from_billing(self) -> "OrderQuerySet":
+        return self.filter(billing_exclusion__isnull=True)

@@ -29,9 +29,11 @@ def actions_for(order: Order, relation: Relation) -> set[str]:
         if _allowed("no_show", order) and started:
             actions.add("no_show")
     if manager:
+        # A suspended provider may still decline, but takes nothing on (ADR 0020).
+        in_good_standing = order.provider.status == "approved"
         if _allowed("accept", order):
-            actions |= {"accept", "decline"}
-        if order.status in WORKER_MAY_BE_SENT:
+            actions |= {"accept", "decline"} if in_good_standing else {"decline"}
+        if order.status in WORKER_MAY_BE_SENT and in_good_standing:
             actions.add("assign")
         if _allowed("cancel", order):
             actions.add("cancel")

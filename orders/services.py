@@ -27,6 +27,7 @@ from orders.lock_wait import bound_lock_wait, is_lock_timeout
 from orders.models import (
     Order,
     OrderEvent,
+    OrderExclusion,
     OrderHold,
     Payment,
     Refund,
@@ -44,7 +45,8 @@ from orders.policy import (
 from orders.reused_query import ReusedQuery
 from orders.rosters import worker_is_free
 from orders.transitions import WORKER_MAY_BE_SENT, target_of
-from providers.models import ProviderMember
+from orders.workers import why_not_sendable
+from providers.models import Provider, ProviderMember
 
 BUSY = _("Many people are booking this right now. Please try again.")
 
@@ -238,7 +240,7 @@ def _place_order(
             expires_at=(
                 now + datetime.timedelta(minutes=settings.ORDER_PAYMENT_WITHIN_MINUTES)
                 if needs_payment
-                else _answer_deadline(now, slot.starts_at)
+                else answer_deadline(now, slot.starts_at)
             ),
         )
     except IntegrityError:
@@ -262,7 +264,7 @@ def _place_order(
     return order
 
 
-def _answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> datetime.datetime:
+def answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> datetime.datetime:
     return request_expires_at(
         requested_at=now,
         starts_at=starts_at,
@@ -289,7 +291,7 @@ def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: 
         _refund(order, RefundDecision(payment.amount_fen, 0, "paid_after_closing"))
         return order
     move(order, "pay", by=None)
-    order.expires_at = _answer_deadline(timezone.now(), order.starts_at)
+    order.expires_at = answer_deadline(timezone.now(), order.starts_at)
     order.save(update_fields=["expires_at"])
     wording.tell_provider_new_request(order)
     return order
@@ -303,6 +305,15 @@ def record_payment_failure(*, order: Order) -> Order:
         status=Payment.Status.FAILED
     )
     return order
+
+
+def _provider_in_good_standing(order: Order) -> None:
+    """A suspended provider keeps its orders for staff to move, but takes on nothing."""
+    if order.provider.status != Provider.Status.APPROVED:
+        raise OrdersError(
+            _("%(provider)s is suspended and cannot take on this visit.")
+            % {"provider": order.provider.name}
+        )
 
 
 @transaction.atomic
@@ -324,6 +335,8 @@ def accept_order(*, order: Order, by: User) -> Order:
     order = lock(order)
     if not access.is_manager(by, order):
         raise PermissionDenied
+    target_of("accept", order.status)
+    _provider_in_good_standing(order)
     move(order, "accept", by=by)
     wording.tell_family(order, wording.CONFIRMED)
     return order
@@ -408,21 +421,11 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     order.slot = slot
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
     order.worker = None
-    order.expires_at = _answer_deadline(now, slot.starts_at)
+    order.expires_at = answer_deadline(now, slot.starts_at)
     order.save(update_fields=["slot", "starts_at", "ends_at", "worker", "expires_at", "updated_at"])
     move(order, "reschedule", by=by, reason=f"{old_start:%Y-%m-%d %H:%M}")
     wording.tell_provider_new_request(order)
     return order
-
-
-def worker_is_qualified(member: ProviderMember, service: Service, on: datetime.date) -> bool:
-    if member.suspended_at is not None:
-        return False
-    if not service.required_qualification:
-        return True
-    return member.documents.filter(
-        kind=service.required_qualification, status="approved", expires_on__gte=on
-    ).exists()
 
 
 @transaction.atomic
@@ -435,11 +438,9 @@ def assign_worker(*, order: Order, by: User, worker: ProviderMember) -> Order:
         raise PermissionDenied
     if order.status not in WORKER_MAY_BE_SENT:
         raise OrdersError(_("A worker can only be sent to an upcoming visit."))
-    if not worker_is_qualified(worker, order.service, timezone.localdate(order.starts_at)):
-        raise OrdersError(
-            _("%(worker)s does not hold a valid qualification for this service.")
-            % {"worker": worker.user}
-        )
+    _provider_in_good_standing(order)
+    if refusal := why_not_sendable(worker, order):
+        raise OrdersError(refusal)
     if not worker_is_free(worker, order.starts_at, order.ends_at, besides=order.pk):
         raise OrdersError(_("%(worker)s has another visit at this time.") % {"worker": worker.user})
     order.worker = worker
@@ -549,6 +550,11 @@ def _refund_all(order: Order) -> None:
     _refund(order, RefundDecision(_paid(order), 0, "full"))
 
 
+def refund_in_full(order: Order) -> None:
+    """Give back everything paid, inside the caller's transaction (a locked order)."""
+    _refund_all(order)
+
+
 def _refund(order: Order, decision: RefundDecision) -> None:
     """Record the refund now; Stripe is asked after commit (orders.tasks)."""
     if decision.refund_fen <= 0:
@@ -641,3 +647,46 @@ def release_hold(*, hold: OrderHold) -> OrderHold:
         hold.released_at = timezone.now()
         hold.save(update_fields=["released_at"])
     return hold
+
+
+@transaction.atomic
+def exclude_from_billing(*, order: Order, by: User, reason: str, note: str) -> OrderExclusion:
+    """Community staff in scope keep an order off the purchaser's statements for good (a
+    rejected visit, an upheld complaint's remedy). An order already billed stays on its
+    statement: the purchaser's officer corrects it there with an adjustment."""
+    order = lock(order)
+    if not access.is_staff(by, order):
+        raise PermissionDenied
+    if reason not in OrderExclusion.Reason.values:
+        raise ValueError(f"unknown exclusion reason {reason!r}")
+    if not note.strip():
+        raise OrdersError(_("Please give the reason for leaving the order off the statement."))
+    if not order.subsidy_fen:
+        raise OrdersError(_("This order is not billed to a purchaser."))
+    if OrderExclusion.objects.filter(order=order).exists():
+        raise OrdersError(_("This order is already left off the statements."))
+    exclusion = OrderExclusion.objects.create(
+        order=order, reason=reason, note=note.strip()[:300], excluded_by=by
+    )
+    record(order, "excluded", by=by, reason=note.strip())
+    return exclusion
+
+
+@transaction.atomic
+def refund_copay(*, order: Order, by: User, reason: str) -> Refund:
+    """Community staff in scope give the family back what they paid by card for the visit
+    (an upheld complaint's remedy), through the same refund path as cancellations."""
+    order = lock(order)
+    if not access.is_staff(by, order):
+        raise PermissionDenied
+    if not reason.strip():
+        raise OrdersError(_("Please give the reason for the refund."))
+    paid = _paid(order)
+    if not paid:
+        raise OrdersError(_("Nothing was paid by card for this order, so nothing is refunded."))
+    if order.payment.refunds.exists():
+        raise OrdersError(_("This order has been refunded already."))
+    _refund(order, RefundDecision(paid, 0, "complaint_upheld"))
+    record(order, "copay_refunded", by=by, reason=reason.strip())
+    wording.tell_family(order, wording.COPAY_REFUNDED, amount="¥" + yuan(paid))
+    return order.payment.refunds.get()

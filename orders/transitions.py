@@ -19,6 +19,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ),
     "expire": (frozenset({Status.PENDING_PAYMENT, Status.REQUESTED}), Status.EXPIRED),
     "reschedule": (frozenset({Status.REQUESTED, Status.CONFIRMED}), Status.REQUESTED),
+    # The family takes the provider staff propose instead of a suspended one; it is asked.
+    "change_provider": (frozenset({Status.REQUESTED, Status.CONFIRMED}), Status.REQUESTED),
     "check_in": (frozenset({Status.CONFIRMED}), Status.IN_SERVICE),
     "check_out": (frozenset({Status.IN_SERVICE}), Status.COMPLETED),
     "no_show": (frozenset({Status.CONFIRMED}), Status.NO_SHOW),
@@ -35,6 +37,7 @@ ACTION_LABELS = {
     "cancel": _("cancel"),
     "expire": _("expire"),
     "reschedule": _("change the time"),
+    "change_provider": _("move to another provider"),
     "check_in": _("check in"),
     "check_out": _("check out"),
     "no_show": _("report that the visit did not happen"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views, views_webhooks
+from orders import views, views_provider_change, views_webhooks
 
 app_name = "orders"
 
@@ -25,6 +25,16 @@ urlpatterns = [
     path("orders/<str:code>/resolve/", views.resolve, name="resolve"),
     path("orders/<str:code>/confirm-visit/", views.confirm_visit, name="confirm_visit"),
     path("orders/<str:code>/correct-visit/", views.correct_visit, name="correct_visit"),
+    path(
+        "orders/<str:code>/provider-change/accept/",
+        views_provider_change.accept,
+        name="accept_provider_change",
+    ),
+    path(
+        "orders/<str:code>/provider-change/decline/",
+        views_provider_change.decline,
+        name="decline_provider_change",
+    ),
     path("provider/<int:pk>/orders/", views.provider_orders, name="provider_orders"),
     path("provider/<int:pk>/payouts/", views.start_payouts, name="start_payouts"),
     path("provider/<int:pk>/payouts/return/", views.payouts_return, name="payouts_return"),

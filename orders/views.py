@@ -31,7 +31,8 @@ from orders.forms import (
     RescheduleForm,
     ResolveForm,
 )
-from orders.models import Order
+from orders.models import Order, ProviderChange
+from orders.transitions import WORKER_MAY_BE_SENT
 from providers.models import Provider
 
 
@@ -179,6 +180,16 @@ def _detail_context(request: HttpRequest, order: Order) -> dict:
         "payment": getattr(order, "payment", None),
         "refunds": order.payment.refunds.all() if hasattr(order, "payment") else [],
         "verified": visits.is_verified(order),
+        "visit_times": visits.visit_times(order),
+        "visit_review": getattr(order, "visit_review", None),
+        "provider_change": (
+            order.provider_changes.filter(status=ProviderChange.Status.PROPOSED)
+            .select_related("to_slot__service__provider")
+            .first()
+            if relation.family or relation.staff
+            else None
+        ),
+        "relation": relation,
         "receipt_explanation": subsidy.explain(
             programme=order.programme, subsidy_fen=order.subsidy_fen, copay_fen=order.copay_fen
         ),
@@ -188,7 +199,7 @@ def _detail_context(request: HttpRequest, order: Order) -> dict:
     if "reschedule" in actions:
         context["reschedule_form"] = RescheduleForm(slots=_open_slots(order.service))
     if "assign" in actions:
-        context["assign_form"] = AssignForm(provider=order.provider)
+        context["assign_form"] = AssignForm(order=order)
     if "check_in" in actions:
         context["check_in_form"] = CheckInForm()
     if "resolve" in actions:
@@ -273,7 +284,7 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
-    form = AssignForm(request.POST, provider=order.provider)
+    form = AssignForm(request.POST, order=order)
     if not form.is_valid():
         raise PermissionDenied
     attempt(
@@ -453,6 +464,10 @@ def provider_orders(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "provider": provider,
             "requests": orders.filter(status=Order.Status.REQUESTED).order_by("starts_at"),
+            # A suspended worker's visits still to come wait for someone else (ADR 0020).
+            "to_reassign": orders.filter(
+                status__in=WORKER_MAY_BE_SENT, worker__suspended_at__isnull=False
+            ).order_by("starts_at"),
             "upcoming": orders.filter(
                 status=Order.Status.CONFIRMED, starts_at__date__gt=today
             ).order_by("starts_at")[:50],

@@ -5,6 +5,7 @@ family's confirmation, or community staff's), and corrections as new rows."""
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -14,10 +15,20 @@ from accounts.models import CareRecipient, User
 from communities.scoping import may_act_on_community
 from orders import access, wording
 from orders.exceptions import OrdersError
-from orders.models import Order, VisitCode, VisitCodeCard, VisitRecord
-from orders.moves import lock, move
-from orders.policy import missed_visit_cutoff
+from orders.models import (
+    Order,
+    OrderExclusion,
+    OrderHold,
+    VisitCode,
+    VisitCodeCard,
+    VisitRecord,
+    VisitReview,
+)
+from orders.moves import lock, move, record
+from orders.policy import FAR_FROM_START, LONG, SHORT, measure_visit, missed_visit_cutoff
+from orders.services import exclude_from_billing, hold_order, release_hold
 from orders.transitions import VISIT_STARTED
+from orders.workers import why_not_sendable
 
 CODES_PER_CARD = 20
 # A worker may check in a little early (a bus arrives when it arrives), not much more.
@@ -27,6 +38,24 @@ EARLIEST_CHECK_IN = datetime.timedelta(minutes=60)
 def is_verified(order: Order) -> bool:
     """Checked in and out, and the recipient's side or community staff vouch for it."""
     return Order.objects.filter(pk=order.pk).with_verified_visit().exists()
+
+
+def visit_times(order: Order) -> dict:
+    """The real times the worker arrived and left (the latest record of each), and how long
+    that was against the booked time, as the family reads them on the order page."""
+    times: dict = {}
+    for kind, at in (
+        order.visit_records.filter(kind__in=(VisitRecord.Kind.CHECK_IN, VisitRecord.Kind.CHECK_OUT))
+        .order_by("pk")
+        .values_list("kind", "at")
+    ):
+        times[kind] = at
+    if "check_in" in times and "check_out" in times:
+        times["stayed_minutes"] = (
+            int((times["check_out"] - times["check_in"]).total_seconds()) // 60
+        )
+        times["booked_minutes"] = int((order.ends_at - order.starts_at).total_seconds()) // 60
+    return times
 
 
 @transaction.atomic
@@ -70,6 +99,9 @@ def check_in(
     at = at or timezone.now()
     if at < order.starts_at - EARLIEST_CHECK_IN:
         raise OrdersError(_("It is too early to check in for this visit."))
+    if refusal := why_not_sendable(order.worker, order):
+        # Suspended, or papers lapsed since being sent: the provider must send someone else.
+        raise OrdersError(refusal)
     code = None
     if visit_code.strip():
         code = (
@@ -112,7 +144,7 @@ def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) ->
         raise PermissionDenied
     at = at or timezone.now()
     move(order, "check_out", by=by)
-    record = VisitRecord.objects.create(
+    check_out_record = VisitRecord.objects.create(
         order=order,
         kind=VisitRecord.Kind.CHECK_OUT,
         method=VisitRecord.Method.WORKER_APP,
@@ -120,8 +152,103 @@ def check_out(*, order: Order, by: User, at: datetime.datetime | None = None) ->
         worker=order.worker,
         recorded_by=by,
     )
+    _review_if_outside_limits(order, checked_out=at)
     wording.tell_family(order, wording.COMPLETED)
-    return record
+    return check_out_record
+
+
+def _review_if_outside_limits(order: Order, *, checked_out: datetime.datetime) -> None:
+    """A visit much shorter or longer than booked, or begun far from the booked time, is
+    not believed without community staff's review (ADR 0019)."""
+    checked_in = (
+        order.visit_records.filter(kind=VisitRecord.Kind.CHECK_IN)
+        .order_by("-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if checked_in is None:
+        return  # no check-in, no verified visit: nothing to weigh
+    measure = measure_visit(
+        booked_start=order.starts_at,
+        booked_end=order.ends_at,
+        checked_in=checked_in,
+        checked_out=checked_out,
+        shortest_percent=settings.VISIT_SHORTEST_PERCENT,
+        longest_percent=settings.VISIT_LONGEST_PERCENT,
+        check_in_within_minutes=settings.VISIT_CHECK_IN_WITHIN_MINUTES,
+    )
+    if not measure.findings:
+        return
+    VisitReview.objects.create(
+        order=order,
+        booked_minutes=measure.booked_minutes,
+        stayed_minutes=measure.stayed_minutes,
+        check_in_offset_minutes=measure.check_in_offset_minutes,
+        too_short=SHORT in measure.findings,
+        too_long=LONG in measure.findings,
+        far_from_start=FAR_FROM_START in measure.findings,
+        hold=hold_order(order=order, reason=OrderHold.Reason.VISIT_REVIEW),
+    )
+    # The findings are read from the review in each reader's language, not frozen here.
+    record(order, "visit_flagged", by=None)
+    wording.tell_staff(order, wording.VISIT_NEEDS_REVIEW)
+
+
+def _pending_review(order: Order, by: User, reason: str) -> VisitReview:
+    if not access.is_staff(by, order):
+        raise PermissionDenied
+    review = VisitReview.objects.select_for_update().filter(order=order).first()
+    if review is None or review.status != VisitReview.Status.PENDING:
+        raise OrdersError(_("This visit is not waiting for a review."))
+    if not reason.strip():
+        raise OrdersError(_("Please give the reason for your decision."))
+    return review
+
+
+def _decide(review: VisitReview, *, status: str, by: User, reason: str) -> VisitReview:
+    review.status = status
+    review.decided_by = by
+    review.decided_at = timezone.now()
+    review.decision_reason = reason.strip()
+    review.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    if review.hold_id:
+        release_hold(hold=review.hold)
+    return review
+
+
+@transaction.atomic
+def confirm_reviewed_visit(*, order: Order, by: User, reason: str) -> VisitReview:
+    """Community staff in scope accept a visit outside the limits, saying why (the
+    recipient sent the worker home early, the bath took longer): it is verified and may be
+    billed."""
+    order = lock(order)
+    review = _pending_review(order, by, reason)
+    _decide(review, status=VisitReview.Status.CONFIRMED, by=by, reason=reason)
+    VisitRecord.objects.create(
+        order=order,
+        kind=VisitRecord.Kind.STAFF_CONFIRMED,
+        method=VisitRecord.Method.STAFF,
+        at=timezone.now(),
+        worker=order.worker,
+        recorded_by=by,
+        note=reason.strip()[:300],
+    )
+    record(order, "visit_confirmed", by=by, reason=reason.strip())
+    return review
+
+
+@transaction.atomic
+def reject_reviewed_visit(*, order: Order, by: User, reason: str) -> VisitReview:
+    """Community staff in scope do not accept the visit: it is never billed to the
+    purchaser (it appears on the statement as an excluded line)."""
+    order = lock(order)
+    review = _pending_review(order, by, reason)
+    _decide(review, status=VisitReview.Status.REJECTED, by=by, reason=reason)
+    exclude_from_billing(
+        order=order, by=by, reason=OrderExclusion.Reason.VISIT_REJECTED, note=reason
+    )
+    record(order, "visit_rejected", by=by, reason=reason.strip())
+    return review
 
 
 @transaction.atomic

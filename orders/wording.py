@@ -42,6 +42,19 @@ COMPLETED = gettext_noop(
     "%(service)s for %(recipient)s is done (order %(code)s). Please confirm, or tell us if "
     "something went wrong."
 )
+VISIT_NEEDS_REVIEW = gettext_noop(
+    "The visit for order %(code)s (%(service)s for %(recipient)s) is outside the limits and "
+    "needs your review before it can be billed."
+)
+COPAY_REFUNDED = gettext_noop(
+    "Your complaint about order %(code)s (%(service)s) was upheld: %(amount)s you paid is "
+    "being refunded."
+)
+PROVIDER_CHANGE_PROPOSED = gettext_noop(
+    "%(provider)s is suspended. Community staff propose %(new_provider)s for %(service)s on "
+    "%(new_when)s instead (order %(code)s). Please accept, or decline to cancel with a full "
+    "refund."
+)
 
 
 def _params(order: Order, **extra) -> dict:

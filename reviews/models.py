@@ -111,6 +111,11 @@ class Complaint(models.Model):
         NOT_UPHELD = "not_upheld", _("Not upheld")
         RESOLVED = "resolved", _("Resolved with the provider")
 
+    class Remedy(models.TextChoices):
+        NONE = "", _("No remedy")
+        REFUND = "refund", _("Refund what the family paid")
+        EXCLUDE = "exclude", _("Leave the visit off the purchaser's statement")
+
     order = models.ForeignKey(
         "orders.Order",
         verbose_name=_("order"),
@@ -153,6 +158,8 @@ class Complaint(models.Model):
     escalated_at = models.DateTimeField(_("flagged to the street"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("what staff say"), blank=True)
+    # An upheld complaint's remedy, chosen by staff when answering (ADR 0019).
+    remedy = models.CharField(_("remedy"), max_length=8, choices=Remedy.choices, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -18,7 +18,7 @@ from accounts.models import CareRecipient, Role, User
 from communities.scoping import may_act_on_community
 from marketplace.models import Service
 from orders import services as order_services
-from orders.models import Order, OrderHold
+from orders.models import Order, OrderExclusion, OrderHold
 from providers.models import Provider
 from providers.uploads import check_photo_upload, without_metadata
 from reviews import wording
@@ -210,9 +210,13 @@ def _hold_if_billed(complaint: Complaint, reason: str) -> None:
 
 
 @transaction.atomic
-def answer_complaint(*, complaint: Complaint, by: User, outcome: str, note: str) -> Complaint:
+def answer_complaint(
+    *, complaint: Complaint, by: User, outcome: str, note: str, remedy: str = ""
+) -> Complaint:
     """Staff of the community close a complaint with an outcome and a note the resident
-    reads; the statement line, if held, is released."""
+    reads; the statement line, if held, is released. An upheld complaint about an order may
+    carry a remedy: the family's payment refunded, or the visit left off the purchaser's
+    statement (through the orders services, which check the staff member's scope again)."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not _staff_of(by, complaint.community_id):
         raise PermissionDenied
@@ -222,11 +226,25 @@ def answer_complaint(*, complaint: Complaint, by: User, outcome: str, note: str)
         raise ReviewsError(_("Please choose the outcome."))
     if not note.strip():
         raise ReviewsError(_("Please write what the resident will read."))
+    if remedy not in Complaint.Remedy.values:
+        raise ReviewsError(_("Please choose the remedy."))
+    if remedy and (outcome != Complaint.Outcome.UPHELD or complaint.order is None):
+        raise ReviewsError(_("A remedy is given only for an upheld complaint about an order."))
     complaint.outcome = outcome
     complaint.outcome_note = note.strip()
+    complaint.remedy = remedy
     complaint.handled_by = by
     complaint.closed_at = timezone.now()
-    complaint.save(update_fields=["outcome", "outcome_note", "handled_by", "closed_at"])
+    complaint.save(update_fields=["outcome", "outcome_note", "remedy", "handled_by", "closed_at"])
+    if remedy == Complaint.Remedy.REFUND:
+        order_services.refund_copay(order=complaint.order, by=by, reason=note)
+    elif remedy == Complaint.Remedy.EXCLUDE:
+        order_services.exclude_from_billing(
+            order=complaint.order,
+            by=by,
+            reason=OrderExclusion.Reason.COMPLAINT_UPHELD,
+            note=note,
+        )
     if complaint.hold_id:
         order_services.release_hold(hold=complaint.hold)
     wording.tell_complainant(complaint)

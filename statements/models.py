@@ -98,6 +98,8 @@ class StatementLine(FrozenRow):
     class Kind(models.TextChoices):
         BILLED = "billed", _("Billed")
         HELD = "held", _("Held")
+        # Left off by community staff (a rejected visit, an upheld complaint): never billed.
+        EXCLUDED = "excluded", _("Left off")
 
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
     order = models.ForeignKey(

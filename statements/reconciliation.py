@@ -83,7 +83,7 @@ def reconcile(purchaser: Purchaser, month: datetime.date) -> Reconciliation:
         .exclude(status__in=SUBSIDY_RELEASED)
         .exclude(
             pk__in=StatementLine.objects.filter(
-                kind="billed", statement__status__in=SETTLED
+                kind__in=("billed", "excluded"), statement__status__in=SETTLED
             ).values("order_id")
         )
         .aggregate(total=Sum("subsidy_fen", default=0))["total"]

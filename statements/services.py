@@ -43,15 +43,29 @@ LINES_PER_CHUNK = 2000
 def billable_orders(purchaser: Purchaser, provider: Provider, month: datetime.date):
     """Subsidised visits of this provider under this purchaser's programmes, up to the end
     of `month`, not billed yet. Two groups: closed and verified (billed), and those with
-    something open about them (held)."""
+    something open about them (held, among them a visit waiting for staff's review) or
+    left off for good by community staff (excluded, shown once so the officer sees them)."""
     candidates = Order.objects.filter(
         provider=provider,
         programme__purchaser=purchaser,
         subsidy_fen__gt=0,
         starts_at__lt=_month_end(month),
     ).exclude(statement_lines__kind=StatementLine.Kind.BILLED)
-    held = candidates.on_hold().filter(status__in=("closed", "disputed"))
-    billed = candidates.filter(status="closed").with_verified_visit().not_on_hold()
+    # Left off for good (a rejected visit, an upheld complaint): shown once, as excluded.
+    excluded = candidates.excluded_from_billing().exclude(
+        statement_lines__kind=StatementLine.Kind.EXCLUDED
+    )
+    held = candidates.filter(
+        Q(pk__in=candidates.not_excluded_from_billing().on_hold().values("pk"))
+        | Q(pk__in=excluded.values("pk"), status="closed"),
+        status__in=("closed", "disputed"),
+    )
+    billed = (
+        candidates.filter(status="closed")
+        .not_excluded_from_billing()
+        .with_verified_visit()
+        .not_on_hold()
+    )
     return billed, held
 
 
@@ -100,6 +114,9 @@ def _visit_times(order_ids: list[int]) -> dict[int, dict[str, datetime.datetime]
 def _held_lines(statement: Statement, held, order_ids: list[int]) -> list[StatementLine]:
     visits = _visit_times(order_ids)
     reasons = _hold_reasons(order_ids)
+    excluded = set(
+        Order.objects.filter(pk__in=order_ids).excluded_from_billing().values_list("pk", flat=True)
+    )
     lines = []
     for row in held.filter(pk__in=order_ids).values_list(*LINE_SOURCE):
         pk, code, title, programme_id, list_price, subsidy, copay = row[:7]
@@ -109,7 +126,7 @@ def _held_lines(statement: Statement, held, order_ids: list[int]) -> list[Statem
             StatementLine(
                 statement=statement,
                 order_id=pk,
-                kind=StatementLine.Kind.HELD,
+                kind=StatementLine.Kind.EXCLUDED if pk in excluded else StatementLine.Kind.HELD,
                 programme_id=programme_id,
                 order_code=code,
                 service_title=title,
@@ -170,13 +187,27 @@ def _copy_billed_lines(statement: Statement, billed) -> None:
 
 
 def _hold_reasons(order_ids: list[int]) -> dict[int, str]:
-    orders = Order.objects.filter(pk__in=order_ids).prefetch_related("holds")
+    orders = (
+        Order.objects.filter(pk__in=order_ids)
+        .select_related("billing_exclusion", "visit_review")
+        .prefetch_related("holds")
+    )
     return {order.pk: _hold_reason(order) for order in orders}
 
 
 def _hold_reason(order: Order) -> str:
+    exclusion = getattr(order, "billing_exclusion", None)
+    if exclusion is not None:
+        return f"{exclusion.get_reason_display()}: {exclusion.note}"[:300]
+    review = getattr(order, "visit_review", None)
     reasons = [
-        str(hold.get_reason_display()) + (f": {hold.note}" if hold.note else "")
+        str(hold.get_reason_display())
+        + (f": {hold.note}" if hold.note else "")
+        + (
+            ": " + "；".join(str(finding) for finding in review.findings)
+            if review is not None and hold.pk == review.hold_id
+            else ""
+        )
         for hold in order.holds.all()
         if hold.released_at is None
     ]
@@ -250,7 +281,12 @@ def approve_statement(*, statement: Statement, by: User) -> Statement:
     programme's budget, and the adjustments count as spent; what is excluded goes back."""
     statement = _officer_statement(statement, by, expected={Status.UNDER_REVIEW})
     billed = statement.lines.filter(kind=StatementLine.Kind.BILLED)
-    for line in billed.filter(exclusion__isnull=False).select_related("order"):
+    # Lines the officer excluded, and orders community staff left off, give their subsidy back.
+    given_back = statement.lines.filter(
+        Q(kind=StatementLine.Kind.BILLED, exclusion__isnull=False)
+        | Q(kind=StatementLine.Kind.EXCLUDED)
+    )
+    for line in given_back.select_related("order"):
         order = line.order
         subsidy.release(
             programme_id=order.programme_id,

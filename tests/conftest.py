@@ -5,6 +5,7 @@ missing on a developer's machine, and fails under CI=true, where a quiet skip wo
 hide that the real part never ran.
 """
 
+import datetime
 import shutil
 
 import pytest
@@ -13,11 +14,11 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
 from communities.models import Region
-from providers.models import Provider, ProviderMember
+from providers.models import DocumentKind, Provider, ProviderDocument, ProviderMember
 from tests import clock
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -276,10 +277,30 @@ def provider_manager(provider_a) -> User:
     return user
 
 
+def give_papers(
+    member: ProviderMember, *kinds: str, expires_on: datetime.date | None = None
+) -> None:
+    """Fixture data: the worker's own documents, approved, valid for a year unless said."""
+    for kind in kinds:
+        ProviderDocument.objects.create(
+            provider=member.provider,
+            member=member,
+            kind=kind,
+            file=f"provider-documents/{kind}.pdf",
+            content_type="application/pdf",
+            original_name=f"{kind}.pdf",
+            size_bytes=1000,
+            status=ProviderDocument.Status.APPROVED,
+            expires_on=expires_on or timezone.localdate() + datetime.timedelta(days=365),
+        )
+
+
 @pytest.fixture
 def caregiver(provider_a) -> User:
+    """A worker with a valid health certificate, as every eldercare visit asks (ADR 0020)."""
     user = make_user("carer@anxin.example.cn", "周阿姨")
-    ProviderMember.objects.create(provider=provider_a, user=user, role="worker")
+    member = ProviderMember.objects.create(provider=provider_a, user=user, role="worker")
+    give_papers(member, DocumentKind.HEALTH_CERTIFICATE)
     return user
 
 

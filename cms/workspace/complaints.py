@@ -60,6 +60,12 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+    remedy = forms.ChoiceField(
+        label=gettext_lazy("Remedy, if upheld"),
+        choices=Complaint.Remedy.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class ComplaintDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -29,7 +29,7 @@ class HandedOverForm(forms.Form):
 
 
 class MoneyView(WagtailAdminTemplateMixin, TemplateView):
-    page_title = gettext_lazy("Money")
+    page_title = gettext_lazy("Money checks")
     header_icon = "tasks"
     template_name = "cms/workspace/money.html"
 
@@ -84,7 +84,7 @@ def handed_over(request: HttpRequest, pk: int) -> HttpResponse:
 class MoneyViewSet(ViewSet):
     name = "money"
     icon = "tasks"
-    menu_label = gettext_lazy("Money")
+    menu_label = gettext_lazy("Money checks")
     menu_order = 260
     add_to_admin_menu = True
     menu_item_class = CommunityStaffMenuItem

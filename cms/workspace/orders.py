@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from cms.workspace.provider_change import ProposeProviderChangeView
 from orders.models import Order
 
 
@@ -35,7 +36,9 @@ class CommunityOrdersView(WagtailAdminTemplateMixin, TemplateView):
             stranded=orders.filter(
                 status__in=(Order.Status.REQUESTED, Order.Status.CONFIRMED),
                 provider__status="suspended",
-            ).order_by("starts_at"),
+            )
+            .prefetch_related("provider_changes")
+            .order_by("starts_at"),
             disputed=orders.filter(status=Order.Status.DISPUTED).order_by("starts_at"),
             missed=orders.filter(
                 Q(status=Order.Status.CONFIRMED, missed_visit_alert_at__isnull=False)
@@ -59,4 +62,7 @@ class CommunityOrdersViewSet(ViewSet):
     menu_item_class = CommunityStaffMenuItem
 
     def get_urlpatterns(self):
-        return [path("", CommunityOrdersView.as_view(), name="index")]
+        return [
+            path("", CommunityOrdersView.as_view(), name="index"),
+            path("<str:code>/move/", ProposeProviderChangeView.as_view(), name="move"),
+        ]

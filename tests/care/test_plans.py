@@ -286,3 +286,15 @@ def test_the_family_finds_the_plan_from_her_care_page(client, active_plan, daugh
     client.force_login(daughter)
     page = client.get(f"/care/people/{active_plan.care_recipient_id}/").content.decode()
     assert f"/care/plans/{active_plan.pk}/" in page
+
+
+def test_a_suspended_provider_gets_no_new_plan_visits_and_staff_see_them_uncovered(
+    active_plan, community_staff
+):
+    from providers.services import suspend_provider
+
+    suspend_provider(provider=active_plan.provider, by=community_staff, reason="资质过期")
+    later = timezone.localdate() + datetime.timedelta(days=7)
+    made = make_occurrences(active_plan, today=later)
+    assert made and all(o.status == Occurrence.Status.UNCOVERED and o.order is None for o in made)
+    assert Notification.objects.filter(user=community_staff, message__contains="could not").exists()

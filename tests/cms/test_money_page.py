@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Dispute, Order, Refund
-from tests.orders.conftest import book, cleaning, put_in, slot  # noqa: F401
+from tests.orders.conftest import book, cleaning, pay, put_in, slot  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,28 @@ def test_an_open_chargeback_is_listed_in_the_readers_language(staff_client, stuc
 def test_the_staff_dashboard_counts_the_refunds_waiting_for_them(staff_client, stuck):
     page = staff_client.get("/cms-admin/").content.decode()
     assert "<strong>1</strong> Stripe 未能完成的退款" in page
+
+
+@pytest.mark.usefixtures("fake_stripe")
+def test_staff_send_a_stuck_refund_again_from_the_page(
+    staff_client,
+    community_staff,
+    daughter,
+    slot,  # noqa: F811
+    grandma_li,
+):
+    order = put_in(pay(book(daughter, slot, grandma_li)), Order.Status.CANCELLED, paid=False)
+    refund = Refund.objects.create(
+        payment=order.payment,
+        amount_fen=12000,
+        status=Refund.Status.FAILED,
+        attempts=5,
+        handed_to_staff_at=timezone.now(),
+    )
+
+    answer = staff_client.post(reverse("money:retry", kwargs={"pk": refund.pk}))
+
+    assert answer.status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert order.events.get(action="refund_retry").actor == community_staff

@@ -1,12 +1,16 @@
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
 from cms import demo_data
 from communities.models import Region
+from marketplace.models import Service
+from orders.workers import qualified_workers
 from providers.models import ProviderMember
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +108,19 @@ def test_demo_providers_went_through_admission():
     approved = Provider.objects.get(name="安馨居家养老服务社")
     assert set(approved.documents.values_list("status", flat=True)) == {"approved"}
     assert approved.events.filter(action="approved").count() == 1
+
+
+def test_the_demo_carer_holds_valid_papers_and_is_offered_for_eldercare():
+    """Issue 19: 周阿姨 had no certificates, yet the assign list offered her and sending her
+    failed. Now she holds what bathing and meals ask, and the list offers her."""
+    seed()
+    carer = ProviderMember.objects.get(user__email="carer.anxin@linli.local")
+    assert set(carer.documents.filter(status="approved").values_list("kind", flat=True)) == {
+        "health_certificate",
+        "caregiver_qualification",
+    }
+    in_a_month = timezone.localdate() + datetime.timedelta(days=30)
+    for service in Service.objects.filter(
+        provider=carer.provider, category__parent__slug="eldercare"
+    ):
+        assert carer in qualified_workers(carer.provider, service, in_a_month), service

@@ -26,6 +26,7 @@ from tests.e2e.steps import (
     type_card,
 )
 from tests.marketplace.conftest import publish
+from tests.orders.conftest import now_starting
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -115,10 +116,9 @@ def test_eligibility_booking_verification_and_the_monthly_statement(
         order = Order.objects.get(code=code)
         services.accept_order(order=order, by=provider_manager)
         services.assign_worker(order=order, by=provider_manager, worker=member)
-        Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
-        order.refresh_from_db()
+        order = now_starting(order)
         visits.check_in(order=order, by=caregiver)
-        visits.check_out(order=order, by=caregiver)
+        visits.check_out(order=order, by=caregiver, at=order.ends_at)
 
     for code in codes:
         in_a_plain_thread(lambda code=code: provider_does_the_visit(code))

@@ -76,13 +76,21 @@ def put_in(order: Order, status: str, *, paid: bool = True, worker=None) -> Orde
     return order
 
 
+def now_starting(order: Order) -> Order:
+    """Fixture data: the visit is booked to start now, for as long as it was booked."""
+    length = order.ends_at - order.starts_at
+    start = timezone.now()
+    Order.objects.filter(pk=order.pk).update(starts_at=start, ends_at=start + length)
+    order.refresh_from_db()
+    return order
+
+
 def delivered(order: Order, caregiver, daughter) -> Order:
     """A visit that happened: checked in with the family there, out, confirmed."""
     order = put_in(order, Order.Status.CONFIRMED, worker=caregiver.provider_memberships.get())
-    Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
-    order.refresh_from_db()
+    order = now_starting(order)
     visits.check_in(order=order, by=caregiver)
-    visits.check_out(order=order, by=caregiver)
+    visits.check_out(order=order, by=caregiver, at=order.ends_at)
     services.confirm_completion(order=order, by=daughter)
     order.refresh_from_db()
     return order

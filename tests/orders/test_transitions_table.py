@@ -6,10 +6,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from orders import services, visits
+from marketplace.models import Slot
+from marketplace.slots import materialise_slots
+from orders import provider_change, services, visits
 from orders.exceptions import OrdersError
-from orders.models import Order, OrderEvent, Payment
+from orders.models import Order, OrderEvent, Payment, ProviderChange
 from orders.transitions import NEXT, TRANSITIONS
+from providers.models import Provider
+from tests.marketplace.conftest import publish
 from tests.orders.conftest import book
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +49,24 @@ def prepare(order: Order, status: str, worker) -> Order:
     return order
 
 
+def proposed_elsewhere(order: Order, cast) -> Order:
+    """Fixture data: staff have proposed another provider's time for this order."""
+    provider = Provider.objects.create(
+        name="绿城物业潍坊项目部", kind="property_company", status=Provider.Status.APPROVED
+    )
+    provider.communities.add(order.community)
+    service = publish(provider, title_zh="深度保洁")
+    materialise_slots(service, start=timezone.localdate() + datetime.timedelta(days=2), days=1)
+    ProviderChange.objects.create(
+        order=order,
+        from_provider=order.provider,
+        to_slot=Slot.objects.filter(service=service).first(),
+        reason="原服务商已暂停",
+        proposed_by=cast["community_staff"],
+    )
+    return order
+
+
 def act(action, order, cast, other_slot):
     now = timezone.now()
     calls = {
@@ -65,6 +87,9 @@ def act(action, order, cast, other_slot):
         "auto_close": lambda: services.close_overdue_orders(now=now),
         "dispute": lambda: services.open_dispute(
             order=order, by=cast["daughter"], reason="没有打扫卫生间"
+        ),
+        "change_provider": lambda: provider_change.accept_provider_change(
+            order=proposed_elsewhere(order, cast), by=cast["daughter"]
         ),
         "resolve": lambda: services.resolve_dispute(
             order=order, by=cast["street_staff"], outcome="已协调补做"

@@ -8,14 +8,9 @@ from orders import services, visits
 from orders.exceptions import OrdersError
 from orders.models import Order, VisitCode, VisitRecord
 from tests.conftest import make_user
+from tests.orders.conftest import now_starting
 
 pytestmark = pytest.mark.django_db
-
-
-def now_starting(order: Order) -> Order:
-    Order.objects.filter(pk=order.pk).update(starts_at=timezone.now())
-    order.refresh_from_db()
-    return order
 
 
 def test_the_worker_checks_in_with_the_next_code_from_the_card(confirmed, daughter, caregiver):
@@ -72,7 +67,7 @@ def test_checking_in_hours_early_is_refused(confirmed, caregiver):
 def test_a_visit_is_verified_by_in_and_out_and_the_familys_word(confirmed, caregiver, daughter):
     order = now_starting(confirmed)
     visits.check_in(order=order, by=caregiver)
-    visits.check_out(order=order, by=caregiver)
+    visits.check_out(order=order, by=caregiver, at=order.ends_at)
     assert not visits.is_verified(order)
 
     services.confirm_completion(order=order, by=daughter)
@@ -85,7 +80,7 @@ def test_staff_can_vouch_for_a_visit_to_someone_without_a_phone(
 ):
     order = now_starting(confirmed)
     visits.check_in(order=order, by=caregiver)
-    visits.check_out(order=order, by=caregiver)
+    visits.check_out(order=order, by=caregiver, at=order.ends_at)
     visits.confirm_visit_by_staff(order=order, by=community_staff, note="电话回访确认")
     assert visits.is_verified(order)
 

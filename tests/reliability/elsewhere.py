@@ -32,7 +32,7 @@ from statements import services as statement_services
 from tests.assessments.conftest import MODERATE
 from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
-from tests.conftest import make_scoped_user, make_user
+from tests.conftest import give_papers, make_scoped_user, make_user
 from tests.marketplace.conftest import publish
 from tests.orders.conftest import book, delivered, put_in
 from tests.providers.conftest import SOCIAL_ORG_CODE, add_required_documents, png_bytes, upload
@@ -88,6 +88,7 @@ def build() -> dict:
     ProviderMember.objects.create(provider=provider, user=owner, role="owner")
     worker_user = make_user("worker.secret@elsewhere.example.cn", "远方阿姨")
     worker = ProviderMember.objects.create(provider=provider, user=worker_user, role="worker")
+    give_papers(worker, DocumentKind.HEALTH_CERTIFICATE)  # bathing is eldercare (ADR 0020)
     document = provider_services.upload_document(
         provider=provider,
         by=owner,

@@ -148,6 +148,8 @@ FILL = [
     (r"cms-admin/complaints/<int:pk>/$", lambda w: w["complaint"].pk),
     (r"cms-admin/money/refunds/<int:pk>/$", lambda w: w["stuck_refund"].pk),
     (r"cms-admin/grades/<int:pk>/$", lambda w: w["grade"].pk),
+    # Checked out at once, so waiting for staff's review (issue 19).
+    (r"cms-admin/visit_reviews/<int:pk>/$", lambda w: w["completed"].visit_review.pk),
     (r"^activities/registrations/<int:pk>/$", lambda w: w["registration"].pk),
     (r"^activities/<int:pk>/$", lambda w: w["activity"].pk),
     (r"^notices/<int:pk>/$", lambda w: w["notice"].pk),

@@ -136,6 +136,13 @@ def remove_role(order, cast) -> None:
     RoleAssignment.objects.filter(user=cast["community_staff"]).delete()
 
 
+def move_the_scope_to_another_street(order, cast) -> None:
+    elsewhere = RoleAssignment.objects.get(user=cast["other_street_staff"]).region
+    assignment = RoleAssignment.objects.get(user=cast["community_staff"])
+    assignment.region = elsewhere
+    assignment.save()
+
+
 def remove_membership(order, cast) -> None:
     ProviderMember.objects.filter(user=cast["provider_manager"]).delete()
 
@@ -145,17 +152,19 @@ def take_the_worker_off(order, cast) -> None:
 
 
 LOSSES = {
-    "son": remove_care_link,
-    "community_staff": remove_role,
-    "provider_manager": remove_membership,
+    "care link removed": ("son", remove_care_link),
+    "role removed": ("community_staff", remove_role),
+    "scope moved": ("community_staff", move_the_scope_to_another_street),
+    "membership removed": ("provider_manager", remove_membership),
 }
 
 
-@pytest.mark.parametrize("who", LOSSES)
-async def test_an_order_socket_closes_within_5_s_after_its_person_loses_access(order, cast, who):
+@pytest.mark.parametrize("loss", LOSSES)
+async def test_an_order_socket_closes_within_5_s_after_its_person_loses_access(order, cast, loss):
+    who, lose = LOSSES[loss]
     ws = await opened(await signed_in(cast[who]), order_path(order))
 
-    await sync_to_async(LOSSES[who])(order, cast)
+    await sync_to_async(lose)(order, cast)
 
     assert await closed_within(ws, WITHIN) == NOT_ALLOWED
 

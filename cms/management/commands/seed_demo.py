@@ -30,7 +30,7 @@ from providers import members as provider_members
 from providers import services as provider_services
 from providers.grading import QuarterFigures, previous_quarter, quarter_of
 from providers.models import Provider
-from providers.rules import required_for_provider
+from providers.rules import required_for_provider, required_for_worker
 
 
 class Command(BaseCommand):
@@ -150,8 +150,26 @@ class Command(BaseCommand):
                     gives_eldercare=eldercare,
                 )
                 provider_members.accept_invitation(invitation=invitation, user=user)
+            self._worker_papers(provider.members.get(user=user), owner, vetting_staff)
             logins.append((email, f"{member_name} · {name}"))
         return logins
+
+    def _worker_papers(self, member, owner, vetting_staff):
+        """A worker's own certificates, valid for a year and approved by staff, so the demo's
+        assign lists offer them (issue 19: 周阿姨 had none and could not be sent)."""
+        if member.documents.filter(status="approved").exists():
+            return
+        expires_on = timezone.localdate() + datetime.timedelta(days=365)
+        for document_kind in required_for_worker(gives_eldercare=member.gives_eldercare):
+            document = provider_services.upload_document(
+                provider=member.provider,
+                by=owner,
+                member=member,
+                kind=document_kind,
+                expires_on=expires_on,
+                upload=SimpleUploadedFile("demo.pdf", demo_data.DEMO_PDF),
+            )
+            provider_services.approve_document(document=document, by=vetting_staff)
 
     def _service(
         self,
