@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from marketplace.models import Slot
+from orders.models import Order, VisitRecord
 from tests.conftest import PASSWORD
 from tests.e2e.steps import log_in, type_card
 from tests.marketplace.conftest import publish
@@ -77,6 +78,9 @@ def test_book_pay_accept_live_check_in_with_code_check_out_and_confirm(
     screenshot(worker, "06-check-in")
     worker.get_by_test_id("check-in").click()
     expect(worker.get_by_test_id("order-status")).to_have_text("服务中")
+    # The carer stays 45 of the booked 60 minutes, having arrived 5 minutes after the start:
+    # a visit inside the limits (a 0-minute one would wait for staff, issue 19).
+    stayed(code, minutes=45, arrived_late=5)
     worker.get_by_test_id("check-out").click()
     expect(worker.get_by_test_id("order-status")).to_have_text("已完成")
 
@@ -86,3 +90,16 @@ def test_book_pay_accept_live_check_in_with_code_check_out_and_confirm(
     expect(family.get_by_test_id("visit-records")).to_contain_text("家中卡片上的验证码")
     expect(family.locator("main")).to_contain_text("服务已核实")
     screenshot(family, "07-closed")
+
+
+def stayed(code: str, *, minutes: int, arrived_late: int) -> None:
+    """Time passing during the visit, without waiting for it: the booked times and the
+    check-in are moved back so that checking out now makes a visit of `minutes`."""
+    order = Order.objects.get(code=code)
+    now = timezone.now()
+    checked_in = now - datetime.timedelta(minutes=minutes)
+    start = checked_in - datetime.timedelta(minutes=arrived_late)
+    Order.objects.filter(pk=order.pk).update(
+        starts_at=start, ends_at=start + (order.ends_at - order.starts_at)
+    )
+    VisitRecord.objects.filter(order=order, kind=VisitRecord.Kind.CHECK_IN).update(at=checked_in)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from marketplace.slots import materialise_slots
-from tests.e2e.layout import DOUBLE_TEXT_CSS, layout_problems
+from tests.e2e.layout import double_text, layout_problems
 from tests.marketplace.conftest import publish
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -57,14 +57,14 @@ def test_search_and_service_pages_hold_together_at_double_text_in_elder_mode(
     expect(page.locator("html")).to_have_class("elder")
 
     page.goto(live_site.url + "/services/?q=bj")
-    page.add_style_tag(content=DOUBLE_TEXT_CSS)
+    double_text(page)
     page.locator("details.filters summary").click()
     expect(page.get_by_test_id("service-list")).to_be_visible()
     screenshot(page, f"search-{language}")
     assert layout_problems(page) == []
 
     page.goto(live_site.url + shelf[0].get_absolute_url())
-    page.add_style_tag(content=DOUBLE_TEXT_CSS)
+    double_text(page)
     expect(page.get_by_test_id("slots")).to_be_visible()
     screenshot(page, f"service-{language}")
     assert layout_problems(page) == []
