@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from cms.page_scope import pages_in_scope
 from cms.workspace.access import CommunityStaffMenuItem
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
@@ -85,3 +86,13 @@ def survey_results_menu():
 def what_waits_for_staff(request, panels):
     if WaitingForYouPanel.is_shown_to(request.user):
         panels.insert(0, WaitingForYouPanel(request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_shows_pages_in_scope(pages, request):
+    return pages_in_scope(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_shows_pages_in_scope(parent_page, pages, request):
+    return pages_in_scope(pages, request.user)

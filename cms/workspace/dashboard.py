@@ -11,7 +11,7 @@ from wagtail.admin.ui.components import Component
 from cms.workspace.access import is_community_staff
 from marketplace.models import Service, ServiceChange
 from orders.models import Order
-from providers.models import Provider, ProviderDocument
+from providers.models import CommunityRequest, Provider, ProviderDocument
 from reviews.models import Complaint, Review
 
 NEAR_DEADLINE = datetime.timedelta(hours=12)
@@ -42,7 +42,8 @@ class WaitingForYouPanel(Component):
                 providers.awaiting_review().count()
                 + ProviderDocument.objects.filter(
                     provider__in=providers, status=ProviderDocument.Status.PENDING
-                ).count(),
+                ).count()
+                + CommunityRequest.objects.in_scope_of(user).pending().count(),
                 reverse("vetting:queue"),
             ),
             (
