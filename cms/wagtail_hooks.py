@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from cms import activities
+from cms.models import ActivityPage
 from cms.page_scope import pages_in_scope
 from cms.workspace.access import CommunityStaffMenuItem
 from cms.workspace.channels import ChannelWorkViewSet
@@ -96,3 +98,12 @@ def chooser_shows_pages_in_scope(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explorer_shows_pages_in_scope(parent_page, pages, request):
     return pages_in_scope(pages, request.user)
+
+
+@hooks.register("after_publish_page")
+def places_follow_the_published_capacity(request, page):
+    """An editor who publishes an activity with another number of places changes them in
+    every language; more places move the waiting list up (cms.activities.set_capacity)."""
+    activity = page.specific
+    if isinstance(activity, ActivityPage):
+        activities.set_capacity(activity=activity, by=None, capacity=activity.capacity)
