@@ -39,7 +39,8 @@ class WaitingForYouPanel(Component):
         rows = [
             (
                 _("Provider applications"),
-                providers.awaiting_review().count()
+                # Only the applications this person may decide wait for them.
+                Provider.objects.decidable_by(user).awaiting_review().count()
                 + ProviderDocument.objects.filter(
                     provider__in=providers, status=ProviderDocument.Status.PENDING
                 ).count()

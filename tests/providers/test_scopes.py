@@ -275,3 +275,18 @@ def test_street_staff_decide_a_request_from_their_queue(
     assert list(queue.context["community_requests"]) == [request]
     assert page.status_code == 200
     assert set(approved.communities.all()) == {weifang_1, weifang_2}
+
+
+def test_the_dashboard_counts_only_the_applications_one_may_decide(
+    applicant, community_staff, street_staff, weifang_1, weifang_2
+):
+    from cms.workspace.dashboard import WaitingForYouPanel
+
+    applied(applicant, [weifang_1, weifang_2])
+
+    def waiting(user) -> int:
+        rows = WaitingForYouPanel(user).get_context_data()["rows"]
+        return next(count for label, count, url in rows if url == reverse("vetting:queue"))
+
+    # Both also count the application's two pending documents.
+    assert waiting(street_staff) - waiting(community_staff) == 1
