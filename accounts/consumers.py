@@ -1,4 +1,4 @@
-from accounts.live_socket import GroupConsumer
+from accounts.live_socket import SIGNED_OUT, GroupConsumer
 
 
 def user_group(user_id: int) -> str:
@@ -6,16 +6,18 @@ def user_group(user_id: int) -> str:
 
 
 class NotificationsConsumer(GroupConsumer):
-    """A signed-in person's own stream of notifications; strangers are refused."""
+    """A signed-in person's own stream of notifications; strangers are refused, and the
+    stream closes when the person signs out (accounts.live_access)."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.close(code=SIGNED_OUT)
             return
         await self.join(user_group(user.pk))
-        if self.group:
+        if self.joined:
             await self.send_json({"type": "hello"})
 
     async def notify(self, message: dict) -> None:
-        await self.send_json(message["payload"])
+        if self.joined:
+            await self.send_json(message["payload"])

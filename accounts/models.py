@@ -311,3 +311,27 @@ def _parameter_text(value):
     if "msgid" in value:
         return gettext(value["msgid"])
     return (value.get("en") if in_english() else None) or value.get("zh-hans", "")
+
+
+class UsedTotpCode(models.Model):
+    """A one-time sign-in code that has been accepted, kept until it can no longer be valid,
+    so nobody can sign in with it again. In the database, not the cache: with Redis gone
+    the cache forgets every write, and staff must still be able to sign in (decision 0024).
+    """
+
+    authenticator = models.ForeignKey(
+        "mfa.Authenticator", on_delete=models.CASCADE, related_name="+"
+    )
+    # The 30-second time step the code belongs to: a code is the same code only there.
+    counter = models.BigIntegerField()
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authenticator", "counter"], name="one_use_per_totp_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authenticator_id}@{self.counter}"

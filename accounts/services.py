@@ -168,6 +168,18 @@ def update_circumstances(
     return recipient
 
 
+def take_assessed_circumstances(
+    *, care_recipient: CareRecipient, care_level: int, living_alone: bool
+) -> None:
+    """A needs assessment (assessments.services, which checks who may record it) sets the
+    level and living situation that targeted notices and the person's page read."""
+    CareRecipient.objects.filter(pk=care_recipient.pk).update(
+        disability_level=care_level, living_alone=living_alone
+    )
+    care_recipient.disability_level = care_level
+    care_recipient.living_alone = living_alone
+
+
 @transaction.atomic
 def share_care_recipient(
     *, care_recipient: CareRecipient, by: User, email: str, relationship: str

@@ -92,7 +92,10 @@ class Programme(models.Model):
     requires_minimum_living_allowance = models.BooleanField(_("低保 household"), default=False)
     requires_low_income = models.BooleanField(_("low-income household"), default=False)
     min_disability_level = models.PositiveSmallIntegerField(
-        _("disability level from"), null=True, blank=True
+        _("care level from"),
+        null=True,
+        blank=True,
+        help_text=_("The assessed care level; where no assessment exists yet, the typed-in one."),
     )
     requires_special_care = models.BooleanField(_("special-care recipient"), default=False)
     # How much it pays.
@@ -150,6 +153,43 @@ class Programme(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day <= self.valid_until
+
+
+class Entitlement(models.Model):
+    """What a programme grants each month to a person at one care level (e.g. level 2 →
+    600 minutes of its services), in minutes of service, money, or both (the lower binds).
+    A programme with entitlements subsidises only the levels it names; one without any
+    applies its flat monthly cap to everyone eligible."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="entitlements",
+    )
+    care_level = models.PositiveSmallIntegerField(_("care level"))
+    minutes_per_month = models.PositiveIntegerField(
+        _("minutes of service a month"), null=True, blank=True
+    )
+    fen_per_month = models.PositiveBigIntegerField(_("money a month (fen)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "care_level"]
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "care_level"], name="entitlement_one_per_level"
+            ),
+            models.CheckConstraint(condition=Q(care_level__lte=4), name="entitlement_level_max"),
+            models.CheckConstraint(
+                condition=Q(minutes_per_month__isnull=False) | Q(fen_per_month__isnull=False),
+                name="entitlement_grants_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.care_level}"
 
 
 class Eligibility(models.Model):

@@ -12,9 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
 from accounts.models import CareRecipient, Role, User
+from assessments.instrument import LEVEL_NAMES
+from assessments.levels import care_level_of
 from billing import wording
 from billing.exceptions import BillingError
-from billing.models import Eligibility, EligibilityEvidence, Programme, Purchaser, PurchaserOfficer
+from billing.models import (
+    Eligibility,
+    EligibilityEvidence,
+    Entitlement,
+    Programme,
+    Purchaser,
+    PurchaserOfficer,
+)
 from communities.scoping import may_act_on_community, regions_covering
 from providers.uploads import check_document_upload
 
@@ -38,6 +47,35 @@ def add_officer(*, purchaser: Purchaser, user: User, by: User) -> PurchaserOffic
     return officer
 
 
+@transaction.atomic
+def set_entitlement(
+    *,
+    programme: Programme,
+    care_level: int,
+    minutes_per_month: int | None,
+    fen_per_month: int | None,
+    by: User,
+) -> Entitlement | None:
+    """An officer says what the programme grants a month at one care level; neither
+    minutes nor money: the level is no longer entitled. Orders already booked keep what
+    they reserved; new bookings follow the new figures."""
+    if not is_officer(by, programme.purchaser):
+        raise PermissionDenied
+    if care_level not in LEVEL_NAMES:
+        raise BillingError(_("Please choose a care level from 0 to 4."))
+    if (minutes_per_month or 0) < 0 or (fen_per_month or 0) < 0:
+        raise BillingError(_("An allowance cannot be negative."))
+    if minutes_per_month is None and fen_per_month is None:
+        Entitlement.objects.filter(programme=programme, care_level=care_level).delete()
+        return None
+    entitlement, _created = Entitlement.objects.update_or_create(
+        programme=programme,
+        care_level=care_level,
+        defaults={"minutes_per_month": minutes_per_month, "fen_per_month": fen_per_month},
+    )
+    return entitlement
+
+
 def _require_staff_of(by: User, recipient: CareRecipient) -> None:
     if not may_act_on_community(by, recipient.community_id, role=STAFF):
         raise PermissionDenied
@@ -55,13 +93,13 @@ def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.
         unmet.append(_("a minimum living allowance household"))
     if programme.requires_low_income and not recipient.low_income:
         unmet.append(_("a low-income household"))
-    if (
-        programme.min_disability_level is not None
-        and recipient.disability_level < programme.min_disability_level
-    ):
-        unmet.append(
-            _("disability level %(level)s or higher") % {"level": programme.min_disability_level}
-        )
+    if programme.min_disability_level is not None:
+        level = care_level_of(recipient, on)
+        if level.counts_as < programme.min_disability_level:
+            unmet.append(
+                _("care level %(level)s or higher (now: %(now)s)")
+                % {"level": programme.min_disability_level, "now": level.describe()}
+            )
     if programme.requires_special_care and not recipient.special_care:
         unmet.append(_("a special-care recipient"))
     return unmet

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
+from assessments.levels import care_level_of
 from billing.exceptions import BillingError
 from billing.models import Eligibility, MonthlyUsage, Programme
 from communities.scoping import regions_covering
@@ -33,6 +34,15 @@ class SubsidyChanged(Exception):
 
 
 @dataclass(frozen=True)
+class Allowance:
+    """What one person may use of a programme in a month; None: no limit of that kind.
+    From the entitlement of their care level, or the programme's flat monthly cap."""
+
+    monthly_cap_fen: int | None
+    monthly_cap_minutes: int | None
+
+
+@dataclass(frozen=True)
 class Split:
     list_price_fen: int
     subsidy_fen: int
@@ -43,6 +53,7 @@ class Split:
     # Figures for the receipt: the capped price and what the rule alone would pay.
     recognised_fen: int = 0
     rule_fen: int = 0
+    allowance: Allowance | None = None
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -64,18 +75,34 @@ def subsidy_by_rule(programme: Programme, *, unit_price_fen: int, quantity: int)
     return recognised, paid
 
 
-def within_monthly_cap(
-    programme: Programme, usage: MonthlyUsage | None, *, amount_fen: int, minutes: int
-) -> tuple[int, int]:
-    """(amount, minutes counted) that the person's monthly cap still allows. Pure.
+def allowance_for(
+    programme: Programme, recipient: CareRecipient, on: datetime.date
+) -> Allowance | None:
+    """The person's monthly allowance under the programme on that day. A programme with
+    entitlements grants by care level (assessed, or typed in where no assessment exists
+    yet); a level it names no entitlement for gets nothing (None)."""
+    entitlements = {e.care_level: e for e in programme.entitlements.all()}
+    if not entitlements:
+        return Allowance(programme.monthly_cap_fen, programme.monthly_cap_minutes)
+    level = care_level_of(recipient, on).level
+    entitlement = entitlements.get(level)
+    if entitlement is None:
+        return None
+    return Allowance(entitlement.fen_per_month, entitlement.minutes_per_month)
 
-    A cap in minutes of service pays for the minutes left, pro rata, rounded down."""
+
+def within_monthly_cap(
+    allowance: Allowance, usage: MonthlyUsage | None, *, amount_fen: int, minutes: int
+) -> tuple[int, int]:
+    """(amount, minutes counted) that the person's monthly allowance still leaves. Pure.
+
+    An allowance in minutes of service pays for the minutes left, pro rata, rounded down."""
     used_fen = usage.used_fen if usage else 0
     used_minutes = usage.used_minutes if usage else 0
-    if programme.monthly_cap_fen is not None:
-        amount_fen = min(amount_fen, max(programme.monthly_cap_fen - used_fen, 0))
-    if programme.monthly_cap_minutes is not None and minutes:
-        minutes_left = max(programme.monthly_cap_minutes - used_minutes, 0)
+    if allowance.monthly_cap_fen is not None:
+        amount_fen = min(amount_fen, max(allowance.monthly_cap_fen - used_fen, 0))
+    if allowance.monthly_cap_minutes is not None and minutes:
+        minutes_left = max(allowance.monthly_cap_minutes - used_minutes, 0)
         if minutes_left < minutes:
             amount_fen = amount_fen * minutes_left // minutes
             minutes = minutes_left
@@ -101,6 +128,7 @@ def covering_programmes(service: Service, recipient: CareRecipient, on: datetime
         )
         .distinct()
         .order_by("pk")
+        .prefetch_related("entitlements")
     )
 
 
@@ -115,6 +143,9 @@ def quote(
     best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price)
     if service.funding_mode != FundingMode.COMMERCIAL:
         for programme in covering_programmes(service, care_recipient, on):
+            allowance = allowance_for(programme, care_recipient, on)
+            if allowance is None:
+                continue
             recognised, by_rule = subsidy_by_rule(
                 programme, unit_price_fen=service.price_fen, quantity=quantity
             )
@@ -122,7 +153,7 @@ def quote(
                 care_recipient=care_recipient, programme=programme, month=month
             ).first()
             amount, counted = within_monthly_cap(
-                programme, usage, amount_fen=by_rule, minutes=minutes
+                allowance, usage, amount_fen=by_rule, minutes=minutes
             )
             amount = min(amount, programme.budget_left_fen)
             if amount > best.subsidy_fen:
@@ -135,6 +166,7 @@ def quote(
                     minutes=counted,
                     recognised_fen=recognised,
                     rule_fen=by_rule,
+                    allowance=allowance,
                 )
     if service.funding_mode == FundingMode.PUBLIC and best.copay_fen > 0:
         raise NotEligible(
@@ -164,10 +196,11 @@ def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
     usage = MonthlyUsage.objects.filter(
         care_recipient=care_recipient, programme=programme, month=split.month
     )
-    if programme.monthly_cap_fen is not None:
-        usage = usage.filter(used_fen__lte=programme.monthly_cap_fen - split.subsidy_fen)
-    if programme.monthly_cap_minutes is not None:
-        usage = usage.filter(used_minutes__lte=programme.monthly_cap_minutes - split.minutes)
+    allowance = split.allowance
+    if allowance.monthly_cap_fen is not None:
+        usage = usage.filter(used_fen__lte=allowance.monthly_cap_fen - split.subsidy_fen)
+    if allowance.monthly_cap_minutes is not None:
+        usage = usage.filter(used_minutes__lte=allowance.monthly_cap_minutes - split.minutes)
     if (
         usage.update(
             used_fen=F("used_fen") + split.subsidy_fen,

@@ -8,12 +8,14 @@ from cms import activities
 from cms.models import ActivityPage
 from cms.page_scope import pages_in_scope
 from cms.workspace.access import CommunityStaffMenuItem
+from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
 from cms.workspace.dashboard import WaitingForYouPanel
 from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.grades import GradesViewSet
 from cms.workspace.moderation import ReviewModerationViewSet
+from cms.workspace.money import MoneyViewSet
 from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
@@ -51,6 +53,11 @@ def register_eligibility():
 
 
 @hooks.register("register_admin_viewset")
+def register_assessments():
+    return AssessmentsViewSet()
+
+
+@hooks.register("register_admin_viewset")
 def register_review_moderation():
     return ReviewModerationViewSet()
 
@@ -58,6 +65,11 @@ def register_review_moderation():
 @hooks.register("register_admin_viewset")
 def register_complaints():
     return ComplaintsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_money():
+    return MoneyViewSet()
 
 
 @hooks.register("register_admin_viewset")

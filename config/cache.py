@@ -2,7 +2,7 @@
 write is dropped, with a warning, instead of an error page (decision 0014).
 
 What lives in the cache may be lost for a while: allauth's rate limits, counters, page
-fragments. Sessions are not in it; they live in the database."""
+fragments. Sessions and used sign-in codes are not in it; they live in the database."""
 
 import logging
 
@@ -57,7 +57,10 @@ class FailOpenRedisCache(RedisCache):
             return super().add(key, value, timeout, version, **kwargs)
         except RedisError:
             _warn("add")
-            return False
+            # As if the key were free and now taken: callers use `add` as a lock (allauth's
+            # rate limits, the catalogue's renewal), and a lock that can never be taken
+            # would refuse every login with "too many attempts" (decision 0024).
+            return True
 
     def touch(self, key, timeout=None, version=None):
         try:
@@ -65,6 +68,15 @@ class FailOpenRedisCache(RedisCache):
         except RedisError:
             _warn("touch")
             return False
+
+    def incr(self, key, delta=1, version=None):
+        # Rate-limit counters (accounts/rate_limits.py) read as zero: they do not hold
+        # while Redis is gone, like allauth's.
+        try:
+            return super().incr(key, delta, version)
+        except RedisError:
+            _warn("incr")
+            return 0
 
     def delete(self, key, version=None):
         try:

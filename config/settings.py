@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import csp
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -98,8 +100,10 @@ INSTALLED_APPS = [
     "accounts",
     "providers",
     "marketplace",
+    "assessments",
     "billing",
     "orders",
+    "care",
     "statements",
     "reviews",
     "cms",
@@ -107,7 +111,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.limits.RequestBodyCapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.csp.PerPathContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,6 +174,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis carries the channel layer and the cache (allauth's rate limits live in the
 # cache, so several app servers must share it). Unset: in-process versions.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Open sockets join their groups again this often (accounts.live_socket): long before the
+# groups expire, and soon enough after Redis restarted empty to pick the page up again.
+LIVE_REJOIN_SECONDS = 60
+# A channel leaves its groups this long after it last joined: a server that died leaves its
+# sockets' channels behind for at most this long, not the layer's default day (decision 0023).
+LIVE_GROUP_EXPIRY_SECONDS = 15 * 60
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -179,6 +191,7 @@ if REDIS_URL:
                 # (bench/fanout.py; django/channels_redis#422, redis/redis-py#4091).
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 "prefix": env_str("REDIS_PREFIX", "linli"),
+                "group_expiry": LIVE_GROUP_EXPIRY_SECONDS,
             },
         }
     }
@@ -283,6 +296,9 @@ MEDIA_URL = "/media/"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PROVIDER_DOCUMENT_MAX_BYTES = env_int("PROVIDER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# No request body may be larger, files included: refused with 413 before it is read
+# (config/limits.py). Room for a review's photos or three documents, and no more.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 31 * 1024 * 1024)
 
 # Wagtail: pages in both languages, admin under /cms-admin/.
 WAGTAIL_SITE_NAME = "邻里 Linli"
@@ -291,6 +307,8 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+# Pictures uploaded in the admin lose their EXIF and GPS position (decision 0018).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.MetadataFreeImageForm"
 
 # E-mail: printed to the console unless an SMTP server is configured.
 _email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -313,6 +331,8 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8420")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_linli_local")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_linli_local")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_linli_local")
+# Connected accounts' events (account.updated) come from a second endpoint with its own secret.
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET", "")
 # Stripe.js must come from Stripe in production (card data never touches our servers);
 # the local fake serves a stand-in so the demo and tests need no internet.
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/")
@@ -354,6 +374,9 @@ if env_bool("BEHIND_PROXY", default=False):
     # Rate limits count per client address, which the proxy puts in X-Forwarded-For.
     ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy: strict on our pages, looser in Wagtail's admin (decision 0018).
+SECURE_CSP = csp.strict_policy(stripe_js_url=STRIPE_JS_URL, stripe_api_base=STRIPE_API_BASE)
+SECURE_CSP_WORKSPACE = csp.workspace_policy(SECURE_CSP)
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 
 LOGGING = {
@@ -371,12 +394,22 @@ LOGGING = {
 # Staff, purchaser officers and admins act on other people's data anywhere on the site
 # (staff screens, but also order pages): until they have a second factor, only these
 # paths stay open to them, so they can set one up.
-SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/prefs/", "/static/", "/media/", "/stripe/webhook/")
+SECOND_FACTOR_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/prefs/",
+    "/static/",
+    "/media/",
+    "/stripe/webhook/",
+    "/csp-report/",
+)
 
 # Larger text and no pop-ups for elderly users; remembered like the language.
 ELDER_MODE_COOKIE = "linli_elder_mode"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed through allauth
+# No avatars from gravatar.com: it would learn which staff open the workspace (a hash of
+# their e-mail), and the CSP lets no image in from outside (decision 0018).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # The order's clock: how long providers have to answer, how long an unpaid order keeps its
 # place, when a completed order closes by itself, when a missed visit raises an alarm.
@@ -384,8 +417,19 @@ ORDER_ANSWER_WITHIN_HOURS = env_int("ORDER_ANSWER_WITHIN_HOURS", 12)
 ORDER_PAYMENT_WITHIN_MINUTES = env_int("ORDER_PAYMENT_WITHIN_MINUTES", 30)
 ORDER_AUTO_CLOSE_HOURS = env_int("ORDER_AUTO_CLOSE_HOURS", 72)
 MISSED_VISIT_ALERT_MINUTES = env_int("MISSED_VISIT_ALERT_MINUTES", 30)
+# Needs assessments: how long one holds, how far back one may be dated, when to remind.
+ASSESSMENT_VALID_MONTHS = env_int("ASSESSMENT_VALID_MONTHS", 12)
+ASSESSMENT_BACKDATE_DAYS = env_int("ASSESSMENT_BACKDATE_DAYS", 30)
+ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 30)
+# A booking waits at most this long for rows another transaction holds, then asks the
+# person to try again (orders/lock_wait.py).
+BOOKING_LOCK_WAIT_SECONDS = env_int("BOOKING_LOCK_WAIT_SECONDS", 3)
 # The platform keeps this share of what residents pay; the rest goes to the provider.
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 0)
+# A refund Stripe has not settled is tried again after REFUND_RETRY_MINUTES, doubling each
+# time; after REFUND_MAX_ATTEMPTS tries it is handed to community staff (decision 0025).
+REFUND_RETRY_MINUTES = env_int("REFUND_RETRY_MINUTES", 15)
+REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 5)
 # Community staff answer a complaint within this time, or it is flagged to the street.
 COMPLAINT_RESPONSE_HOURS = env_int("COMPLAINT_RESPONSE_HOURS", 48)
 # The share of subsidised visits whose family is asked "did it happen as recorded?" (回访).

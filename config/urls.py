@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
+from config import csp
 
 
 def _platform_admins_only(request) -> bool:
@@ -22,6 +23,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.WAGTAIL_SITE_NAME
 
 urlpatterns = [
+    path("csp-report/", csp.csp_report, name="csp_report"),
     path("django-admin/", admin.site.urls),
     # Wagtail's own login would skip allauth's second factor and rate limits.
     path(
@@ -35,6 +37,7 @@ urlpatterns = [
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),
     path("", include("orders.urls")),
+    path("", include("care.urls")),
     path("", include("reviews.urls")),
     path("", include("cms.urls")),
     path("prefs/language/", account_views.set_language, name="set_language"),

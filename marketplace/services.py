@@ -20,7 +20,7 @@ from marketplace.search import index_terms, tsvector
 from marketplace.slots import materialise_slots
 from providers.access import can_manage_provider, may_vet
 from providers.models import Provider
-from providers.uploads import check_photo_upload
+from providers.uploads import check_photo_upload, without_metadata
 
 # What a provider may edit at once; price and funding mode of a live service are reviewed.
 DETAIL_FIELDS = (
@@ -345,7 +345,7 @@ def set_service_photo(*, service: Service, by: User, upload: UploadedFile) -> Se
     _require_manager(by, service.provider)
     checked = check_photo_upload(upload)
     image = get_image_model()(title=service.title_zh)
-    image.file.save(checked.stored_name, upload, save=False)
+    image.file.save(checked.stored_name, without_metadata(upload), save=False)
     try:
         image.save()
     except BaseException:

@@ -125,6 +125,12 @@ class Order(models.Model):
     # The cancellation policy in force when the order was placed.
     free_cancel_hours = models.PositiveSmallIntegerField()
     late_cancel_fee_percent = models.PositiveSmallIntegerField()
+    # The first confirmed start whose late-cancellation window had begun when the order was
+    # moved: the fee keeps counting from it, so moving the visit away never dodges the fee
+    # (decision 0025).
+    fee_counts_from = models.DateTimeField(_("fee counts from"), null=True, blank=True)
+    # What the policy kept when the order was cancelled or reported missed (the fee).
+    fee_fen = models.PositiveBigIntegerField(_("fee kept (fen)"), default=0)
 
     idempotency_key = models.CharField(max_length=64, editable=False)
     no_show_by = models.CharField(_("absent side"), max_length=10, choices=Side.choices, blank=True)
@@ -197,6 +203,8 @@ class OrderEvent(models.Model):
         "auto_close": _("Closed automatically"),
         "dispute": _("Disputed"),
         "resolve": _("Dispute settled"),
+        "refund_retry": _("Refund sent to Stripe again by staff"),
+        "refund_handed_over": _("Refund handed over by staff"),
     }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -248,6 +256,9 @@ class Payment(models.Model):
     )
     stripe_payment_intent_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     client_secret = models.CharField(max_length=200, blank=True)
+    # Which PaymentIntent of this payment is the current one: a canceled intent (by Stripe or
+    # by expiry) is replaced by a new one, whose idempotency key carries the next number.
+    intent_attempt = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 
@@ -260,28 +271,85 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    """Money going back to the resident: decided by Linli (a row written with the decision,
+    sent to Stripe after commit and retried until it settles) or made in Stripe's dashboard
+    (a row written when its webhook arrives, `origin` stripe)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Cancelled")
+        # Staff paid it back another way (cash, bank transfer) and said so.
+        HANDED_OVER = "handed_over", _("Handed over by staff")
+
+    class Origin(models.TextChoices):
+        LINLI = "linli", _("Linli")
+        STRIPE = "stripe", _("Stripe dashboard")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.PENDING)
+    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.LINLI)
     stripe_refund_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    # Every ask of Stripe is an attempt; after REFUND_MAX_ATTEMPTS the retry job hands the
+    # refund to staff. The idempotency key changes (key_generation) only when Stripe's refund
+    # failed or Stripe has forgotten the key (24 h), never on a mere retry.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_tried_at = models.DateTimeField(null=True, blank=True)
+    key_generation = models.PositiveSmallIntegerField(default=1)
+    key_first_used_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    handed_to_staff_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
-        constraints = [
-            # One refund per order and reason is enough for every path in orders.policy.
-            models.UniqueConstraint(fields=["payment"], name="one_refund_per_payment"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.payment} −{self.amount_fen}"
+
+
+class Dispute(models.Model):
+    """A chargeback the resident's bank opened (charge.dispute.*), one row per Stripe
+    dispute; a lost one gave the money back to the resident outside any refund."""
+
+    CLOSED = ("won", "lost", "warning_closed", "prevented")
+    # Stripe's statuses, as staff read them.
+    STATUS_LABELS = {
+        "warning_needs_response": _("Enquiry: evidence needed"),
+        "warning_under_review": _("Enquiry: under review"),
+        "warning_closed": _("Enquiry closed"),
+        "needs_response": _("Evidence needed"),
+        "under_review": _("Under review by the bank"),
+        "won": _("Won"),
+        "lost": _("Lost"),
+        "prevented": _("Prevented"),
+    }
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    stripe_dispute_id = models.CharField(max_length=100, unique=True)
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+    status = models.CharField(_("status"), max_length=30)
+    reason = models.CharField(_("reason"), max_length=60, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chargeback")
+        verbose_name_plural = _("chargebacks")
+
+    def __str__(self) -> str:
+        return self.stripe_dispute_id
+
+    @property
+    def lost(self) -> bool:
+        return self.status == "lost"
+
+    @property
+    def status_label(self) -> str:
+        return str(self.STATUS_LABELS.get(self.status, self.status))
 
 
 class ProcessedStripeEvent(models.Model):
@@ -301,6 +369,12 @@ class Transfer(models.Model):
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="transfer")
     amount_fen = models.PositiveBigIntegerField()
     stripe_transfer_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    # After 24 h Stripe forgets an idempotency key: a retry then first looks for a transfer
+    # carrying our metadata, and only if none is there sends with a key of a new generation.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_tried_at = models.DateTimeField(null=True, blank=True)
+    key_generation = models.PositiveSmallIntegerField(default=1)
+    key_first_used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -9,19 +9,20 @@ twice. Each request waits at most STRIPE_TIMEOUT_SECONDS per try and is tried ag
 STRIPE_MAX_NETWORK_RETRIES times (same idempotency key); meanwhile the request's database
 connection is given back, so a slow Stripe holds neither locks nor connections."""
 
+import datetime
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import stripe
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders import services
+from orders import services, stripe_events
 from orders.exceptions import OrdersError
-from orders.models import Order, Payment, ProcessedStripeEvent, Refund, Transfer
+from orders.models import Order, Payment, Refund, Transfer
 from providers.models import PayoutAccount, Provider
 
 logger = logging.getLogger(__name__)
@@ -81,25 +82,40 @@ def start_payment(order: Order) -> Payment:
     """The order's PaymentIntent, created once however often asked. The pay page confirms it
     in the browser; after a decline the same intent is confirmed again with another card or
     method (Stripe leaves it in requires_payment_method for that)."""
-    payment = Payment.objects.get(order=order)
-    if payment.stripe_payment_intent_id:
+    payment = Payment.objects.select_related("order").get(order=order)
+    replacing = payment.status == Payment.Status.CANCELED
+    if payment.stripe_payment_intent_id and not replacing:
         return payment
+    attempt = payment.intent_attempt + 1 if replacing else payment.intent_attempt
     try:
         intent = client().v1.payment_intents.create(
             params=_intent_params(order, payment),
-            # Our row's id and the order's code: the same answer for a retry or a second
-            # tab, and never another database's payment with the same id.
-            options={"idempotency_key": f"linli-payment-{payment.pk}-{order.code}"},
+            options={"idempotency_key": intent_key(payment, attempt)},
         )
     except stripe.StripeError as exc:
         logger.warning("Stripe did not create a payment for %s: %s", order.code, exc)
         raise PaymentsUnavailable from None
     # Asked twice at once, both got the same intent (same key); the first recorded stays.
-    Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id__isnull=True).update(
-        stripe_payment_intent_id=intent.id, client_secret=intent.client_secret
+    Payment.objects.filter(
+        pk=payment.pk,
+        stripe_payment_intent_id=payment.stripe_payment_intent_id,
+        intent_attempt=payment.intent_attempt,
+    ).update(
+        stripe_payment_intent_id=intent.id,
+        client_secret=intent.client_secret,
+        intent_attempt=attempt,
+        status=Payment.Status.CREATED,
     )
     payment.refresh_from_db()
     return payment
+
+
+def intent_key(payment: Payment, attempt: int) -> str:
+    """Our row's id and the order's code: the same answer for a retry or a second tab, and
+    never another database's payment with the same id. An intent that replaces a canceled
+    one carries its number, so Stripe does not answer with the canceled intent again."""
+    key = f"linli-payment-{payment.pk}-{payment.order.code}"
+    return key if attempt == 1 else f"{key}-{attempt}"
 
 
 # What the payer reads when a payment is refused: our words, in their language, chosen by
@@ -208,6 +224,10 @@ def settle_payment(order: Order) -> Settled:
         return Settled("paid")
     if intent.status == "processing":
         return Settled("processing")
+    if intent.status == "canceled":
+        # Stripe gave up on it (a wallet left unpaid): the pay page makes a new one.
+        services.record_payment_canceled(order=order, stripe_payment_intent_id=intent.id)
+        return Settled("open")
     if intent.last_payment_error:
         error = intent.last_payment_error.to_dict()
         return Settled(
@@ -217,22 +237,99 @@ def settle_payment(order: Order) -> Settled:
     return Settled("open")
 
 
+# Stripe keeps an idempotency key for at least 24 hours; past that the same key may create a
+# second object, so a retry first looks for the one we may have made (decision 0025).
+KEY_LIFETIME = datetime.timedelta(hours=24)
+
+
+def _key_forgotten(row: Refund | Transfer) -> bool:
+    first = row.key_first_used_at
+    return first is not None and timezone.now() - first >= KEY_LIFETIME
+
+
+def _begin_attempt(model, pk: int, *, new_key: bool):
+    """Count the try and choose its key, committed before Stripe is asked."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=pk)
+        row.attempts += 1
+        row.last_tried_at = now
+        fields = ["attempts", "last_tried_at"]
+        if row.key_first_used_at is None or new_key:
+            if row.key_first_used_at is not None:
+                row.key_generation += 1
+            row.key_first_used_at = now
+            fields += ["key_generation", "key_first_used_at"]
+        if model is Refund and new_key:
+            # A new refund replaces one Stripe failed (or one it never made): its events
+            # carry the new generation; the old one's are ignored (stripe_events._ours).
+            row.status, row.stripe_refund_id = Refund.Status.PENDING, None
+            fields += ["status", "stripe_refund_id"]
+        row.save(update_fields=fields)
+    return row
+
+
+def _note_error(model, pk: int, exc: stripe.StripeError) -> None:
+    logger.warning("Stripe did not answer for %s %s: %s", model.__name__, pk, exc)
+    if model is Refund:
+        Refund.objects.filter(pk=pk).update(last_error=str(exc)[:300])
+
+
+def _record_refund(remote: Any) -> None:
+    with transaction.atomic():
+        stripe_events.record_refund(remote.to_dict())
+
+
+def _refund_key(refund: Refund) -> str:
+    key = f"linli-refund-{refund.pk}"
+    return key if refund.key_generation == 1 else f"{key}-{refund.key_generation}"
+
+
+def _find_refund(refund: Refund) -> Any | None:
+    """Our refund of this generation, if Stripe made it and its answer was lost."""
+    found = client().v1.refunds.list(
+        params={"payment_intent": refund.payment.stripe_payment_intent_id, "limit": 100}
+    )
+    for remote in found.auto_paging_iter():
+        metadata = remote.metadata.to_dict() if remote.metadata else {}
+        if metadata.get("linli_refund") == str(refund.pk) and metadata.get("attempt") == str(
+            refund.key_generation
+        ):
+            return remote
+    return None
+
+
 def execute_refund(refund: Refund) -> None:
-    if refund.stripe_refund_id:
+    """One try at settling a refund Linli decided: send it, or ask how a sent one stands.
+    Stripe's refusals and silences are noted on the row; the retry job comes back."""
+    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
+    sendable = (Refund.Status.PENDING, Refund.Status.FAILED, Refund.Status.CANCELED)
+    if refund.origin != Refund.Origin.LINLI or refund.status not in sendable:
         return
-    stripe_refund = client().v1.refunds.create(
-        params={
-            "payment_intent": refund.payment.stripe_payment_intent_id,
-            "amount": refund.amount_fen,
-        },
-        options={"idempotency_key": f"linli-refund-{refund.pk}"},
-    )
-    status = (
-        Refund.Status.SUCCEEDED if stripe_refund.status == "succeeded" else (Refund.Status.PENDING)
-    )
-    Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(
-        stripe_refund_id=stripe_refund.id, status=status
-    )
+    try:
+        if refund.stripe_refund_id and refund.status == Refund.Status.PENDING:
+            _begin_attempt(Refund, refund.pk, new_key=False)
+            _record_refund(client().v1.refunds.retrieve(refund.stripe_refund_id))
+            return
+        stale = refund.status == Refund.Status.PENDING and _key_forgotten(refund)
+        if stale and (found := _find_refund(refund)) is not None:
+            _record_refund(found)
+            return
+        refund = _begin_attempt(
+            Refund, refund.pk, new_key=stale or refund.status != Refund.Status.PENDING
+        )
+        remote = client().v1.refunds.create(
+            params={
+                "payment_intent": refund.payment.stripe_payment_intent_id,
+                "amount": refund.amount_fen,
+                "metadata": {"linli_refund": str(refund.pk), "attempt": str(refund.key_generation)},
+            },
+            options={"idempotency_key": _refund_key(refund)},
+        )
+    except stripe.StripeError as exc:
+        _note_error(Refund, refund.pk, exc)
+        return
+    _record_refund(remote)
 
 
 def onboarding_link(provider: Provider, *, return_url: str, refresh_url: str) -> str:
@@ -265,81 +362,55 @@ def refresh_payout_account(account: PayoutAccount) -> PayoutAccount:
     return account
 
 
+def _transfer_key(transfer: Transfer) -> str:
+    key = f"linli-transfer-{transfer.pk}"
+    return key if transfer.key_generation == 1 else f"{key}-{transfer.key_generation}"
+
+
+def _find_transfer(transfer: Transfer) -> Any | None:
+    """A transfer we made for this row, whatever key made it (Stripe cannot search
+    transfers; they are listed by the order's transfer group and told apart by metadata)."""
+    found = client().v1.transfers.list(params={"transfer_group": transfer.order.code, "limit": 100})
+    for remote in found.auto_paging_iter():
+        metadata = remote.metadata.to_dict() if remote.metadata else {}
+        if metadata.get("linli_transfer") == str(transfer.pk):
+            return remote
+    return None
+
+
 def send_transfer(transfer: Transfer) -> bool:
-    """Pay the provider's share once it can receive it; False means try again later."""
+    """Pay the provider's share once it can receive it; False means try again later. Past
+    Stripe's 24 h key window, a transfer whose answer was lost is looked up first, so a
+    provider is never paid twice."""
+    transfer = Transfer.objects.select_related("order").get(pk=transfer.pk)
     if transfer.stripe_transfer_id:
         return True
     account = PayoutAccount.objects.filter(provider=transfer.order.provider_id).first()
     if account is None or not account.payouts_enabled:
         return False
-    remote = client().v1.transfers.create(
-        params={
-            "amount": transfer.amount_fen,
-            "currency": CURRENCY,
-            "destination": account.stripe_account_id,
-            "transfer_group": transfer.order.code,
-        },
-        options={"idempotency_key": f"linli-transfer-{transfer.pk}"},
-    )
+    try:
+        stale = _key_forgotten(transfer)
+        if not (stale and (remote := _find_transfer(transfer)) is not None):
+            transfer = _begin_attempt(Transfer, transfer.pk, new_key=stale)
+            remote = client().v1.transfers.create(
+                params={
+                    "amount": transfer.amount_fen,
+                    "currency": CURRENCY,
+                    "destination": account.stripe_account_id,
+                    "transfer_group": transfer.order.code,
+                    "metadata": {"linli_transfer": str(transfer.pk), "order": transfer.order.code},
+                },
+                options={"idempotency_key": _transfer_key(transfer)},
+            )
+    except stripe.StripeError as exc:
+        _note_error(Transfer, transfer.pk, exc)
+        return False
     Transfer.objects.filter(pk=transfer.pk, stripe_transfer_id__isnull=True).update(
         stripe_transfer_id=remote.id
     )
     return True
 
 
-def _payment_of(intent: Any) -> Payment | None:
-    payment = (
-        Payment.objects.select_related("order")
-        .filter(stripe_payment_intent_id=intent["id"])
-        .first()
-    )
-    if payment is None:
-        logger.info("Stripe event about an unknown payment intent %s", intent["id"])
-    return payment
-
-
-def _payment_succeeded(intent: Any) -> None:
-    payment = _payment_of(intent)
-    if payment is not None:
-        services.confirm_payment(
-            order=payment.order,
-            stripe_payment_intent_id=intent["id"],
-            amount_fen=int(intent["amount"]),
-        )
-
-
-def _payment_failed(intent: Any) -> None:
-    payment = _payment_of(intent)
-    if payment is not None:
-        services.record_payment_failure(order=payment.order)
-
-
-def _charge_refunded(charge: Any) -> None:
-    intent_id = charge.to_dict().get("payment_intent")
-    if intent_id:
-        Refund.objects.filter(
-            payment__stripe_payment_intent_id=intent_id,
-            status=Refund.Status.PENDING,
-            stripe_refund_id__isnull=False,
-        ).update(status=Refund.Status.SUCCEEDED)
-
-
-HANDLERS: dict[str, Callable[[Any], None]] = {
-    "payment_intent.succeeded": _payment_succeeded,
-    "payment_intent.payment_failed": _payment_failed,
-    "charge.refunded": _charge_refunded,
-}
-
-
-@transaction.atomic
-def handle_stripe_event(event: stripe.Event) -> bool:
-    """Act on one verified event, once: Stripe delivers at least once and out of order."""
-    _row, first_time = ProcessedStripeEvent.objects.get_or_create(
-        stripe_event_id=event.id, defaults={"type": event.type}
-    )
-    if not first_time:
-        return False
-    handler = HANDLERS.get(event.type)
-    if handler is not None:
-        handler(event.data.object)
-    return True
+# The webhook's events are mapped to our rows in orders.stripe_events (no Stripe call there).
+HANDLERS = stripe_events.HANDLERS
+handle_stripe_event = stripe_events.handle_stripe_event

@@ -8,7 +8,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from orders import access, wording
 from orders.access import Relation
 from orders.events import push_order_event
 from orders.exceptions import OrdersError, SlotFull
+from orders.lock_wait import bound_lock_wait, is_lock_timeout
 from orders.models import (
     Order,
     OrderEvent,
@@ -46,6 +47,7 @@ from orders.transitions import WORKER_MAY_BE_SENT, target_of
 from providers.models import ProviderMember
 
 FULL = _("Sorry, this time has just been fully booked. Please choose another.")
+BUSY = _("Many people are booking this right now. Please try again.")
 
 
 class _DuplicateSubmission(Exception):
@@ -145,6 +147,11 @@ def place_order(
             quantity=quantity,
             expected_copay_fen=expected_copay_fen,
         )
+    except OperationalError as exc:
+        # Waited BOOKING_LOCK_WAIT_SECONDS for a lock: rolled back whole, nothing written.
+        if is_lock_timeout(exc):
+            raise OrdersError(BUSY) from None
+        raise
     except (_DuplicateSubmission, Refusal):
         # The same form sent again gets the order its first sending made, even if the slot
         # has filled up since. Looked for only now: a first sending never needs the look.
@@ -176,7 +183,7 @@ def _quote_and_reserve(service, care_recipient, quantity, on, expected_copay_fen
         except subsidy.SubsidyChanged:
             continue
         return split
-    raise OrdersError(_("Many people are booking this right now. Please try again."))
+    raise OrdersError(BUSY)
 
 
 @transaction.atomic
@@ -197,6 +204,7 @@ def _place_order(
     )
     if not (family or assisted):
         raise PermissionDenied
+    bound_lock_wait()
     now = timezone.now()
     slot = _bookable_slot(slot.pk, care_recipient, now)
     service = slot.service
@@ -308,6 +316,19 @@ def record_payment_failure(*, order: Order) -> Order:
 
 
 @transaction.atomic
+def record_payment_canceled(*, order: Order, stripe_payment_intent_id: str) -> Order:
+    """Stripe canceled the order's PaymentIntent (a wallet left unpaid until it expired):
+    the next try on the pay page gets a new intent (payments.start_payment)."""
+    order = lock(order)
+    Payment.objects.filter(
+        order=order,
+        stripe_payment_intent_id=stripe_payment_intent_id,
+        status__in=(Payment.Status.CREATED, Payment.Status.FAILED),
+    ).update(status=Payment.Status.CANCELED)
+    return order
+
+
+@transaction.atomic
 def accept_order(*, order: Order, by: User) -> Order:
     """The provider's manager accepts a requested booking."""
     order = lock(order)
@@ -337,7 +358,8 @@ def cancellation_preview(
     shown before they confirm."""
     return refund_for_cancellation(
         paid_fen=_paid(order),
-        starts_at=order.starts_at,
+        # Moved out of the fee window, the order still counts from the start it left.
+        starts_at=min(filter(None, (order.fee_counts_from, order.starts_at))),
         cancelled_at=now or timezone.now(),
         by_provider=relation.manager and not relation.family,
         free_cancel_hours=order.free_cancel_hours,
@@ -360,6 +382,7 @@ def cancel_order(*, order: Order, by: User, reason: str = "") -> RefundDecision:
         # Staff step in for the recipient (a suspended provider, a hospital stay): no fee.
         decision = RefundDecision(_paid(order), 0, "staff_cancelled")
     move(order, "cancel", by=by, reason=reason.strip())
+    _keep_fee(order, decision)
     _refund(order, decision)
     wording.tell_everyone(order, wording.CANCELLED, by=by)
     return decision
@@ -383,6 +406,15 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     _take_place(slot.pk)
     release_place(order.slot_id)
     old_start = timezone.localtime(order.starts_at)
+    if (
+        order.status == Order.Status.CONFIRMED
+        and order.fee_counts_from is None
+        and order.starts_at - now < datetime.timedelta(hours=order.free_cancel_hours)
+    ):
+        # A confirmed visit inside its fee window: the fee keeps counting from this start
+        # (decision 0025), so moving it five days out and cancelling costs the same fee.
+        order.fee_counts_from = order.starts_at
+        order.save(update_fields=["fee_counts_from"])
     order.slot = slot
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
     order.worker = None
@@ -466,6 +498,7 @@ def report_no_show(*, order: Order, by: User, note: str = "") -> RefundDecision:
         provider_absent=provider_absent,
         late_cancel_fee_percent=order.late_cancel_fee_percent,
     )
+    _keep_fee(order, decision)
     _refund(order, decision)
     wording.tell_everyone(order, wording.NO_SHOW, by=by)
     return decision
@@ -511,6 +544,13 @@ def _paid(order: Order) -> int:
     if payment is None or payment.status != Payment.Status.SUCCEEDED:
         return 0
     return payment.amount_fen
+
+
+def _keep_fee(order: Order, decision: RefundDecision) -> None:
+    """What the policy kept, for the money ledger (orders.ledger)."""
+    if decision.fee_fen:
+        order.fee_fen = decision.fee_fen
+        order.save(update_fields=["fee_fen"])
 
 
 def _refund_all(order: Order) -> None:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from orders import payments, services, visits
+from orders import ledger, payments, services, settling, visits
 from orders.models import Refund, Transfer
 
 
@@ -31,11 +31,18 @@ def order_clock() -> dict:
 
 
 @task()
+def retry_refunds() -> dict:
+    """Every few minutes: refunds Stripe has not settled, until they do or reach staff."""
+    return settling.retry_refunds(now=timezone.now())
+
+
+@task()
 def retry_transfers() -> int:
-    """Daily: transfers that waited for a provider's payout account."""
-    sent = 0
-    for transfer in Transfer.objects.filter(stripe_transfer_id__isnull=True).select_related(
-        "order"
-    ):
-        sent += payments.send_transfer(transfer)
-    return sent
+    """Daily: transfers that waited for a provider's payout account, or lost their answer."""
+    return settling.retry_transfers()
+
+
+@task()
+def check_money() -> int:
+    """Daily: the money ledger (orders.ledger); the differences are on the staff money page."""
+    return len(ledger.differences())

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import CareRecipient
+from accounts.rate_limits import BOOKING, PAYMENT, VISIT_CODE, rate_limited
 from billing import subsidy
 from linli.refusals import Refusal
 from linli.views import attempt
@@ -73,6 +74,7 @@ def _quotes(service: Service, recipients) -> dict[int, subsidy.Split]:
 
 
 @login_required
+@rate_limited(BOOKING)
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(
         Service.objects.bookable().select_related("provider", "category"), pk=pk
@@ -112,6 +114,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited(PAYMENT)
 def pay(request: HttpRequest, code: str) -> HttpResponse:
     """The pay page: Stripe.js's Payment Element confirms the order's PaymentIntent in the
     browser (cards, and Alipay / WeChat Pay where switched on) and comes back to `paid`."""
@@ -144,6 +147,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@rate_limited(PAYMENT)
 def paid(request: HttpRequest, code: str) -> HttpResponse:
     """Where Stripe.js sends the payer back (after a card, a 3-D Secure check, Alipay or
     WeChat Pay), with `payment_intent`, `payment_intent_client_secret` and `redirect_status`
@@ -284,6 +288,7 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited(VISIT_CODE)
 def check_in(request: HttpRequest, code: str) -> HttpResponse:
     order = _visible(request, code)
     form = CheckInForm(request.POST)

@@ -12,16 +12,26 @@ from orders.exceptions import OrdersError
 logger = logging.getLogger(__name__)
 
 
+def _verified(request: HttpRequest) -> stripe.Event | None:
+    """The event, if signed by our platform endpoint or by our Connect endpoint (Stripe sends
+    connected accounts' events, such as account.updated, from an endpoint of its own, with its
+    own secret)."""
+    secrets = [settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET]
+    for secret in filter(None, secrets):
+        try:
+            return stripe.Webhook.construct_event(
+                request.body, request.headers.get("Stripe-Signature", ""), secret
+            )
+        except (ValueError, stripe.SignatureVerificationError):
+            continue
+    return None
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    try:
-        event = stripe.Webhook.construct_event(
-            request.body,
-            request.headers.get("Stripe-Signature", ""),
-            settings.STRIPE_WEBHOOK_SECRET,
-        )
-    except (ValueError, stripe.SignatureVerificationError):
+    event = _verified(request)
+    if event is None:
         logger.warning("refused a Stripe webhook with a bad payload or signature")
         return HttpResponse(status=400)
     try:

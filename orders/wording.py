@@ -19,6 +19,14 @@ EXPIRED = gettext_noop(
     "%(provider)s did not answer in time, so order %(code)s for %(when)s is cancelled and "
     "anything paid is refunded."
 )
+REFUND_STUCK = gettext_noop(
+    "The refund of %(amount)s for order %(code)s could not be made through Stripe after "
+    "%(attempts)s tries. Please try again or hand the money over another way, on the money page."
+)
+CHARGEBACK = gettext_noop(
+    "The resident's bank opened a chargeback of %(amount)s for order %(code)s. It is answered "
+    "with evidence in Stripe's dashboard; Linli lists it on the money page."
+)
 CANCELLED = gettext_noop("Order %(code)s (%(service)s on %(when)s) has been cancelled.")
 NO_SHOW = gettext_noop("Order %(code)s (%(service)s on %(when)s) was reported as not done.")
 DISPUTED = gettext_noop("The family disputes order %(code)s (%(service)s): %(reason)s")

@@ -30,7 +30,7 @@ from providers.models import (
 from providers.moves import lock, move, record
 from providers.rules import missing_kinds, required_for_provider, required_for_worker
 from providers.transitions import target_of
-from providers.uploads import check_document_upload, check_photo_upload
+from providers.uploads import check_document_upload, check_photo_upload, without_metadata
 
 Action = ProviderEvent.Action
 # Fields that identify the organisation: fixed once staff have approved it.
@@ -392,7 +392,7 @@ def add_photo(*, provider: Provider, by: User, upload: UploadedFile, caption: st
         raise PermissionDenied
     checked = check_photo_upload(upload)
     image = get_image_model()(title=caption or provider.name)
-    image.file.save(checked.stored_name, upload, save=False)
+    image.file.save(checked.stored_name, without_metadata(upload), save=False)
     try:
         image.save()
         return ProviderPhoto.objects.create(provider=provider, image=image, caption=caption)

@@ -1,14 +1,16 @@
-"""Checks an uploaded document by what it contains, never by its name."""
+"""Checks an uploaded document by what it contains, never by its name, and keeps only the
+pixels of a public photo."""
 
 import io
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from providers.exceptions import ProvidersError
 
@@ -73,6 +75,29 @@ def check_photo_upload(upload: UploadedFile) -> CheckedUpload:
     if checked.content_type == "application/pdf":
         raise ProvidersError(_("Photos must be JPEG or PNG images."))
     return checked
+
+
+# What a public copy keeps of the picture's own notes: colours and transparency, nothing
+# about the camera, the time or the place (EXIF, GPS, XMP, comments, PNG text).
+KEPT_INFO = ("icc_profile", "transparency", "dpi")
+
+
+def without_metadata(upload: UploadedFile) -> ContentFile:
+    """A checked photo saved again with its pixels only: a phone's picture of an elder's home
+    carries the GPS position of that home. Turned upright first, as the orientation is EXIF."""
+    upload.seek(0)
+    with Image.open(upload) as original:
+        kind = original.format
+        upright = ImageOps.exif_transpose(original)
+    upright.info = {key: value for key, value in upright.info.items() if key in KEPT_INFO}
+    out = io.BytesIO()
+    if kind == "JPEG":
+        upright.save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        upright.save(out, format=kind, optimize=True)
+    upload.seek(0)
+    # Named: an unnamed file reads as empty to the image field, which then sets no size.
+    return ContentFile(out.getvalue(), name=upload.name or "photo")
 
 
 def _check_pdf(upload: UploadedFile) -> None:

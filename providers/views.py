@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.downloads import private_file_response
 from linli.refusals import Refusal
 from linli.views import attempt
 from providers import members as member_services
@@ -204,15 +205,11 @@ def remove_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 @login_required
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(ProviderDocument.objects.visible_to(request.user), pk=pk)
-    response = FileResponse(
-        document.file.open("rb"),
+    return private_file_response(
+        document.file,
         content_type=document.content_type,
-        as_attachment=False,
         filename=document.file.name.rsplit("/", 1)[-1],
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -20,7 +20,7 @@ from marketplace.models import Service
 from orders import services as order_services
 from orders.models import Order, OrderHold
 from providers.models import Provider
-from providers.uploads import check_photo_upload
+from providers.uploads import check_photo_upload, without_metadata
 from reviews import wording
 from reviews.exceptions import ReviewsError
 from reviews.models import Complaint, FeedbackRequest, Review, ReviewPhoto
@@ -88,7 +88,7 @@ def write_review(
 
 def _save_photo(review: Review, upload: UploadedFile, stored_name: str) -> None:
     image = get_image_model()(title=str(review.order))
-    image.file.save(stored_name, upload, save=False)
+    image.file.save(stored_name, without_metadata(upload), save=False)
     try:
         image.save()
         ReviewPhoto.objects.create(review=review, image=image)

@@ -106,6 +106,36 @@ async def create_transfer(request: web.Request) -> web.Response:
     return server.json_response(transfer)
 
 
+async def list_transfers(request: web.Request) -> web.Response:
+    """Stripe lists transfers newest first, filtered by transfer_group and destination (it
+    has no search for transfers); Linli looks up a transfer whose answer it lost this way."""
+    query = request.query
+    unknown = set(query) - {"transfer_group", "destination", "limit", "starting_after"}
+    if unknown:
+        return server.json_response(
+            {"error": {"message": "Received unknown parameter: " + ", ".join(sorted(unknown))}},
+            status=400,
+        )
+    found = [
+        transfer
+        for transfer in reversed(TRANSFERS.values())
+        if all(
+            transfer.get(key) == query[key]
+            for key in ("transfer_group", "destination")
+            if key in query
+        )
+    ]
+    limit = int(query.get("limit", 10))
+    return server.json_response(
+        {
+            "object": "list",
+            "url": "/v1/transfers",
+            "has_more": len(found) > limit,
+            "data": found[:limit],
+        }
+    )
+
+
 CLOCK: list = []
 
 
@@ -136,6 +166,7 @@ def build_app() -> web.Application:
     app.router.add_get("/v1/accounts/{id}", retrieve_account)
     app.router.add_post("/v1/account_links", create_account_link)
     app.router.add_post("/v1/transfers", create_transfer)
+    app.router.add_get("/v1/transfers", list_transfers)
     app.router.add_get("/_config/connect/onboarding/{id}", onboarding)
     app.router.add_post("/_config/clock", set_clock)
     fake_stripe_pay.install(app)

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import html
 import re
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -352,7 +353,11 @@ async def stripe_js(request: web.Request) -> web.Response:
 
 # --- idempotency and the record of requests ---------------------------------------------------
 
-ANSWERS: dict[tuple[str, str], tuple[bytes, int, bytes]] = {}
+ANSWERS: dict[tuple[str, str], tuple[bytes, int, bytes, float]] = {}
+# Stripe keeps a key for at least 24 hours and may forget it after; here exactly then, on the
+# server's clock (which follows the tests' clock, /_config/clock), so a retry 25 h later with
+# the same key makes a second object, as it could with Stripe.
+KEY_SECONDS = 24 * 3600
 KEY_LOCKS: dict[str, asyncio.Lock] = {}
 REQUESTS: list[dict] = []
 
@@ -366,8 +371,10 @@ async def keep_idempotency_keys(request: web.Request, handler):
     body = await request.read()
     async with KEY_LOCKS.setdefault(key, asyncio.Lock()):
         seen = ANSWERS.get((key, request.path))
+        if seen is not None and time.time() - seen[3] >= KEY_SECONDS:
+            seen = None
         if seen is not None:
-            sent, status, answer = seen
+            sent, status, answer, _at = seen
             if sent != body:
                 raise UserError(
                     400,
@@ -381,7 +388,7 @@ async def keep_idempotency_keys(request: web.Request, handler):
             response = await handler(request)
         except UserError as error:
             response = error.to_response()
-        ANSWERS[(key, request.path)] = (body, response.status, response.body)
+        ANSWERS[(key, request.path)] = (body, response.status, response.body, time.time())
         return response
 
 

@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("communities",),
     ("accounts",),
     ("providers",),
-    ("marketplace",),
+    ("marketplace", "assessments"),
     ("billing",),
     ("orders",),
     ("care",),

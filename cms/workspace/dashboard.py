@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 
 from cms.workspace.access import is_community_staff
 from marketplace.models import Service, ServiceChange
+from orders import settling
 from orders.models import Order
 from providers.models import CommunityRequest, Provider, ProviderDocument
 from reviews.models import Complaint, Review
@@ -70,6 +71,11 @@ class WaitingForYouPanel(Component):
                 )
                 .count(),
                 reverse("community_orders:index"),
+            ),
+            (
+                _("Refunds Stripe could not make"),
+                settling.refunds_for_staff(user).count(),
+                reverse("money:index"),
             ),
             (
                 _("Reviews to read"),

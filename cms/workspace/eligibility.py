@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,11 +17,13 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from accounts import services as account_services
 from accounts.models import CareRecipient
+from assessments.levels import care_level_of
 from billing import services as billing_services
 from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
+from linli.downloads import private_file_response
 from linli.views import attempt
 
 CIRCUMSTANCES = [
@@ -38,6 +41,14 @@ class CircumstancesForm(forms.ModelForm):
         model = CareRecipient
         fields = CIRCUMSTANCES
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.assessments.exists():
+            # The assessment sets the level; typing another would only mislead.
+            level = self.fields["disability_level"]
+            level.disabled = True
+            level.help_text = gettext_lazy("Set by the needs assessment.")
 
 
 class RegisterForm(forms.ModelForm):
@@ -124,6 +135,8 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         recipient=recipient,
         circumstances=circumstances,
         eligibility_form=EligibilityForm(recipient=recipient),
+        care_level=care_level_of(recipient, timezone.localdate()),
+        assessments=recipient.assessments.all(),
         eligibilities=recipient.eligibilities.select_related(
             "programme__purchaser", "verified_by"
         ).prefetch_related("evidence"),
@@ -192,10 +205,9 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     if item.file is None:
         raise PermissionDenied
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        item.file, content_type=item.content_type, filename=item.file.name.rsplit("/", 1)[-1]
+    )
 
 
 class EligibilityViewSet(ViewSet):

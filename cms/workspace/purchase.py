@@ -19,6 +19,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from billing.models import Eligibility, Programme, Purchaser
+from cms.workspace import entitlements
 from communities.models import Region
 from linli.refusals import Refusal
 from linli.views import attempt
@@ -403,7 +404,8 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, _("The programme is saved."))
         return redirect("purchase:programme", pk=programme.pk)
     title = instance.name if instance else _("New programme")
-    return _page(request, "programme_form.html", title, form=form, programme=instance)
+    extra = entitlements.context_for(instance) if instance else {}
+    return _page(request, "programme_form.html", title, form=form, programme=instance, **extra)
 
 
 class PurchaseViewSet(ViewSet):
@@ -428,4 +430,9 @@ class PurchaseViewSet(ViewSet):
             path("programmes/", programme_list, name="programmes"),
             path("programmes/new/", programme_edit, name="programme_new"),
             path("programmes/<int:pk>/", programme_edit, name="programme"),
+            path(
+                "programmes/<int:pk>/entitlement/",
+                entitlements.set_entitlement,
+                name="programme_entitlement",
+            ),
         ]

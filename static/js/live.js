@@ -1,7 +1,8 @@
 /* Live updates for signed-in pages. One WebSocket per page; when it cannot be kept
    open (no Redis, a proxy that drops upgrades), poll every 30 s instead so nothing is
-   missed. Pages that show live data listen for the "linli:event" DOM event. Nothing here
-   pops up: news is written into a polite live region at the top of the page. */
+   missed, and reconnect with a growing, spread-out delay; each reconnection fetches what
+   arrived meanwhile. Pages that show live data listen for the "linli:event" DOM event.
+   Nothing here pops up: news is written into a polite live region at the top of the page. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -68,6 +69,11 @@
       announce(data);
     }
     if (data.type === "order_event") refreshLists();
+    // The server's groups were lost (Redis restarted) and joined again: catch up.
+    if (data.type === "resync") {
+      poll();
+      refreshLists();
+    }
     document.dispatchEvent(new CustomEvent("linli:event", { detail: data }));
   }
 
@@ -110,6 +116,9 @@
     }
   }
 
+  var opened = false;
+  var SIGNED_OUT = 4401;
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket;
@@ -124,12 +133,21 @@
       retryDelay = 1000;
       stopPolling();
       poll(); // catch up on anything sent while we were away
+      if (opened) refreshLists();
+      opened = true;
     };
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       document.documentElement.dataset.liveSocket = "closed";
+      // Signed out (here or elsewhere, decision 0023): nothing more to hear on this page.
+      if (event.code === SIGNED_OUT) {
+        stopPolling();
+        return;
+      }
       startPolling();
-      window.setTimeout(connect, retryDelay);
+      // Spread out, so that the pages of a whole city do not all come back at once after
+      // a Redis restart.
+      window.setTimeout(connect, retryDelay * (0.5 + Math.random()));
       retryDelay = Math.min(retryDelay * 2, 60000);
     };
   }

@@ -40,6 +40,70 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Runs in every frame before the page's own scripts (and outside its CSP, like a devtool):
+# each violation the page reports is handed to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.linliCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    page: event.documentURI,
+    source: event.sourceFile + ":" + event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
+class CspViolations:
+    """What the Content-Security-Policy blocked on the pages a journey opened."""
+
+    def __init__(self) -> None:
+        self.found: list[dict] = []
+        self.pages: list = []
+
+    def watch(self, context) -> None:
+        context.expose_function("linliCspViolation", self.report)
+        context.add_init_script(CSP_LISTENER)
+        context.on("page", self.follow)
+
+    # Playwright takes Python functions, not list.append (a builtin it cannot tag).
+    def follow(self, page) -> None:
+        self.pages.append(page)
+
+    def report(self, violation: dict) -> None:
+        self.found.append(violation)
+
+    def settle(self) -> list[dict]:
+        """A round trip to each open page delivers the reports it sent before."""
+        for page in self.pages:
+            if not page.is_closed():
+                page.evaluate("0")
+        return self.found
+
+
+@pytest.fixture(autouse=True)
+def csp_violations() -> CspViolations:
+    """Every journey counts CSP violations on every page it opens, and fails on any."""
+    return CspViolations()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    outcome = yield
+    watcher = item.funcargs.get("csp_violations")
+    if watcher is None or outcome.excinfo is not None:
+        return
+    found = watcher.settle()
+    if found:
+        listed = "\n".join(
+            f"{v['page']}: {v['directive']} blocked {v['blocked']} ({v['source']})" for v in found
+        )
+        outcome.force_exception(
+            AssertionError(f"{len(found)} Content-Security-Policy violation(s):\n{listed}")
+        )
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "/e2e/" in str(item.path):
@@ -156,12 +220,13 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, csp_violations):
     """A page in a browser context of its own: one person on their own device."""
     contexts = []
 
     def open_page(locale: str = "zh-CN"):
         context = browser.new_context(locale=locale, viewport={"width": 1024, "height": 800})
+        csp_violations.watch(context)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -15,28 +15,32 @@ ZH_MO = ROOT / "locale/zh_Hans/LC_MESSAGES/django.mo"
 
 
 def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file (enough of the format for our own catalogues)."""
+    """msgid -> msgstr of a .po file (enough of the format for our own catalogues). A
+    message with a context is keyed as gettext keys it: context, EOT, msgid."""
     entries: dict[str, str] = {}
-    msgid = msgstr = None
+    msgid = msgstr = context = None
     current = None
     fuzzy = False
 
     def flush():
+        key = f"{context}\x04{msgid}" if context else msgid
         if msgid and not fuzzy:
-            entries[msgid] = msgstr or ""
+            entries[key] = msgstr or ""
         elif msgid and fuzzy:
-            entries[msgid] = ""
+            entries[key] = ""
 
     for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
         line = raw.strip()
         if not line:
             flush()
-            msgid = msgstr = current = None
+            msgid = msgstr = context = current = None
             fuzzy = False
         elif line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgctxt "):
+            context, current = _unquote(line[8:]), "context"
         elif line.startswith("msgid_plural"):
             current = "plural"
         elif line.startswith("msgid "):

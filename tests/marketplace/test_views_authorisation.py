@@ -173,3 +173,15 @@ def test_the_providers_public_page_lists_its_published_services(client, service)
     assert "家庭保洁" in page
     Service.objects.filter(pk=service.pk).update(status="draft")
     assert "家庭保洁" not in client.get(service.provider.get_absolute_url()).content.decode()
+
+
+def test_a_service_photo_is_stored_without_its_gps_position(client, service, provider_manager):
+    from tests.providers.conftest import assert_no_metadata, jpeg_with_gps, upload
+
+    client.force_login(provider_manager)
+    client.post(
+        reverse("marketplace:set_photo", args=[service.pk]),
+        {"image": upload("home.jpg", jpeg_with_gps())},
+    )
+    service.refresh_from_db()
+    assert_no_metadata(service.image.file)

@@ -125,3 +125,21 @@ def test_a_transfer_waits_until_the_provider_can_receive_it(
         services.confirm_completion(order=order, by=daughter)
     transfer = Transfer.objects.get(order=order)
     assert transfer.stripe_transfer_id is None
+
+
+def test_a_canceled_payment_intent_is_replaced_and_the_next_try_pays(daughter, slot, grandma_li):
+    """Stripe cancels an intent left unpaid (a wallet that expired): the pay page's next try
+    gets a new intent, under a key of its own, and paying it works."""
+    order = book(daughter, slot, grandma_li)
+    first = payments.start_payment(order).stripe_payment_intent_id
+    payments.client().v1.payment_intents.cancel(first)
+    assert payments.settle_payment(order).state == "open"
+    assert Payment.objects.get(order=order).status == Payment.Status.CANCELED
+
+    order = pay(order)
+
+    payment = order.payment
+    assert payment.stripe_payment_intent_id != first
+    assert (payment.intent_attempt, payment.status) == (2, Payment.Status.SUCCEEDED)
+    assert order.status == Order.Status.REQUESTED
+    assert payments.intent_key(payment, 2).endswith(f"{order.code}-2")

@@ -47,10 +47,12 @@ ENDPOINTS = [
 # Creates that must carry our own key. An account link is left out on purpose: it expires
 # within minutes, so the same key's stored answer would be a dead link.
 OUR_KEYS = {
-    r"/v1/payment_intents": r"linli-payment-\d+-[A-Z0-9]+",
-    r"/v1/refunds": r"linli-refund-\d+",
+    # A replacement intent, a new refund after a failure and a retry after Stripe's 24 h key
+    # window carry their number (decision 0025).
+    r"/v1/payment_intents": r"linli-payment-\d+-[A-Z0-9]+(-\d+)?",
+    r"/v1/refunds": r"linli-refund-\d+(-\d+)?",
     r"/v1/accounts": r"linli-account-\d+",
-    r"/v1/transfers": r"linli-transfer-\d+",
+    r"/v1/transfers": r"linli-transfer-\d+(-\d+)?",
 }
 # Options of the call, sent as headers, never as parameters.
 REQUEST_OPTIONS = set(RequestOptions.__annotations__)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from orders.models import Order, OrderEvent, Payment, ProcessedStripeEvent, Refund
+from providers.models import PayoutAccount
 from tests.orders.conftest import book
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,75 @@ def test_a_refund_event_marks_the_refund_done(client, awaiting_payment):
     deliver(client, payload("charge_refunded", awaiting_payment))
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
+
+
+def test_connected_accounts_events_signed_by_the_connect_endpoint_are_taken(
+    client, settings, provider_a
+):
+    """Stripe sends account.updated from the endpoint for connected accounts, whose secret
+    is another one; a signature by neither secret is refused."""
+    settings.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_connect_endpoint"
+    PayoutAccount.objects.create(provider=provider_a, stripe_account_id="acct_hook")
+    body = (PAYLOADS / "account_updated.json").read_bytes()
+
+    assert deliver(client, body, signature(body, secret="whsec_somebody")).status_code == 400
+    assert not PayoutAccount.objects.get(provider=provider_a).payouts_enabled
+    connect = signature(body, secret="whsec_connect_endpoint")
+    assert deliver(client, body, connect).status_code == 200
+    assert PayoutAccount.objects.get(provider=provider_a).payouts_enabled
+
+
+def test_a_refund_event_that_arrives_before_our_answer_is_saved_finds_our_refund(
+    client, awaiting_payment
+):
+    """Stripe's event can beat the answer to our own request: the refund is found by the
+    metadata we sent with it, not written again as one made in Stripe's dashboard."""
+    Payment.objects.filter(pk=awaiting_payment.payment.pk).update(status="succeeded")
+    ours = Refund.objects.create(payment=awaiting_payment.payment, amount_fen=8400, attempts=2)
+    data = json.loads(payload("refund_updated", awaiting_payment))
+    data["data"]["object"].update(
+        amount=8400, metadata={"linli_refund": str(ours.pk), "attempt": "1"}
+    )
+
+    assert deliver(client, json.dumps(data).encode()).status_code == 200
+
+    ours.refresh_from_db()
+    assert (ours.stripe_refund_id, ours.status) == ("re_hook_updated", Refund.Status.SUCCEEDED)
+    assert Refund.objects.count() == 1
+
+
+def test_an_earlier_attempts_refund_event_does_not_touch_the_new_attempt(client, awaiting_payment):
+    Payment.objects.filter(pk=awaiting_payment.payment.pk).update(status="succeeded")
+    ours = Refund.objects.create(
+        payment=awaiting_payment.payment,
+        amount_fen=8400,
+        attempts=3,
+        key_generation=2,
+    )
+    data = json.loads(payload("refund_failed", awaiting_payment))
+    data["data"]["object"].update(metadata={"linli_refund": str(ours.pk), "attempt": "1"})
+
+    assert deliver(client, json.dumps(data).encode()).status_code == 200
+
+    ours.refresh_from_db()
+    assert (ours.stripe_refund_id, ours.status) == (None, Refund.Status.PENDING)
+    assert Refund.objects.count() == 1
+
+
+def test_a_chargeback_is_recorded_once_and_staff_are_told_once(
+    client, awaiting_payment, community_staff
+):
+    Payment.objects.filter(pk=awaiting_payment.payment.pk).update(status="succeeded")
+    opened = payload("charge_dispute_created", awaiting_payment)
+    for _delivery in range(3):
+        assert deliver(client, opened).status_code == 200
+    data = json.loads(opened)
+    data["id"] = "evt_dispute_lost"
+    data["data"]["object"]["status"] = "lost"
+    assert deliver(client, json.dumps(data).encode()).status_code == 200
+    assert deliver(client, opened.replace(b"evt_dispute_created_1", b"evt_late")).status_code == 200
+
+    dispute = awaiting_payment.payment.disputes.get()
+    assert (dispute.status, dispute.amount_fen) == ("lost", 12000)
+    notices = community_staff.notifications.filter(url=awaiting_payment.get_absolute_url())
+    assert notices.count() == 1

@@ -24,6 +24,32 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def jpeg_with_gps() -> bytes:
+    """A phone's photo: camera, time and the GPS position of the place it was taken."""
+    exif = Image.Exif()
+    exif[0x010F] = "Phone Maker"  # Make
+    exif[0x0132] = "2026:11:18 09:30:00"  # DateTime
+    exif[0x0112] = 6  # Orientation: the camera was turned, the picture must be rotated
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (31.0, 13.0, 24.5)  # GPSLatitudeRef, GPSLatitude
+    gps[3], gps[4] = "E", (121.0, 31.0, 12.3)  # GPSLongitudeRef, GPSLongitude
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (30, 120, 200)).save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def assert_no_metadata(stored) -> None:
+    """Nothing of the camera, the time or the place left in a stored public photo."""
+    stored.open("rb")
+    content = stored.read()
+    stored.close()
+    with Image.open(io.BytesIO(content)) as picture:
+        assert dict(picture.getexif()) == {}
+        assert not {"exif", "xmp", "comment"} & set(picture.info)
+        assert picture.size == (20, 40)  # turned upright before the orientation was dropped
+    assert b"Exif" not in content and b"Phone Maker" not in content
+
+
 def upload(name: str = "licence.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 

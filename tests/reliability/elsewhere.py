@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Notification, Role
+from assessments import services as assessment_services
 from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
 from cms import activities, channels, notices
@@ -20,7 +21,7 @@ from marketplace import services as marketplace_services
 from marketplace.models import ServiceChange
 from orders import services as order_services
 from orders import visits
-from orders.models import Order
+from orders.models import Order, Payment, Refund
 from providers import members as member_services
 from providers import services as provider_services
 from providers.models import (
@@ -33,6 +34,7 @@ from providers.models import (
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
 from statements import services as statement_services
+from tests.assessments.conftest import MODERATE
 from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
 from tests.conftest import make_scoped_user, make_user
@@ -51,6 +53,7 @@ INVITEE = "invitee.secret@elsewhere.example.cn"
 STRANGER = "stranger.secret@elsewhere.example.cn"
 NOTICE = "隐秘通知正文"
 SURVEY_ANSWER = "隐秘调查意见"
+ASSESSMENT_NOTE = "隐秘评估记录"
 SECRET_PAGE = "隐秘草稿文章"
 # Titles of the other community's pages: no editor elsewhere may see them in the admin.
 PAGE_TITLES = (SECRET_PAGE, "隐秘活动", "外滩调查")
@@ -157,6 +160,23 @@ def build() -> dict:
         eligibility=eligibility, by=staff, upload=upload("secret-dibao.pdf"), description=EVIDENCE
     )
 
+    # Her needs assessment, with a private note and a scan.
+    assessment = assessment_services.record_assessment(
+        care_recipient=recipient,
+        by=staff,
+        assessed_on=timezone.localdate(),
+        scores=MODERATE,
+        cognition="mild",
+        living_situation="alone",
+        notes=ASSESSMENT_NOTE,
+    )
+    assessment_evidence = assessment_services.add_evidence(
+        assessment=assessment,
+        by=staff,
+        upload=upload("secret-assessment.pdf"),
+        description=ASSESSMENT_NOTE,
+    )
+
     # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
     # on an issued statement and then complained about.
     slot = slot_of(service, capacity=9)
@@ -182,6 +202,18 @@ def build() -> dict:
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
     )
     later = _orders_further_along(slot, stranger, recipient, worker)
+    # A refund Stripe never made, handed to this world's staff (the money page).
+    stuck = put_in(book(stranger, slot, recipient), Order.Status.CANCELLED)
+    payment, _new = Payment.objects.get_or_create(
+        order=stuck, defaults={"amount_fen": 1000, "status": Payment.Status.SUCCEEDED}
+    )
+    stuck_refund = Refund.objects.create(
+        payment=payment,
+        amount_fen=payment.amount_fen,
+        status=Refund.Status.FAILED,
+        attempts=5,
+        handed_to_staff_at=timezone.now(),
+    )
     channel_things = _channel_things(bund_1, staff, stranger, recipient)
     # Last, so that it is the stranger's newest notification (the polling tests look for it).
     Notification.objects.create(user=stranger, kind="order", message=COMPLAINT)
@@ -210,6 +242,8 @@ def build() -> dict:
         "programme": programme,
         "eligibility": eligibility,
         "evidence": evidence,
+        "assessment": assessment,
+        "assessment_evidence": assessment_evidence,
         "requested": requested,
         "closed": closed,
         "review": review,
@@ -217,6 +251,7 @@ def build() -> dict:
         "feedback": feedback,
         "statement": statement,
         "line": statement.lines.get(),
+        "stuck_refund": stuck_refund,
         "codes": [requested.code, closed.code, *(order.code for order in later.values())],
     }
 

@@ -28,6 +28,8 @@ OUR_APPS = (
     "marketplace",
     "orders",
     "billing",
+    "assessments",
+    "care",
     "statements",
     "reviews",
 )
@@ -44,6 +46,8 @@ NOT_OURS = {
     "django.views.static": "media files, served only when SERVE_MEDIA is on (never in tests)",
     "allauth": "sign-up, login and the signed-in person's own e-mail, password and MFA",
     "taggit": "tag merging inside Django admin (platform admins only)",
+    "config.csp": "browsers post CSP violation reports there; it only logs them and shows "
+    "nothing (tests/reliability/test_security_headers.py)",
 }
 # 200 for anyone, with the reason; their pages are still searched for private data.
 PUBLIC = {
@@ -134,10 +138,15 @@ FILL = [
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
     (r"cms-admin/eligibility/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"cms-admin/assessments/people/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),
+    (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
+    (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"cms-admin/eligibility/eligibilities/<int:pk>/$", lambda w: w["eligibility"].pk),
     (r"cms-admin/eligibility/evidence/<int:pk>/$", lambda w: w["evidence"].pk),
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),
     (r"cms-admin/complaints/<int:pk>/$", lambda w: w["complaint"].pk),
+    (r"cms-admin/money/refunds/<int:pk>/$", lambda w: w["stuck_refund"].pk),
     (r"cms-admin/grades/<int:pk>/$", lambda w: w["grade"].pk),
     (r"^activities/registrations/<int:pk>/$", lambda w: w["registration"].pk),
     (r"^activities/<int:pk>/$", lambda w: w["activity"].pk),
@@ -194,6 +203,7 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.STRANGER,
         elsewhere.NOTICE,
         elsewhere.SURVEY_ANSWER,
+        elsewhere.ASSESSMENT_NOTE,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]

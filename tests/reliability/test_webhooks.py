@@ -22,8 +22,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Notification
-from orders.models import Order, OrderEvent, Payment, ProcessedStripeEvent, Refund
+from orders.models import Dispute, Order, OrderEvent, Payment, ProcessedStripeEvent, Refund
 from orders.payments import HANDLERS
+from providers.models import PayoutAccount
 from tests.orders.conftest import book, put_in
 from tests.reliability.conftest import slot_of
 from tests.reliability.rows import changed_counts, row_counts
@@ -88,16 +89,38 @@ def awaiting_payment(daughter, slot, grandma_li, intent: str) -> Order:
 
 
 @pytest.fixture
-def world(cleaning, daughter, grandma_li, provider_manager):
+def world(cleaning, daughter, grandma_li, provider_manager, provider_a):
     """One order per event type, each in the state the event is about, and one more that
     only ever receives forgeries."""
-    slot = slot_of(cleaning, capacity=10)
-    paid = put_in(book(daughter, slot, grandma_li), Order.Status.CANCELLED)
-    Refund.objects.create(payment=paid.payment, amount_fen=12000, stripe_refund_id="re_hook")
+    slot = slot_of(cleaning, capacity=20)
+
+    def cancelled(refund_id: str | None = None) -> Order:
+        order = put_in(book(daughter, slot, grandma_li), Order.Status.CANCELLED)
+        if refund_id:
+            Refund.objects.create(
+                payment=order.payment, amount_fen=12000, stripe_refund_id=refund_id
+            )
+        return order
+
+    closed_dispute = put_in(book(daughter, slot, grandma_li), Order.Status.CLOSED)
+    Dispute.objects.create(
+        payment=closed_dispute.payment,
+        stripe_dispute_id="dp_hook_closed",
+        amount_fen=12000,
+        status="needs_response",
+    )
+    PayoutAccount.objects.create(provider=provider_a, stripe_account_id="acct_hook")
     return {
         "payment_intent.succeeded": awaiting_payment(daughter, slot, grandma_li, "pi_paid"),
         "payment_intent.payment_failed": awaiting_payment(daughter, slot, grandma_li, "pi_fail"),
-        "charge.refunded": paid,
+        "payment_intent.canceled": awaiting_payment(daughter, slot, grandma_li, "pi_canceled"),
+        "charge.refunded": cancelled("re_hook"),
+        "refund.created": cancelled(),
+        "refund.updated": cancelled("re_hook_updated"),
+        "refund.failed": cancelled("re_hook_failed"),
+        "charge.dispute.created": put_in(book(daughter, slot, grandma_li), Order.Status.CLOSED),
+        "charge.dispute.closed": closed_dispute,
+        "account.updated": awaiting_payment(daughter, slot, grandma_li, "pi_account"),
         UNHANDLED: awaiting_payment(daughter, slot, grandma_li, "pi_other"),
         "forged": awaiting_payment(daughter, slot, grandma_li, "pi_forged"),
     }
@@ -115,8 +138,21 @@ def effect_seen(event_type: str, order: Order) -> bool:
         )
     if event_type == "payment_intent.payment_failed":
         return payment.status == Payment.Status.FAILED and order.status == "pending_payment"
-    if event_type == "charge.refunded":
+    if event_type == "payment_intent.canceled":
+        return payment.status == Payment.Status.CANCELED and order.status == "pending_payment"
+    if event_type in ("charge.refunded", "refund.updated"):
         return payment.refunds.get().status == Refund.Status.SUCCEEDED
+    if event_type == "refund.created":
+        refund = payment.refunds.get()
+        return (refund.origin, refund.amount_fen, refund.status) == ("stripe", 2000, "succeeded")
+    if event_type == "refund.failed":
+        return payment.refunds.get().status == Refund.Status.FAILED
+    if event_type == "charge.dispute.created":
+        return payment.disputes.get().status == "needs_response"
+    if event_type == "charge.dispute.closed":
+        return payment.disputes.get().status == "lost"
+    if event_type == "account.updated":
+        return PayoutAccount.objects.get(stripe_account_id="acct_hook").payouts_enabled
     if event_type == UNHANDLED:
         return payment.status == Payment.Status.CREATED and order.status == "pending_payment"
     raise AssertionError(f"no effect described for {event_type}")
@@ -128,7 +164,13 @@ def state() -> dict:
         "counts": row_counts(),
         "orders": sorted(Order.objects.values_list("pk", "status")),
         "payments": sorted(Payment.objects.values_list("pk", "status")),
-        "refunds": sorted(Refund.objects.values_list("pk", "status")),
+        "refunds": sorted(
+            Refund.objects.values_list(
+                "payment_id", "stripe_refund_id", "status", "amount_fen", "origin"
+            )
+        ),
+        "disputes": sorted(Dispute.objects.values_list("stripe_dispute_id", "status")),
+        "accounts": sorted(PayoutAccount.objects.values_list("pk", "payouts_enabled")),
         "processed": sorted(ProcessedStripeEvent.objects.values_list("stripe_event_id", "type")),
         "events": sorted(
             OrderEvent.objects.values_list("order_id", "action", "from_status", "to_status")

@@ -170,3 +170,15 @@ def test_the_review_page_works_in_both_languages(client, daughter, closed_order)
     assert response.status_code == 302
     written = Review.objects.get()
     assert (written.overall, written.photos.count()) == (4, 1)
+
+
+def test_a_review_photo_is_published_without_its_gps_position(daughter, closed_order):
+    from tests.providers.conftest import assert_no_metadata, jpeg_with_gps
+
+    written = services.write_review(
+        order=closed_order,
+        by=daughter,
+        photos=[SimpleUploadedFile("home.jpg", jpeg_with_gps(), content_type="image/jpeg")],
+        **five_stars(),
+    )
+    assert_no_metadata(written.photos.get().image.file)
