@@ -4,6 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from cms import activities
+from cms.models import ActivityPage
+from cms.page_scope import pages_in_scope
 from cms.workspace.access import CommunityStaffMenuItem
 from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
@@ -103,3 +106,22 @@ def survey_results_menu():
 def what_waits_for_staff(request, panels):
     if WaitingForYouPanel.is_shown_to(request.user):
         panels.insert(0, WaitingForYouPanel(request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_shows_pages_in_scope(pages, request):
+    return pages_in_scope(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_shows_pages_in_scope(parent_page, pages, request):
+    return pages_in_scope(pages, request.user)
+
+
+@hooks.register("after_publish_page")
+def places_follow_the_published_capacity(request, page):
+    """An editor who publishes an activity with another number of places changes them in
+    every language; more places move the waiting list up (cms.activities.set_capacity)."""
+    activity = page.specific
+    if isinstance(activity, ActivityPage):
+        activities.set_capacity(activity=activity, by=None, capacity=activity.capacity)

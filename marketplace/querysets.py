@@ -18,7 +18,9 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(bookable_q())
 
     def in_community(self, community_id: int) -> "ServiceQuerySet":
-        return self.filter(communities=community_id)
+        """Offered in the community, by a provider staff have let serve it: a community the
+        provider only asked for shows none of its services (docs/decisions/0021)."""
+        return self.filter(communities=community_id, provider__communities=community_id)
 
     def managed_by(self, user) -> "ServiceQuerySet":
         if not getattr(user, "is_authenticated", False):

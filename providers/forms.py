@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region
+from providers.areas import pending_communities
 from providers.models import DocumentKind, Provider, ProviderMember
 from providers.rules import WORKER_DOCUMENTS, required_for_provider
 from providers.services import EDITABLE_FIELDS
@@ -27,6 +28,19 @@ class ProviderDetailsForm(forms.ModelForm):
             "description_zh": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.approved_at is not None:
+            # Communities still waiting for staff stay ticked, so saving other details
+            # does not withdraw them.
+            asked = [c.pk for c in pending_communities(self.instance)]
+            served = self.instance.communities.values_list("pk", flat=True)
+            self.initial["communities"] = [*served, *asked]
+            self.fields["communities"].help_text = _(
+                "A community you add is asked for: its staff decide before your services "
+                "are offered there."
+            )
 
     def clean_credit_code(self) -> str:
         code = self.cleaned_data["credit_code"].strip().upper()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from providers.querysets import (
     MANAGING_ROLES,
+    CommunityRequestQuerySet,
     ProviderDocumentQuerySet,
     ProviderGradeQuerySet,
     ProviderMemberQuerySet,
@@ -296,6 +297,10 @@ class ProviderEvent(models.Model):
         MEMBER_REMOVED = "member_removed", _("Member removed")
         WORKER_SUSPENDED = "worker_suspended", _("Worker suspended")
         WORKER_REINSTATED = "worker_reinstated", _("Worker reinstated")
+        COMMUNITY_REQUESTED = "community_requested", _("Asked to serve a community")
+        COMMUNITY_ADDED = "community_added", _("Community added")
+        COMMUNITY_REFUSED = "community_refused", _("Community refused")
+        COMMUNITY_REMOVED = "community_removed", _("Community removed")
 
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="events"
@@ -318,6 +323,9 @@ class ProviderEvent(models.Model):
     member = models.ForeignKey(
         ProviderMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    community = models.ForeignKey(
+        "communities.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -338,6 +346,61 @@ class ProviderEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self.status_label(self.to_status)
+
+
+class CommunityRequest(models.Model):
+    """An approved provider asks to serve one more community. Until staff of that community
+    approve, it is not among the provider's communities, so none of its services is offered
+    there (docs/decisions/0021)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="community_requests",
+    )
+    community = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": "community"},
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = CommunityRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("community request")
+        verbose_name_plural = _("community requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "community"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_community",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} → {self.community}"
 
 
 class ProviderPhoto(models.Model):

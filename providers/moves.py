@@ -6,6 +6,7 @@ ProviderEvent."""
 from django.utils import timezone
 
 from accounts.models import User
+from communities.models import Region
 from providers.models import Provider, ProviderDocument, ProviderEvent, ProviderMember
 from providers.transitions import target_of
 
@@ -28,6 +29,7 @@ def record(
     reason: str = "",
     document: ProviderDocument | None = None,
     member: ProviderMember | None = None,
+    community: Region | None = None,
 ) -> ProviderEvent:
     """An entry in the provider's history; on its own, for events that change no status."""
     return ProviderEvent.objects.create(
@@ -39,6 +41,7 @@ def record(
         reason=reason,
         document=document,
         member=member,
+        community=community,
     )
 
 

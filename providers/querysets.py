@@ -36,6 +36,21 @@ class ProviderQuerySet(models.QuerySet):
         )
         return self.filter(serves_scope)
 
+    def decidable_by(self, user) -> "ProviderQuerySet":
+        """Providers whose every community lies in this staff member's scope: only they
+        decide its application (street staff when it spans communities of one street)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        scoped = communities_scoped_to(user, role=STAFF)
+        serves_outside = Exists(
+            self.model.communities.through.objects.filter(provider_id=OuterRef("pk")).exclude(
+                region_id__in=scoped.values("pk")
+            )
+        )
+        return self.in_scope_of(user).exclude(serves_outside)
+
     def visible_to(self, user) -> "ProviderQuerySet":
         """Whose management pages and documents a user may open: its own managers, and
         community staff whose scope covers a community it serves."""
@@ -86,3 +101,16 @@ class ProviderGradeQuerySet(models.QuerySet):
     def in_scope_of(self, user) -> "ProviderGradeQuerySet":
         """Grades of the providers this staff member oversees."""
         return self.filter(provider__in=_providers_of(self).in_scope_of(user))
+
+
+class CommunityRequestQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "CommunityRequestQuerySet":
+        """Requests for a community this staff member acts on: theirs to decide."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(community__in=communities_scoped_to(user, role=STAFF).values("pk"))
+
+    def pending(self) -> "CommunityRequestQuerySet":
+        return self.filter(status="pending").order_by("requested_at", "pk")

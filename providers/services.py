@@ -14,7 +14,8 @@ from wagtail.images import get_image_model
 from accounts.models import User
 from accounts.notifications import translatable
 from providers import wording
-from providers.access import can_manage_provider, may_vet
+from providers.access import can_manage_provider, may_decide_application, may_vet
+from providers.areas import set_communities
 from providers.exceptions import ProvidersError
 from providers.grading import grade_for, previous_quarter, score
 from providers.models import (
@@ -76,7 +77,8 @@ def register_provider(*, by: User, kind: str, name: str, communities, **details)
 
 @transaction.atomic
 def update_provider(*, provider: Provider, by: User, communities=None, **details) -> Provider:
-    """A manager edits the organisation's details; legal details only before approval."""
+    """A manager edits the organisation's details; legal details only before approval. A
+    community added after approval waits for its staff (providers.areas)."""
     provider = lock(provider)
     if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
@@ -100,10 +102,7 @@ def update_provider(*, provider: Provider, by: User, communities=None, **details
         setattr(provider, field, value)
     provider.save(update_fields=list(details))
     if communities is not None:
-        communities = list(communities)
-        if not communities:
-            raise ProvidersError(_("Please choose at least one community you serve."))
-        provider.communities.set(communities)
+        set_communities(provider, by=by, wanted=list(communities))
     return provider
 
 
@@ -219,9 +218,10 @@ def submit_application(*, provider: Provider, by: User) -> Provider:
 
 @transaction.atomic
 def approve_application(*, provider: Provider, by: User, note: str = "") -> Provider:
-    """Community staff admit the provider: its pending documents are approved with it."""
+    """Community staff whose scope covers all its communities admit the provider: its
+    pending documents are approved with it."""
     provider = lock(provider)
-    if not may_vet(by, provider):
+    if not may_decide_application(by, provider):
         raise PermissionDenied
     target_of(Action.APPROVED, provider.status)  # refuse before looking at documents
     missing = missing_documents(provider)
@@ -244,7 +244,7 @@ def reject_application(*, provider: Provider, by: User, reason: str) -> Provider
     """Community staff refuse admission, saying why."""
     reason = _require_reason(reason, _("Please say why the application is rejected."))
     provider = lock(provider)
-    if not may_vet(by, provider):
+    if not may_decide_application(by, provider):
         raise PermissionDenied
     move(provider, action=Action.REJECTED, by=by, reason=reason)
     wording.tell_managers(provider, wording.REJECTED, reason=reason)
@@ -256,7 +256,7 @@ def request_changes(*, provider: Provider, by: User, note: str) -> Provider:
     """Community staff send the application back with a note of what to change."""
     note = _require_reason(note, _("Please say what needs to change."))
     provider = lock(provider)
-    if not may_vet(by, provider):
+    if not may_decide_application(by, provider):
         raise PermissionDenied
     move(provider, action=Action.CHANGES_REQUESTED, by=by, reason=note)
     wording.tell_managers(provider, wording.CHANGES_REQUESTED, reason=note)

@@ -11,6 +11,7 @@ from linli.views import attempt
 from providers import members as member_services
 from providers import services
 from providers.access import is_owner
+from providers.areas import pending_communities
 from providers.forms import (
     DocumentUploadForm,
     InvitationForm,
@@ -83,6 +84,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             "photo_form": PhotoForm(),
             "photos": provider.photos.select_related("image"),
             "is_owner": is_owner(request.user, provider),
+            "asked": pending_communities(provider),
         },
     )
 

@@ -4,7 +4,7 @@ translation here and translated into each reader's language when read or mailed.
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from accounts.notifications import notify
+from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
 from providers.models import Provider
 
@@ -64,4 +64,25 @@ def tell_staff_application_waits(provider: Provider) -> None:
         message=APPLICATION_WAITS,
         params={"provider": provider.name},
         url=reverse("vetting:detail", kwargs={"pk": provider.pk}),
+    )
+
+
+COMMUNITY_WAITS = gettext_noop("%(provider)s asks to serve %(community)s.")
+COMMUNITY_ADDED = gettext_noop(
+    "%(provider)s now serves %(community)s: its services can be offered there."
+)
+COMMUNITY_REFUSED = gettext_noop("%(provider)s may not serve %(community)s: %(reason)s")
+
+
+def community_name(community) -> dict:
+    return in_each_language(community.name_zh, community.name_en)
+
+
+def tell_staff_community_waits(request) -> None:
+    notify(
+        users=staff_covering([request.community_id]),
+        kind="vetting",
+        message=COMMUNITY_WAITS,
+        params={"provider": request.provider.name, "community": community_name(request.community)},
+        url=reverse("vetting:community", kwargs={"pk": request.pk}),
     )

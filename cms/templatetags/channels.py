@@ -2,6 +2,7 @@ from types import SimpleNamespace
 
 from django import template
 
+from cms import activities
 from cms.forms import RegistrationForm
 from cms.models import ActivityPage, ActivityRegistration
 
@@ -11,15 +12,15 @@ Status = ActivityRegistration.Status
 
 @register.simple_tag
 def activity_places(activity: ActivityPage) -> SimpleNamespace:
-    registered = activity.registrations.filter(status=Status.REGISTERED).count()
-    waiting = activity.registrations.filter(status=Status.WAITING).count()
-    return SimpleNamespace(free=max(activity.capacity - registered, 0), waiting=waiting)
+    capacity, registered, waiting = activities.places(activity)
+    return SimpleNamespace(free=max(capacity - registered, 0), waiting=waiting)
 
 
 @register.simple_tag
 def my_registrations(activity: ActivityPage, user) -> list[ActivityRegistration]:
     return list(
-        activity.registrations.filter(registered_by=user)
+        activities.registrations_of(activity)
+        .filter(registered_by=user)
         .exclude(status=Status.CANCELLED)
         .select_related("care_recipient", "registered_by")
     )

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from accounts.models import User
 from cms import activities, notices, surveys
 from cms.forms import NoticeForm
 from cms.models import ActivityPage, ActivityRegistration, SurveyPage, TargetedNotice
@@ -118,11 +119,12 @@ class ActivityDetailView(StaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        registrations = self.activity.registrations.select_related(
+        registrations = activities.registrations_of(self.activity).select_related(
             "registered_by", "care_recipient"
         )
         context.update(
             activity=self.activity,
+            capacity=activities.places(self.activity)[0],
             registered=registrations.filter(status=ActivityRegistration.Status.REGISTERED),
             waiting=registrations.filter(status=ActivityRegistration.Status.WAITING),
         )
@@ -140,6 +142,51 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
     attempt(request, lambda: activities.check_in(registration=registration, by=request.user))
     return redirect(reverse("channel_work:activity", args=[registration.activity_id]))
+
+
+def _activity_in_scope(request: HttpRequest, pk: int) -> ActivityPage:
+    require_community_staff(request.user)
+    return get_object_or_404(ActivityPage.objects.in_scope_of(request.user), pk=pk)
+
+
+@require_POST
+def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff write down someone who came or phoned: by the e-mail of their account, or by
+    name and phone."""
+    activity = _activity_in_scope(request, pk)
+    email = request.POST.get("email", "").strip()
+    person = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+    if email and person is None:
+        messages.error(request, _("No account has this e-mail address."))
+    else:
+        attempt(
+            request,
+            lambda: activities.register_walk_in(
+                activity=activity,
+                by=request.user,
+                person=person,
+                name=request.POST.get("name", ""),
+                phone=request.POST.get("phone", ""),
+            ),
+            success=_("Registered."),
+        )
+    return redirect(reverse("channel_work:activity", args=[activity.pk]))
+
+
+@require_POST
+def change_places(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_in_scope(request, pk)
+    try:
+        capacity = int(request.POST.get("capacity", ""))
+    except ValueError:
+        messages.error(request, _("Please give the number of places."))
+    else:
+        attempt(
+            request,
+            lambda: activities.set_capacity(activity=activity, by=request.user, capacity=capacity),
+            success=_("The number of places is saved."),
+        )
+    return redirect(reverse("channel_work:activity", args=[activity.pk]))
 
 
 class SurveysView(StaffView):
@@ -194,6 +241,8 @@ class ChannelWorkViewSet(ViewSet):
             path("notices/<int:pk>/", NoticeDetailView.as_view(), name="notice"),
             path("activities/", ActivitiesView.as_view(), name="activities"),
             path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity"),
+            path("activities/<int:pk>/walk-in/", walk_in, name="walk_in"),
+            path("activities/<int:pk>/places/", change_places, name="change_places"),
             path("registrations/<int:pk>/check-in/", check_in, name="check_in"),
             path("surveys/", SurveysView.as_view(), name="surveys"),
             path("surveys/<int:pk>/", SurveyResultsView.as_view(), name="survey"),

@@ -12,7 +12,7 @@ from cms.workspace.access import is_community_staff
 from marketplace.models import Service, ServiceChange
 from orders import settling
 from orders.models import Order
-from providers.models import Provider, ProviderDocument
+from providers.models import CommunityRequest, Provider, ProviderDocument
 from reviews.models import Complaint, Review
 
 NEAR_DEADLINE = datetime.timedelta(hours=12)
@@ -40,10 +40,12 @@ class WaitingForYouPanel(Component):
         rows = [
             (
                 _("Provider applications"),
-                providers.awaiting_review().count()
+                # Only the applications this person may decide wait for them.
+                Provider.objects.decidable_by(user).awaiting_review().count()
                 + ProviderDocument.objects.filter(
                     provider__in=providers, status=ProviderDocument.Status.PENDING
-                ).count(),
+                ).count()
+                + CommunityRequest.objects.in_scope_of(user).pending().count(),
                 reverse("vetting:queue"),
             ),
             (

@@ -16,8 +16,9 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from linli.views import attempt
-from providers import services
-from providers.models import DocumentKind, Provider, ProviderDocument
+from providers import areas, services
+from providers.access import may_decide_application
+from providers.models import CommunityRequest, DocumentKind, Provider, ProviderDocument
 
 
 class StaffOnlyMixin:
@@ -35,6 +36,14 @@ class QueueView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         in_scope = Provider.objects.in_scope_of(self.request.user)
         context["applications"] = in_scope.awaiting_review().prefetch_related("communities")
+        context["decidable"] = set(
+            Provider.objects.decidable_by(self.request.user).values_list("pk", flat=True)
+        )
+        context["community_requests"] = (
+            CommunityRequest.objects.in_scope_of(self.request.user)
+            .pending()
+            .select_related("provider", "community")
+        )
         context["documents"] = (
             ProviderDocument.objects.filter(
                 provider__in=in_scope,
@@ -80,6 +89,48 @@ class ProviderReviewView(WagtailAdminTemplateMixin, TemplateView):
             members=provider.members.select_related("user"),
             events=provider.events.select_related("actor", "document", "member__user")[:100],
             missing=[DocumentKind(kind).label for kind in services.missing_documents(provider)],
+            may_decide=may_decide_application(self.request.user, provider),
+        )
+        return context
+
+
+class CommunityRequestView(WagtailAdminTemplateMixin, TemplateView):
+    """A provider asks to serve one of this staff member's communities: who it is, where it
+    already works, and the decision."""
+
+    header_icon = "clipboard-list"
+    template_name = "cms/workspace/vetting_community.html"
+
+    def get_page_title(self):
+        return _("%(provider)s asks to serve %(community)s") % {
+            "provider": self.request_row.provider.name,
+            "community": self.request_row.community.name,
+        }
+
+    def dispatch(self, request, *args, **kwargs):
+        require_community_staff(request.user)
+        self.request_row = get_object_or_404(
+            CommunityRequest.objects.in_scope_of(request.user).select_related(
+                "provider", "community"
+            ),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("vetting:queue"), "label": _("Provider applications")},
+            {"url": "", "label": self.request_row.provider.name},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        provider = self.request_row.provider
+        context.update(
+            community_request=self.request_row,
+            provider=provider,
+            served=provider.communities.select_related("parent__parent"),
         )
         return context
 
@@ -133,6 +184,27 @@ def decide_document(request: HttpRequest, pk: int, decision: str) -> HttpRespons
     return redirect("vetting:detail", pk=document.provider_id)
 
 
+@require_POST
+def decide_community(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    require_community_staff(request.user)
+    community_request = get_object_or_404(CommunityRequest.objects.in_scope_of(request.user), pk=pk)
+    if decision == "approve":
+        action = partial(
+            areas.approve_community_request, request=community_request, by=request.user
+        )
+    elif decision == "refuse":
+        action = partial(
+            areas.refuse_community_request,
+            request=community_request,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    else:
+        raise PermissionDenied
+    attempt(request, action, success=_("Decision recorded."))
+    return redirect("vetting:community", pk=community_request.pk)
+
+
 class VettingViewSet(ViewSet):
     name = "vetting"
     icon = "clipboard-list"
@@ -147,4 +219,10 @@ class VettingViewSet(ViewSet):
             path("<int:pk>/", ProviderReviewView.as_view(), name="detail"),
             path("<int:pk>/<slug:decision>/", decide, name="decide"),
             path("documents/<int:pk>/<slug:decision>/", decide_document, name="decide_document"),
+            path("communities/<int:pk>/", CommunityRequestView.as_view(), name="community"),
+            path(
+                "communities/<int:pk>/<slug:decision>/",
+                decide_community,
+                name="decide_community",
+            ),
         ]

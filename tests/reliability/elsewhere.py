@@ -16,7 +16,7 @@ from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
 from care.models import CarePlan
 from cms import activities, channels, notices
-from cms.models import CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPage
+from cms.models import ChannelPostPage, CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPage
 from communities.models import Region
 from marketplace import services as marketplace_services
 from marketplace.models import ServiceChange
@@ -25,7 +25,13 @@ from orders import visits
 from orders.models import Order, Payment, Refund
 from providers import members as member_services
 from providers import services as provider_services
-from providers.models import DocumentKind, Provider, ProviderGrade, ProviderMember
+from providers.models import (
+    CommunityRequest,
+    DocumentKind,
+    Provider,
+    ProviderGrade,
+    ProviderMember,
+)
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
 from statements import services as statement_services
@@ -50,6 +56,9 @@ NOTICE = "隐秘通知正文"
 SURVEY_ANSWER = "隐秘调查意见"
 ASSESSMENT_NOTE = "隐秘评估记录"
 PLAN_NOTE = "隐秘照护备注"
+SECRET_PAGE = "隐秘草稿文章"
+# Titles of the other community's pages: no editor elsewhere may see them in the admin.
+PAGE_TITLES = (SECRET_PAGE, "隐秘活动", "外滩调查")
 
 
 def build() -> dict:
@@ -114,6 +123,12 @@ def build() -> dict:
     )
     add_required_documents(pending, applicant)
     provider_services.submit_application(provider=pending, by=applicant)
+    bund_2 = Region.objects.create(
+        code="310101002002", level="community", parent=bund, name_zh="外滩二社区"
+    )
+    community_request = CommunityRequest.objects.create(
+        provider=provider, community=bund_2, requested_by=owner
+    )
     grade = ProviderGrade.objects.create(
         provider=provider, quarter=datetime.date(2026, 7, 1), score=70, proposed="B"
     )
@@ -228,6 +243,7 @@ def build() -> dict:
         "care_link": link,
         "provider": provider,
         "pending_provider": pending,
+        "community_request": community_request,
         "worker": worker,
         "document": document,
         "photo": photo,
@@ -297,7 +313,19 @@ def _channel_things(community, staff, stranger, recipient) -> dict:
     channel.add_child(instance=survey)
     survey.save_revision().publish()
     SurveyAnswer.objects.create(page=survey, user=stranger, form_data={"yi_jian": SURVEY_ANSWER})
+    # A draft nobody outside the community has any business reading, linking to the activity
+    # so that the activity's "usage" has something to list.
+    secret = ChannelPostPage(
+        title=SECRET_PAGE,
+        slug="secret-draft",
+        body=f'<p><a linktype="page" id="{activity.pk}">活动</a></p>',
+        live=False,
+    )
+    channel.add_child(instance=secret)
+    secret.save_revision()
     return {
+        "channel": channel,
+        "secret_page": secret,
         "activity": activity,
         "registration": registration,
         "notice": notice,

@@ -36,8 +36,8 @@ OUR_APPS = (
 # The staff workspaces live in cms/ and are registered inside Wagtail's admin.
 OUR_MODULES = (*OUR_APPS, "cms.workspace", "cms.views")
 NOT_OURS = {
-    "wagtail": "Wagtail's own admin and page serving, guarded by Wagtail's permissions and "
-    "tested upstream; our workspace views inside /cms-admin/ are swept",
+    "wagtail": "Wagtail's own admin and page serving, guarded by Wagtail's permissions; its "
+    "admin URLs are swept page by page in test_wagtail_admin_sweep",
     "django.contrib.admin": "Django admin answers to platform admins only (config/urls.py)",
     "django.contrib.auth.admin": "Django admin's user screens (platform admins only)",
     "django.contrib.contenttypes.views": "Django admin's view-on-site shortcut",
@@ -127,6 +127,7 @@ FILL = [
     (r"^complaints/<int:pk>/$", lambda w: w["complaint"].pk),
     (r"^feedback/<uuid:token>/$", lambda w: w["feedback"].token),
     (r"cms-admin/vetting/<int:pk>/$", lambda w: w["pending_provider"].pk),
+    (r"cms-admin/vetting/communities/<int:pk>/$", lambda w: w["community_request"].pk),
     (
         r"cms-admin/vetting/documents/<int:pk>/$",
         lambda w: w["pending_provider"].documents.first().pk,
