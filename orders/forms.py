@@ -64,16 +64,16 @@ class BookingForm(forms.Form):
             del self.fields["quantity"]
 
     def show_quotes(self, quotes: dict) -> None:
-        """Put the price each person would pay next to their name, and remember it."""
-        self.initial["quoted"] = json.dumps({pk: q.copay_fen for pk, q in quotes.items()})
+        """Put the price each person would pay next to their name (per month where the
+        months of the times shown differ), and remember it."""
+        self.initial["quoted"] = json.dumps(
+            {f"{pk}:{month:%Y-%m}": q.copay_fen for (pk, month), q in quotes.items()}
+        )
         if self.is_bound:
             self.data = self.data.copy()
             self.data["quoted"] = self.initial["quoted"]
 
-        def label(recipient: CareRecipient) -> str:
-            quote = quotes.get(recipient.pk)
-            if quote is None:
-                return f"{recipient.name} ({_('not eligible for this service')})"
+        def one(recipient: CareRecipient, quote) -> str:
             if quote.subsidy_fen:
                 return _("%(name)s: pays ¥%(copay)s (subsidy ¥%(subsidy)s)") % {
                     "name": recipient.name,
@@ -85,11 +85,28 @@ class BookingForm(forms.Form):
                 "copay": yuan(quote.copay_fen),
             }
 
+        def label(recipient: CareRecipient) -> str:
+            theirs = sorted((m, q) for (pk, m), q in quotes.items() if pk == recipient.pk)
+            if not theirs:
+                return f"{recipient.name} ({_('not eligible for this service')})"
+            if len({q.copay_fen for _m, q in theirs}) == 1:
+                return one(recipient, theirs[0][1])
+            by_month = [
+                _("%(month)s: ¥%(copay)s") % {"month": f"{m:%Y-%m}", "copay": yuan(q.copay_fen)}
+                for m, q in theirs
+            ]
+            return _("%(name)s: pays %(prices)s (each month's subsidy allowance decides)") % {
+                "name": recipient.name,
+                "prices": "; ".join(str(p) for p in by_month),
+            }
+
         self.fields["care_recipient"].label_from_instance = label
 
-    def quoted_copay(self, recipient_pk: int) -> int | None:
+    def quoted_copay(self, recipient_pk: int, slot) -> int | None:
+        """What the page said this person would pay in the month of the chosen time."""
+        key = f"{recipient_pk}:{timezone.localdate(slot.starts_at):%Y-%m}"
         try:
-            value = json.loads(self.cleaned_data.get("quoted") or "{}").get(str(recipient_pk))
+            value = json.loads(self.cleaned_data.get("quoted") or "{}").get(key)
         except ValueError:
             return None
         return value if isinstance(value, int) else None

@@ -59,18 +59,26 @@ def _open_slots(service: Service):
     )
 
 
-def _quotes(service: Service, recipients) -> dict[int, subsidy.Split]:
-    """What each person would pay for this service now, shown before booking."""
-    day = timezone.localdate() + datetime.timedelta(days=service.min_notice_hours // 24 + 1)
+def _quotes(service: Service, recipients, slots) -> dict[tuple[int, datetime.date], subsidy.Split]:
+    """What each person would pay, for each month the bookable times fall in: a month's cap
+    and budget decide its price (quoted for the first time in that month)."""
+    first_day = {}
+    for starts_at in slots.order_by("starts_at").values_list("starts_at", flat=True):
+        day = timezone.localdate(starts_at)
+        first_day.setdefault(day.replace(day=1), day)
+    if not first_day:
+        day = timezone.localdate() + datetime.timedelta(days=service.min_notice_hours // 24 + 1)
+        first_day[day.replace(day=1)] = day
+    quantity = services.quantity_for(service, 1)
     quotes = {}
     for recipient in recipients:
-        quantity = services.quantity_for(service, 1)
-        try:
-            quotes[recipient.pk] = subsidy.quote(
-                service=service, care_recipient=recipient, quantity=quantity, on=day
-            )
-        except subsidy.NotEligible:
-            continue
+        for month, day in first_day.items():
+            try:
+                quotes[(recipient.pk, month)] = subsidy.quote(
+                    service=service, care_recipient=recipient, quantity=quantity, on=day
+                )
+            except subsidy.NotEligible:
+                continue
     return quotes
 
 
@@ -99,7 +107,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 address=data["address"],
                 notes=data["notes"],
                 quantity=data.get("quantity") or 1,
-                expected_copay_fen=form.quoted_copay(data["care_recipient"].pk),
+                expected_copay_fen=form.quoted_copay(data["care_recipient"].pk, data["slot"]),
             )
         except Refusal as exc:
             form.add_error(None, exc.message)
@@ -108,9 +116,10 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("orders:pay", code=order.code)
             messages.success(request, _("Your request has been sent to the provider."))
             return redirect(order)
-    form.fields["slot"].queryset = slots.order_by("starts_at")[:30]
-    quotes = _quotes(service, form.fields["care_recipient"].queryset)
-    form.show_quotes(quotes)
+    shown = slots.order_by("starts_at")[:30]
+    form.fields["slot"].queryset = shown
+    # Quoted for every month a bookable time falls in, not only those listed first.
+    form.show_quotes(_quotes(service, form.fields["care_recipient"].queryset, slots))
     return render(request, "orders/book.html", {"service": service, "form": form})
 
 
