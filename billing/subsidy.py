@@ -244,6 +244,63 @@ def spend(*, programme_id: int, amount_fen: int, reserved_fen: int = 0) -> None:
     )
 
 
+def move_reservation(
+    *,
+    programme_id: int,
+    care_recipient: CareRecipient,
+    subsidy_fen: int,
+    minutes: int,
+    from_month: datetime.date,
+    to_day: datetime.date,
+) -> datetime.date:
+    """A booked visit moves to another month: what it held of the old month's allowance is
+    given back and the same amount is held in the new month's, in the caller's transaction.
+    Raises NotEligible (with the reason) when the new month cannot hold it; the caller's
+    rollback then keeps the old reservation. Returns the new month."""
+    to_month = first_of_month(to_day)
+    if not subsidy_fen or to_month == from_month:
+        return from_month
+    programme = Programme.objects.prefetch_related("entitlements").get(pk=programme_id)
+    release(
+        programme_id=programme_id,
+        care_recipient_id=care_recipient.pk,
+        month=from_month,
+        subsidy_fen=subsidy_fen,
+        minutes=minutes,
+    )
+    allowance = allowance_for(programme, care_recipient, to_day)
+    refusal = NotEligible(
+        _(
+            "%(name)s's allowance under %(programme)s for %(month)s cannot cover this visit, "
+            "so it cannot move there at the same price. Please choose a time in %(booked)s, "
+            "or cancel and book again."
+        )
+        % {
+            "name": care_recipient.name,
+            "programme": programme.name,
+            "month": f"{to_month:%Y-%m}",
+            "booked": f"{from_month:%Y-%m}",
+        }
+    )
+    if allowance is None or not programme.is_valid_on(to_day):
+        raise refusal
+    moved = Split(
+        list_price_fen=0,
+        subsidy_fen=subsidy_fen,
+        copay_fen=0,
+        programme_id=programme_id,
+        month=to_month,
+        minutes=minutes,
+        allowance=allowance,
+    )
+    try:
+        with transaction.atomic():
+            reserve(moved, care_recipient=care_recipient)
+    except SubsidyChanged:
+        raise refusal from None
+    return to_month
+
+
 def programmes_for(care_recipient: CareRecipient, on: datetime.date):
     """What covers whom, for the resident's page."""
     return Eligibility.objects.filter(

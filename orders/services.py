@@ -409,6 +409,18 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
     take_place(slot.pk)
     release_place(order.slot_id)
     old_start = timezone.localtime(order.starts_at)
+    if order.programme_id:
+        try:
+            order.subsidy_month = subsidy.move_reservation(
+                programme_id=order.programme_id,
+                care_recipient=order.care_recipient,
+                subsidy_fen=order.subsidy_fen,
+                minutes=order.subsidy_minutes,
+                from_month=order.subsidy_month,
+                to_day=timezone.localdate(slot.starts_at),
+            )
+        except subsidy.NotEligible as refusal:
+            raise OrdersError(refusal.message) from None
     if (
         order.status == Order.Status.CONFIRMED
         and order.fee_counts_from is None
@@ -420,11 +432,26 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
         order.save(update_fields=["fee_counts_from"])
     order.slot = slot
     order.starts_at, order.ends_at = slot.starts_at, slot.ends_at
-    order.worker = None
+    # The worker stays where they are still free and may still go on the new day.
+    if order.worker is not None and (
+        why_not_sendable(order.worker, order)
+        or not worker_is_free(order.worker, slot.starts_at, slot.ends_at, besides=order.pk)
+    ):
+        order.worker = None
     order.expires_at = answer_deadline(now, slot.starts_at)
-    order.save(update_fields=["slot", "starts_at", "ends_at", "worker", "expires_at", "updated_at"])
+    order.save(
+        update_fields=[
+            "slot",
+            "starts_at",
+            "ends_at",
+            "worker",
+            "expires_at",
+            "subsidy_month",
+            "updated_at",
+        ]
+    )
     move(order, "reschedule", by=by, reason=f"{old_start:%Y-%m-%d %H:%M}")
-    wording.tell_provider_new_request(order)
+    wording.tell_provider_of_new_time(order, old_start=old_start)
     return order
 
 

@@ -3,13 +3,18 @@
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from accounts.notifications import in_each_language, notify
+from accounts.notifications import in_each_language, notify, translatable
 from accounts.roles import staff_covering
 from orders.models import Order
 
 NEW_REQUEST = gettext_noop(
     "New request %(code)s: %(service)s on %(when)s for %(recipient)s. Please accept or decline."
 )
+NEW_TIME = gettext_noop(
+    "%(recipient)s's visit %(code)s (%(service)s) moves from %(old)s to %(when)s%(worker)s. "
+    "This is a change to a booked visit, not a new request: please confirm the new time."
+)
+WORKER_KEPT = gettext_noop(", with the same worker")
 CONFIRMED = gettext_noop("%(provider)s has confirmed %(service)s on %(when)s (order %(code)s).")
 DECLINED = gettext_noop(
     "%(provider)s cannot do %(service)s on %(when)s (order %(code)s): %(reason)s. Anything "
@@ -87,6 +92,19 @@ def tell_provider_new_request(order: Order) -> None:
         params=_params(order),
         url=order.get_absolute_url(),
     )
+
+
+def tell_provider_of_new_time(order: Order, *, old_start) -> None:
+    kept = translatable(WORKER_KEPT) if order.worker_id else ""
+    notify(
+        users=managers_of(order),
+        kind="order",
+        message=NEW_TIME,
+        params=_params(order, old=f"{old_start:%Y-%m-%d %H:%M}", worker=kept),
+        url=order.get_absolute_url(),
+    )
+    if order.worker_id:
+        tell_worker(order)
 
 
 def tell_family(order: Order, message: str, **extra) -> None:
