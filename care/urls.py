@@ -1,10 +1,17 @@
 from django.urls import path
 
-from care import views
+from care import screens, views
 
 app_name = "care"
 
 urlpatterns = [
     path("care/people/<int:pk>/", views.person, name="person"),
     path("care/plans/<int:pk>/", views.plan, name="plan"),
+    path("care/people/<int:pk>/plans/new/", screens.new_plan, name="new_plan"),
+    path("care/plans/<int:pk>/accept/", screens.accept, name="accept"),
+    path("care/plans/<int:pk>/decline/", screens.decline, name="decline"),
+    path("care/plans/<int:pk>/carer/", screens.choose_worker, name="choose_worker"),
+    path("care/plans/<int:pk>/pause/", screens.pause, name="pause"),
+    path("care/plans/<int:pk>/end/", screens.end, name="end"),
+    path("care/visits/<int:pk>/skip/", screens.skip, name="skip"),
 ]

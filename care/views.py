@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
 from care.models import CarePlan
+from care.screens import plan_actions
 from linli.dates import months_after
 from orders.allowance import allowances_of
 
@@ -66,5 +67,6 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("day", "item__starts_at")[:120],
             "events": care_plan.events.select_related("actor"),
             "pauses": care_plan.pauses.all(),
+            **plan_actions(request.user, care_plan),
         },
     )

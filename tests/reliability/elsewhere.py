@@ -14,7 +14,7 @@ from accounts.models import CareLink, CareRecipient, Notification, Role
 from assessments import services as assessment_services
 from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
-from care.models import CarePlan
+from care.models import CarePlan, Occurrence, PlanItem
 from cms import activities, channels, notices
 from cms.models import ChannelPostPage, CommunityChannelPage, SurveyAnswer, SurveyField, SurveyPage
 from communities.models import Region
@@ -189,6 +189,16 @@ def build() -> dict:
         starts_on=timezone.localdate() + datetime.timedelta(days=1),
         notes=PLAN_NOTE,
     )
+    item = PlanItem.objects.create(
+        plan=plan,
+        service=service,
+        weekday=plan.starts_on.weekday(),
+        starts_at=datetime.time(9),
+        valid_from=plan.starts_on,
+    )
+    occurrence = Occurrence.objects.create(
+        plan=plan, item=item, day=plan.starts_on, status=Occurrence.Status.BOOKED
+    )
 
     # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
     # on an issued statement and then complained about.
@@ -258,6 +268,7 @@ def build() -> dict:
         "assessment": assessment,
         "assessment_evidence": assessment_evidence,
         "plan": plan,
+        "occurrence": occurrence,
         "requested": requested,
         "closed": closed,
         "review": review,

@@ -143,6 +143,7 @@ FILL = [
     (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
     (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"^care/plans/<int:pk>/$", lambda w: w["plan"].pk),
+    (r"^care/visits/<int:pk>/$", lambda w: w["occurrence"].pk),
     (r"cms-admin/eligibility/eligibilities/<int:pk>/$", lambda w: w["eligibility"].pk),
     (r"cms-admin/eligibility/evidence/<int:pk>/$", lambda w: w["evidence"].pk),
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),

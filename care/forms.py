@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CareRecipient
+from billing.models import Eligibility, Programme
+from care.patterns import VisitPattern
+from marketplace.models import Service, WeeklyHours
+from providers.models import Provider
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LINES = 4
+
+
+class PlanForm(forms.Form):
+    """A new plan: the provider first (its services fill the weekly lines), then up to
+    four weekly visits."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), label=_("Provider"))
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(),
+        label=_("Paid by the programme"),
+        required=False,
+        empty_label=_("Nobody: the family pays (self-paid series)"),
+    )
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last day (optional)"), widget=DATE, required=False)
+    goals = forms.CharField(label=_("Goals"), required=False, widget=forms.Textarea({"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes for carers"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args, recipient: CareRecipient, staff: bool, provider=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(
+            status=Provider.Status.APPROVED, communities=recipient.community_id
+        ).order_by("name")
+        if staff:
+            self.fields["programme"].queryset = Programme.objects.filter(
+                pk__in=Eligibility.objects.filter(
+                    care_recipient=recipient, revoked_at__isnull=True
+                ).values("programme_id")
+            )
+        else:
+            del self.fields["programme"]
+        services = Service.objects.bookable().filter(communities=recipient.community_id)
+        services = services.filter(provider=provider) if provider else services.none()
+        for n in range(LINES):
+            self.fields[f"service_{n}"] = forms.ModelChoiceField(
+                queryset=services, label=_("Service"), required=False
+            )
+            self.fields[f"weekday_{n}"] = forms.TypedChoiceField(
+                choices=[("", "—"), *WeeklyHours.Weekday.choices],
+                coerce=int,
+                empty_value=None,
+                label=_("Weekday"),
+                required=False,
+            )
+            self.fields[f"time_{n}"] = forms.TimeField(
+                label=_("Time"), required=False, widget=forms.TimeInput({"type": "time"})
+            )
+
+    def lines(self) -> list[list]:
+        return [
+            [self[f"service_{n}"], self[f"weekday_{n}"], self[f"time_{n}"]] for n in range(LINES)
+        ]
+
+    def patterns(self) -> list[VisitPattern]:
+        data = self.cleaned_data
+        patterns = []
+        for n in range(LINES):
+            service, weekday, time = (data.get(f"{f}_{n}") for f in ("service", "weekday", "time"))
+            if service and weekday is not None and time:
+                patterns.append(VisitPattern(service, weekday, time))
+            elif service or time:
+                raise forms.ValidationError(
+                    _("Visit %(n)s needs a service, a weekday and a time.") % {"n": n + 1}
+                )
+        return patterns
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class PauseForm(ReasonForm):
+    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    ends_on = forms.DateField(label=_("Until"), widget=DATE)
+
+
+class EndForm(ReasonForm):
+    last_day = forms.DateField(label=_("Last day of visits"), widget=DATE)
