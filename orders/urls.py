@@ -36,6 +36,7 @@ urlpatterns = [
         name="decline_provider_change",
     ),
     path("provider/<int:pk>/orders/", views.provider_orders, name="provider_orders"),
+    path("provider/<int:pk>/roster/", views.provider_roster, name="provider_roster"),
     path("provider/<int:pk>/payouts/", views.start_payouts, name="start_payouts"),
     path("provider/<int:pk>/payouts/return/", views.payouts_return, name="payouts_return"),
     path("care-recipients/<int:pk>/visit-card/", views.visit_card, name="visit_card"),

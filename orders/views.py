@@ -20,7 +20,7 @@ from linli.refusals import Refusal
 from linli.views import attempt
 from marketplace.models import Service, Slot
 from marketplace.money import fen_from_yuan
-from orders import access, payments, selectors, services, visits
+from orders import access, payments, rosters, selectors, services, visits
 from orders.forms import (
     AssignForm,
     BookingForm,
@@ -482,6 +482,37 @@ def provider_orders(request: HttpRequest, pk: int) -> HttpResponse:
             ).order_by("starts_at")[:50],
             "today_by_worker": by_worker,
             "payout_account": getattr(provider, "payout_account", None),
+        },
+    )
+
+
+@login_required
+def provider_roster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provider's week, one row per worker (and one for visits nobody is sent to yet):
+    one-off bookings and care-plan visits alike."""
+    provider = get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+    today = timezone.localdate()
+    try:
+        asked = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        asked = today
+    monday = asked - datetime.timedelta(days=asked.weekday())
+    days = [monday + datetime.timedelta(days=n) for n in range(7)]
+    rows: dict = {}
+    for order in rosters.week_of(provider.pk, monday):
+        row = rows.setdefault(order.worker, {day: [] for day in days})
+        row[timezone.localdate(order.starts_at)].append(order)
+    workers = sorted(rows, key=lambda w: (w is None, str(w.user) if w else ""))
+    return render(
+        request,
+        "orders/roster.html",
+        {
+            "provider": provider,
+            "days": days,
+            "rows": [(worker, [rows[worker][day] for day in days]) for worker in workers],
+            "previous_week": monday - datetime.timedelta(days=7),
+            "next_week": monday + datetime.timedelta(days=7),
+            "today": today,
         },
     )
 

@@ -99,3 +99,33 @@ def test_outsiders_reach_no_plan_action(client, cast, covered_grandma, community
     assert client.get(reverse("care:new_plan", args=[covered_grandma.pk])).status_code == 404
     plan.refresh_from_db()
     assert plan.status == CarePlan.Status.PROPOSED
+
+
+def test_the_provider_sees_the_week_per_carer_with_plan_visits(
+    client, active_plan_for_screens, provider_manager, other_provider_manager, carer
+):
+    plan = active_plan_for_screens
+    first = plan.occurrences.filter(status="booked").order_by("day").first()
+    url = reverse("orders:provider_roster", args=[plan.provider_id])
+    client.force_login(provider_manager)
+    page = client.get(url, {"week": first.day.isoformat()}).content.decode()
+    assert "周阿姨" in page and "李秀兰" in page
+    client.force_login(other_provider_manager)
+    assert client.get(url).status_code == 404
+
+
+@pytest.fixture
+def active_plan_for_screens(
+    covered_grandma, community_staff, bath, bureau_programme, provider_manager, carer
+):
+    from care import services
+    from tests.care.test_plans import propose
+
+    plan = propose(covered_grandma, community_staff, bath, bureau_programme)
+    return services.accept_plan(plan=plan, by=provider_manager, worker=carer)
+
+
+def test_the_carer_sees_the_plans_notes_with_each_visit(client, active_plan_for_screens, caregiver):
+    client.force_login(caregiver)
+    page = client.get(reverse("orders:visits")).content.decode()
+    assert "膝盖不好" in page
