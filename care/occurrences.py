@@ -53,12 +53,16 @@ def _terms(plan: CarePlan, item: PlanItem, day: datetime.date) -> PlanTerms:
     )
 
 
-def make_occurrences(plan: CarePlan, *, today: datetime.date | None = None) -> list[Occurrence]:
-    """The plan's visits from tomorrow up to the horizon that do not exist yet."""
+def make_occurrences(
+    plan: CarePlan, *, today: datetime.date | None = None, from_today: bool = False
+) -> list[Occurrence]:
+    """The plan's visits from tomorrow (or, `from_today`, from the next one still to come
+    today) up to the horizon that do not exist yet."""
     if plan.status != CarePlan.Status.ACTIVE:
         return []
     today = today or timezone.localdate()
-    start, end = today + datetime.timedelta(days=1), horizon(today)
+    start, end = today + datetime.timedelta(days=0 if from_today else 1), horizon(today)
+    now = timezone.now()
     made = []
     known = set(Occurrence.objects.filter(plan=plan, day__gte=start).values_list("item_id", "day"))
     wanted = [
@@ -66,6 +70,7 @@ def make_occurrences(plan: CarePlan, *, today: datetime.date | None = None) -> l
         for item in plan.items.select_related("service__provider")
         for day in _days(item, plan, start, end)
         if (item.pk, day) not in known
+        and timezone.make_aware(datetime.datetime.combine(day, item.starts_at)) > now
     ]
     # In the order they happen: the month's allowance goes to its earliest visits.
     for day, _time, _pk, item in sorted(wanted, key=lambda w: w[:3]):

@@ -296,3 +296,35 @@ SURVEY = (
         ("您还希望增加哪些服务？", "multiline", ""),
     ],
 )
+
+# 李秀兰's needs assessment: Barthel 70 (moderately dependent, care level 2).
+GRANDMA_BARTHEL = {
+    "feeding": 10,
+    "bathing": 0,
+    "grooming": 5,
+    "dressing": 5,
+    "bowels": 10,
+    "bladder": 10,
+    "toilet": 5,
+    "transfers": 10,
+    "mobility": 10,
+    "stairs": 5,
+}
+# programme, care level, minutes a month, fen a month
+ENTITLEMENTS = [
+    ("高龄助浴补贴", 1, None, 6000),
+    ("高龄助浴补贴", 2, None, 12000),
+    ("高龄助浴补贴", 3, None, 18000),
+    ("高龄助浴补贴", 4, None, 24000),
+    ("独居老人关爱探访", 0, 240, None),
+    ("独居老人关爱探访", 1, 240, None),
+    ("独居老人关爱探访", 2, 300, None),
+    ("独居老人关爱探访", 3, 360, None),
+    ("独居老人关爱探访", 4, 480, None),
+]
+# Her plan: service, weekday (Monday 0), time. Meals Monday to Saturday, the provider's days.
+GRANDMA_PLAN = [
+    ("上门助浴服务", 1, "09:30"),
+    *(("老年助餐送餐", day, "11:30") for day in range(6)),
+    ("独居老人探访陪伴", 4, "16:00"),
+]

@@ -124,3 +124,25 @@ def test_the_demo_carer_holds_valid_papers_and_is_offered_for_eldercare():
         provider=carer.provider, category__parent__slug="eldercare"
     ):
         assert carer in qualified_workers(carer.provider, service, in_a_month), service
+
+
+def test_the_demo_care_plan_can_be_tried_at_once(client):
+    """李秀兰 is assessed at level 2, her programmes grant by level, and her plan is
+    active with its carer and this week's visits booked."""
+    from assessments.levels import care_level_of
+    from care.models import CarePlan, Occurrence
+
+    seed()
+    seed()  # twice: nothing is made again
+    grandma = CareRecipient.objects.get(name="李秀兰")
+    level = care_level_of(grandma, timezone.localdate())
+    assert level.assessed and level.level == 2
+    plan = CarePlan.objects.get(care_recipient=grandma)
+    assert plan.status == CarePlan.Status.ACTIVE and plan.worker.user.email.startswith("carer")
+    week = timezone.localdate() + datetime.timedelta(days=7)
+    booked = plan.occurrences.filter(status=Occurrence.Status.BOOKED, day__lte=week)
+    assert booked.count() >= 5
+    assert all(o.order.worker_id == plan.worker_id for o in booked)
+    client.force_login(User.objects.get(email="wang.fang@linli.local"))
+    page = client.get(reverse("care:person", args=[grandma.pk])).content.decode()
+    assert "中度失能" in page and f"/care/plans/{plan.pk}/" in page

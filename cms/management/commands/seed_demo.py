@@ -10,8 +10,13 @@ from wagtail.models import Locale
 
 from accounts import services as account_services
 from accounts.models import CareLink, CareRecipient, User
+from assessments import services as assessment_services
 from billing import services as billing_services
-from billing.models import Programme, Purchaser
+from billing.models import Entitlement, Programme, Purchaser
+from care import services as care_services
+from care.models import CarePlan
+from care.occurrences import make_occurrences
+from care.patterns import VisitPattern
 from cms import channels, demo_data
 from cms.models import (
     ActivityPage,
@@ -70,6 +75,7 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
+        self._care_plan()
         self._last_quarters_grades(vetting_staff)
 
         self._english_home_page()
@@ -329,6 +335,55 @@ class Command(BaseCommand):
                     valid_until=today.replace(year=today.year + 1, month=12, day=31),
                     note="民政局名册核对",
                 )
+
+    def _care_plan(self) -> None:
+        """李秀兰 is assessed (level 2), her programmes grant by level, and her plan of weekly
+        bathing, meals on weekdays and a weekly visit runs from this week, today's visits
+        still to come included (issue 16, point 9)."""
+        grandma = CareRecipient.objects.get(name="李秀兰")
+        staff = User.objects.get(email="staff.weifang1@linli.local")
+        today = timezone.localdate()
+        if not grandma.assessments.exists():
+            assessment_services.record_assessment(
+                care_recipient=grandma,
+                by=staff,
+                assessed_on=today - datetime.timedelta(days=10),
+                scores=demo_data.GRANDMA_BARTHEL,
+                cognition="mild",
+                living_situation="alone",
+                notes="使用助行器；洗澡需要两人协助。",
+            )
+        for programme_zh, level, minutes, fen in demo_data.ENTITLEMENTS:
+            Entitlement.objects.get_or_create(
+                programme=Programme.objects.get(name_zh=programme_zh),
+                care_level=level,
+                defaults={"minutes_per_month": minutes, "fen_per_month": fen},
+            )
+        if CarePlan.objects.filter(care_recipient=grandma).exists():
+            return
+        provider = Provider.objects.get(name="安馨居家养老服务社")
+        plan = care_services.propose_plan(
+            care_recipient=grandma,
+            provider=provider,
+            by=staff,
+            starts_on=today + datetime.timedelta(days=1),
+            patterns=[
+                VisitPattern(
+                    provider.services.get(title_zh=title), weekday, datetime.time.fromisoformat(at)
+                )
+                for title, weekday, at in demo_data.GRANDMA_PLAN
+            ],
+            programme=Programme.objects.get(name_zh="高龄助浴补贴"),
+            goals="保持个人清洁，每天吃上热饭，每周有人上门聊天。",
+            notes="膝盖不好，进出浴缸要扶稳；饭菜要软、少盐。",
+        )
+        # Started this week: her first visits (today's still to come among them) are booked.
+        CarePlan.objects.filter(pk=plan.pk).update(starts_on=today)
+        plan.refresh_from_db()
+        carer = provider.members.get(user__email="carer.anxin@linli.local")
+        owner = provider.members.get(role="owner").user
+        care_services.accept_plan(plan=plan, by=owner, worker=carer)
+        make_occurrences(plan, from_today=True)
 
     def _english_home_page(self) -> None:
         english = Locale.objects.get(language_code="en")
