@@ -14,7 +14,7 @@ from assessments import services as assessment_services
 from billing import services as billing_services
 from billing.models import Entitlement, Programme, Purchaser
 from care import services as care_services
-from care.models import CarePlan
+from care.models import CarePlan, PlanItem
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
 from cms import channels, demo_data
@@ -379,6 +379,7 @@ class Command(BaseCommand):
         )
         # Started this week: her first visits (today's still to come among them) are booked.
         CarePlan.objects.filter(pk=plan.pk).update(starts_on=today)
+        PlanItem.objects.filter(plan=plan).update(valid_from=today)
         plan.refresh_from_db()
         carer = provider.members.get(user__email="carer.anxin@linli.local")
         owner = provider.members.get(role="owner").user
