@@ -6,6 +6,7 @@ app_name = "care"
 
 urlpatterns = [
     path("care/people/<int:pk>/", views.person, name="person"),
+    path("care/plans/", views.plan_list, name="plans"),
     path("care/plans/<int:pk>/", views.plan, name="plan"),
     path("care/people/<int:pk>/plans/new/", screens.new_plan, name="new_plan"),
     path("care/plans/<int:pk>/accept/", screens.accept, name="accept"),

@@ -4,13 +4,14 @@ of this month's allowance (and, as plans land, the plan and its calendar)."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
-from care.models import CarePlan
+from care.models import CarePlan, Occurrence
 from care.screens import plan_actions
 from linli.dates import months_after
 from orders.allowance import allowances_of
@@ -70,3 +71,23 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             **plan_actions(request.user, care_plan),
         },
     )
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Every plan this person may see: waiting for an answer first, then those with visits
+    to come that are held or not covered (staff act on those), then the rest."""
+    today = timezone.localdate()
+    attention = Q(
+        occurrences__day__gte=today,
+        occurrences__status__in=[Occurrence.Status.HELD, Occurrence.Status.UNCOVERED],
+    )
+    plans = (
+        CarePlan.objects.visible_to(request.user)
+        .select_related("care_recipient", "provider", "worker__user")
+        .annotate(needs_attention=Count("occurrences", filter=attention, distinct=True))
+        .order_by("-needs_attention", "status", "-created_at")[:200]
+    )
+    waiting = [p for p in plans if p.status == CarePlan.Status.PROPOSED]
+    others = [p for p in plans if p.status != CarePlan.Status.PROPOSED]
+    return render(request, "care/plan_list.html", {"waiting": waiting, "others": others})

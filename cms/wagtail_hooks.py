@@ -89,6 +89,13 @@ def register_channel_work():
 
 
 @hooks.register("register_admin_menu_item")
+def care_plans_menu():
+    return CommunityStaffMenuItem(
+        _("Care plans"), reverse("care:plans"), icon_name="calendar", order=216
+    )
+
+
+@hooks.register("register_admin_menu_item")
 def activity_check_in_menu():
     return CommunityStaffMenuItem(
         _("Activity check-in"), reverse("channel_work:activities"), icon_name="date", order=261

@@ -129,3 +129,18 @@ def test_the_carer_sees_the_plans_notes_with_each_visit(client, active_plan_for_
     client.force_login(caregiver)
     page = client.get(reverse("orders:visits")).content.decode()
     assert "膝盖不好" in page
+
+
+def test_staff_see_plans_with_held_or_uncovered_visits_first(
+    client, active_plan_for_screens, community_staff, provider_manager, other_street_staff
+):
+    plan = active_plan_for_screens
+    first = plan.occurrences.filter(status="booked").order_by("day").first()
+    from care import services
+
+    services.skip_occurrence(occurrence=first, by=provider_manager, reason="护理员生病")
+    client.force_login(community_staff)
+    page = client.get(reverse("care:plans"))
+    assert page.context["others"][0] == plan and page.context["others"][0].needs_attention == 1
+    client.force_login(other_street_staff)
+    assert list(client.get(reverse("care:plans")).context["others"]) == []
