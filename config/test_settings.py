@@ -8,7 +8,6 @@ import os
 import socket
 import time
 
-
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
