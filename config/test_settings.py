@@ -23,6 +23,7 @@ def _answers(host: str, port: int) -> bool:
                 time.sleep(1)
     return False
 
+
 if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/linli"
 # Database 9, so that flushing the test cache never touches a developer's data in 0.
