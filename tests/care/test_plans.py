@@ -298,3 +298,28 @@ def test_a_suspended_provider_gets_no_new_plan_visits_and_staff_see_them_uncover
     made = make_occurrences(active_plan, today=later)
     assert made and all(o.status == Occurrence.Status.UNCOVERED and o.order is None for o in made)
     assert Notification.objects.filter(user=community_staff, message__contains="could not").exists()
+
+
+def test_a_second_change_before_the_first_takes_effect_leaves_only_the_last_pattern(
+    active_plan, community_staff, bath
+):
+    # A Wednesday beyond the four weeks made: the first change's line would begin then.
+    far = tomorrow() + datetime.timedelta(days=36)
+    later = far + datetime.timedelta(days=(2 - far.weekday()) % 7)
+    services.change_pattern(
+        plan=active_plan,
+        by=community_staff,
+        from_day=later,
+        patterns=[VisitPattern(bath, 2, datetime.time(10, 30))],
+    )
+    services.change_pattern(
+        plan=active_plan,
+        by=community_staff,
+        from_day=later - datetime.timedelta(days=7),
+        patterns=[VisitPattern(bath, 3, datetime.time(12))],
+    )
+    weekdays = {item.weekday for item in active_plan.items.filter(valid_until__isnull=True)}
+    assert weekdays == {3}
+    make_occurrences(active_plan, today=later - datetime.timedelta(days=1))
+    made_after = active_plan.occurrences.filter(day__gte=later)
+    assert made_after.exists() and {o.day.weekday() for o in made_after} == {3}
