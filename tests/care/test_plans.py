@@ -16,6 +16,7 @@ from care.models import CarePlan, Occurrence
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
 from orders.models import Order
+from tests import clock
 from tests.care.conftest import FRIDAY, NINE, TUESDAY, tomorrow, twice_a_week
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,19 @@ def booked(plan):
     return Occurrence.objects.filter(plan=plan, status=Occurrence.Status.BOOKED)
 
 
-def test_an_accepted_plan_books_four_weeks_of_visits_each_in_its_own_month(active_plan, carer):
+@pytest.fixture
+def mid_november():
+    """Four weeks from here cross into December, whatever instant the suite runs at."""
+    traveller = clock.travel_to(
+        datetime.datetime(2026, 11, 18, 15, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    )
+    yield
+    traveller.stop()
+
+
+def test_an_accepted_plan_books_four_weeks_of_visits_each_in_its_own_month(
+    mid_november, active_plan, carer
+):
     today = timezone.localdate()
     occurrences = list(active_plan.occurrences.order_by("day"))
     days = [o.day for o in occurrences]
