@@ -295,10 +295,13 @@ def change_pattern(
     )
     for item in current:
         if item.valid_from >= from_day:
-            item.valid_until = item.valid_from  # never ran; closed on its own first day
-            item.save(update_fields=["valid_until"])
-            continue
-        item.valid_until = day_before
+            # A line from an earlier change that has not begun yet: it never held.
+            if not item.occurrences.exists():
+                item.delete()
+                continue
+            item.valid_until = item.valid_from  # its first day's visit is ended above
+        else:
+            item.valid_until = day_before
         item.save(update_fields=["valid_until"])
     PlanItem.objects.bulk_create(
         PlanItem(

@@ -17,23 +17,34 @@ from orders.models import Order
 pytestmark = pytest.mark.django_db
 
 
+def first_slot(bathing) -> Slot:
+    return Slot.objects.filter(service=bathing, starts_at__gt=timezone.now()).earliest("starts_at")
+
+
 @pytest.fixture
-def this_month_used_up(grandma_li, grandma_eligible, programme):
-    """November's ¥120 cap is spent; December's is untouched."""
+def slots_ahead(bathing):
+    bathing.max_days_ahead = 70
+    bathing.save(update_fields=["max_days_ahead"])
+    materialise_slots(bathing, start=timezone.localdate(), days=70)
+
+
+@pytest.fixture
+def this_month_used_up(slots_ahead, bathing, grandma_li, grandma_eligible, programme):
+    """The ¥120 cap of the month of the first bookable time is spent; the next month's is
+    untouched."""
     MonthlyUsage.objects.create(
         care_recipient=grandma_li,
         programme=programme,
-        month=timezone.localdate().replace(day=1),
+        month=timezone.localdate(first_slot(bathing).starts_at).replace(day=1),
         used_fen=programme.monthly_cap_fen,
     )
 
 
 @pytest.fixture
-def next_month_slot(bathing) -> Slot:
-    today = timezone.localdate()
-    materialise_slots(bathing, start=today)
-    first_of_next = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    return Slot.objects.filter(service=bathing, starts_at__date__gte=first_of_next).first()
+def next_month_slot(slots_ahead, bathing) -> Slot:
+    first_month = timezone.localdate(first_slot(bathing).starts_at).replace(day=1)
+    following = (first_month + datetime.timedelta(days=32)).replace(day=1)
+    return Slot.objects.filter(service=bathing, starts_at__date__gte=following).first()
 
 
 def test_a_slot_next_month_is_quoted_and_booked_at_next_months_price(
@@ -68,15 +79,13 @@ def test_the_price_quoted_for_this_month_still_guards_this_months_booking(
     url = reverse("orders:book", args=[bathing.pk])
     form = client.get(url).context["form"]
     quoted = json.loads(form.initial["quoted"])
-    this_month = f"{grandma_li.pk}:{timezone.localdate():%Y-%m}"
-    quoted[this_month] = 100  # the page showed a price that no longer holds
-    tomorrow = Slot.objects.filter(
-        service=bathing, starts_at__date=timezone.localdate() + datetime.timedelta(days=1)
-    ).first()
+    soonest = first_slot(bathing)
+    its_month = f"{grandma_li.pk}:{timezone.localdate(soonest.starts_at):%Y-%m}"
+    quoted[its_month] = 100  # the page showed a price that no longer holds
     response = client.post(
         url,
         {
-            "slot": tomorrow.pk,
+            "slot": soonest.pk,
             "care_recipient": grandma_li.pk,
             "submission": form.initial["submission"],
             "quoted": json.dumps(quoted),

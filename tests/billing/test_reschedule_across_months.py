@@ -26,12 +26,16 @@ def _in_english():
 
 @pytest.fixture
 def slots(bathing):
-    today = timezone.localdate()
-    materialise_slots(bathing, start=today)
-    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    ours = Slot.objects.filter(service=bathing).order_by("starts_at")
+    """Times in the month of the first bookable time, and in the month after it (at
+    23:59 on the last day of a month the first is already next month's)."""
+    bathing.max_days_ahead = 70
+    bathing.save(update_fields=["max_days_ahead"])
+    materialise_slots(bathing, start=timezone.localdate(), days=70)
+    ours = Slot.objects.filter(service=bathing, starts_at__gt=timezone.now()).order_by("starts_at")
+    first_month = timezone.localdate(ours.first().starts_at).replace(day=1)
+    next_month = (first_month + datetime.timedelta(days=32)).replace(day=1)
     return {
-        "this_month": ours.filter(starts_at__date__gt=today, starts_at__date__lt=next_month),
+        "this_month": ours.filter(starts_at__date__lt=next_month),
         "next_month": ours.filter(starts_at__date__gte=next_month),
     }
 

@@ -16,6 +16,7 @@ from care.models import CarePlan, Occurrence
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
 from orders.models import Order
+from tests import clock
 from tests.care.conftest import FRIDAY, NINE, TUESDAY, tomorrow, twice_a_week
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,19 @@ def booked(plan):
     return Occurrence.objects.filter(plan=plan, status=Occurrence.Status.BOOKED)
 
 
-def test_an_accepted_plan_books_four_weeks_of_visits_each_in_its_own_month(active_plan, carer):
+@pytest.fixture
+def mid_november():
+    """Four weeks from here cross into December, whatever instant the suite runs at."""
+    traveller = clock.travel_to(
+        datetime.datetime(2026, 11, 18, 15, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    )
+    yield
+    traveller.stop()
+
+
+def test_an_accepted_plan_books_four_weeks_of_visits_each_in_its_own_month(
+    mid_november, active_plan, carer
+):
     today = timezone.localdate()
     occurrences = list(active_plan.occurrences.order_by("day"))
     days = [o.day for o in occurrences]
@@ -298,3 +311,28 @@ def test_a_suspended_provider_gets_no_new_plan_visits_and_staff_see_them_uncover
     made = make_occurrences(active_plan, today=later)
     assert made and all(o.status == Occurrence.Status.UNCOVERED and o.order is None for o in made)
     assert Notification.objects.filter(user=community_staff, message__contains="could not").exists()
+
+
+def test_a_second_change_before_the_first_takes_effect_leaves_only_the_last_pattern(
+    active_plan, community_staff, bath
+):
+    # A Wednesday beyond the four weeks made: the first change's line would begin then.
+    far = tomorrow() + datetime.timedelta(days=36)
+    later = far + datetime.timedelta(days=(2 - far.weekday()) % 7)
+    services.change_pattern(
+        plan=active_plan,
+        by=community_staff,
+        from_day=later,
+        patterns=[VisitPattern(bath, 2, datetime.time(10, 30))],
+    )
+    services.change_pattern(
+        plan=active_plan,
+        by=community_staff,
+        from_day=later - datetime.timedelta(days=7),
+        patterns=[VisitPattern(bath, 3, datetime.time(12))],
+    )
+    weekdays = {item.weekday for item in active_plan.items.filter(valid_until__isnull=True)}
+    assert weekdays == {3}
+    make_occurrences(active_plan, today=later - datetime.timedelta(days=1))
+    made_after = active_plan.occurrences.filter(day__gte=later)
+    assert made_after.exists() and {o.day.weekday() for o in made_after} == {3}
