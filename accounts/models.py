@@ -201,6 +201,14 @@ class CareRecipient(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def family_accounts(self) -> list:
+        """Whoever speaks for this person: their own account and every linked family member,
+        each once."""
+        people = {link.account_id: link.account for link in self.links.select_related("account")}
+        if self.account_id:
+            people[self.account_id] = self.account
+        return list(people.values())
+
     def is_linked_to(self, user) -> bool:
         """Whether this account may book for this person: the rule of
         CareRecipientQuerySet.linked_to, asked of one recipient already loaded."""

@@ -19,11 +19,7 @@ REASSESS = gettext_noop(
 
 
 def _family(assessment: Assessment) -> list:
-    recipient = assessment.care_recipient
-    people = {link.account_id: link.account for link in recipient.links.select_related("account")}
-    if recipient.account_id:
-        people[recipient.account_id] = recipient.account
-    return list(people.values())
+    return assessment.care_recipient.family_accounts()
 
 
 def _params(assessment: Assessment) -> dict:

@@ -17,11 +17,7 @@ RENEW = gettext_noop(
 
 
 def _family(eligibility: Eligibility) -> list:
-    recipient = eligibility.care_recipient
-    people = {link.account_id: link.account for link in recipient.links.select_related("account")}
-    if recipient.account_id:
-        people[recipient.account_id] = recipient.account
-    return list(people.values())
+    return eligibility.care_recipient.family_accounts()
 
 
 def _params(eligibility: Eligibility) -> dict:

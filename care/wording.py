@@ -30,11 +30,7 @@ COSTS_MORE = gettext_noop(
 
 
 def _family(plan: CarePlan) -> list:
-    recipient = plan.care_recipient
-    people = {link.account_id: link.account for link in recipient.links.select_related("account")}
-    if recipient.account_id:
-        people[recipient.account_id] = recipient.account
-    return list(people.values())
+    return plan.care_recipient.family_accounts()
 
 
 def _staff(plan: CarePlan) -> list:
