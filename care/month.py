@@ -33,6 +33,7 @@ class Entry:
     from_plan: bool = False
     reason: str = ""
     url: str = ""
+    copay_fen: int = 0  # what the family pays for it (at the door, or paid online)
 
     @property
     def happens(self) -> bool:
@@ -82,6 +83,7 @@ def month_of_visits(recipient: CareRecipient, month: datetime.date, user) -> lis
                 worker=str(order.worker.user) if order.worker else "",
                 from_plan=hasattr(order, "occurrence"),
                 url=order.get_absolute_url(),
+                copay_fen=order.copay_fen,
             )
         )
     occurrences = Occurrence.objects.filter(

@@ -240,6 +240,8 @@ def test_a_one_off_booking_shows_in_her_month_too_and_others_see_nothing(
     page = client.get(url, {"month": f"{day:%Y-%m}"}).content.decode()
     assert f'href="{order.get_absolute_url()}"' in page and "12:00" in page
     assert "照护计划" in page  # the plan's visits say where they come from
+    # The month's third bath is past the allowance: the family sees what they pay for it.
+    assert "家属支付 ¥75.00" in page
     for outsider in ("other_resident", "other_street_staff", "other_provider_manager"):
         client.force_login(cast[outsider])
         assert client.get(url).status_code == 404
