@@ -245,3 +245,31 @@ def test_a_one_off_booking_shows_in_her_month_too_and_others_see_nothing(
     for outsider in ("other_resident", "other_street_staff", "other_provider_manager"):
         client.force_login(cast[outsider])
         assert client.get(url).status_code == 404
+
+
+def test_a_retry_under_a_self_pay_programme_books_at_the_higher_copay_and_says_so(
+    active_plan, provider_manager, community_staff, daughter, covered_grandma, bath
+):
+    """The month's paid baths are taken meanwhile: tried again, the visit goes ahead (the
+    programme's rule is self-pay) and the family is told what they pay."""
+    visit = declined_by_provider(active_plan, provider_manager)
+    # A one-off bath the same month takes the minutes the declined visit gave back.
+    noon = timezone.make_aware(datetime.datetime.combine(visit.day, datetime.time(12)))
+    one_off = book(daughter, Slot.objects.get(service=bath, starts_at=noon), covered_grandma)
+    assert one_off.subsidy_fen == 7500
+    services.retry_visit(occurrence=visit, by=community_staff)
+    visit.refresh_from_db()
+    assert visit.status == Occurrence.Status.BOOKED
+    assert (visit.order.subsidy_fen, visit.order.copay_fen) == (0, 7500)
+    assert told(daughter, "¥75.00")
+
+
+def test_the_month_reads_in_english_too(client, active_plan, daughter):
+    first = active_plan.occurrences.order_by("day").first()
+    daughter.language = "en"
+    daughter.save(update_fields=["language"])
+    client.force_login(daughter)
+    url = reverse("care:person", args=[active_plan.care_recipient_id])
+    page = client.get(url, {"month": f"{first.day:%Y-%m}"}).content.decode()
+    assert f"Visits in {first.day:%Y-%m}" in page and "Week from" in page
+    assert "Bathing at home" in page and "care plan" in page
