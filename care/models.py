@@ -221,6 +221,10 @@ class PlanEvent(models.Model):
         "assign": _("Carer chosen"),
         "pause": _("Paused"),
         "skip": _("One visit skipped"),
+        "decline_visit": _("One visit declined by the provider"),
+        "book_held": _("Held visit booked; the family pays what is not covered"),
+        "retry": _("Visit not covered tried again"),
+        "let_go": _("Visit let go by community staff"),
         "change": _("Weekly visits changed"),
         "end": _("Ended"),
     }

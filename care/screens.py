@@ -166,6 +166,63 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("care:plan", pk=occurrence.plan_id)
 
 
+def _visit_to_decide(request: HttpRequest, pk: int) -> Occurrence:
+    """A held or not covered visit of a plan this person sees (others' are 404); the
+    service checks they are staff of the person's community."""
+    return get_object_or_404(
+        Occurrence.objects.filter(plan__in=CarePlan.objects.visible_to(request.user)), pk=pk
+    )
+
+
+def _back(request: HttpRequest, occurrence: Occurrence) -> HttpResponse:
+    if request.POST.get("next") == "visits":
+        return redirect("care:visits_to_decide")
+    return redirect("care:plan", pk=occurrence.plan_id)
+
+
+@require_POST
+@login_required
+def book_held(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = _visit_to_decide(request, pk)
+    attempt(
+        request,
+        lambda: services.book_held_visit(occurrence=occurrence, by=request.user),
+        success=_("The visit is booked; the family is told what they pay."),
+    )
+    return _back(request, occurrence)
+
+
+@require_POST
+@login_required
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = _visit_to_decide(request, pk)
+    if attempt(request, lambda: services.retry_visit(occurrence=occurrence, by=request.user)):
+        occurrence.refresh_from_db()
+        if occurrence.status == Occurrence.Status.BOOKED:
+            messages.success(request, _("The visit is booked; the family is told."))
+        else:
+            messages.warning(request, occurrence.reason)
+    return _back(request, occurrence)
+
+
+@require_POST
+@login_required
+def let_go(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = _visit_to_decide(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please say why this visit does not happen."))
+    else:
+        attempt(
+            request,
+            lambda: services.let_visit_go(
+                occurrence=occurrence, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            success=_("The visit will not take place; the family is told."),
+        )
+    return _back(request, occurrence)
+
+
 def plan_actions(user, plan: CarePlan) -> dict:
     """Which forms the plan page shows this person."""
     manager = Provider.objects.managed_by(user).filter(pk=plan.provider_id).exists()
@@ -186,6 +243,10 @@ def plan_actions(user, plan: CarePlan) -> dict:
         "may_change": changer and active,
         "may_end": changer and plan.status in (CarePlan.Status.ACTIVE, CarePlan.Status.PROPOSED),
         "may_skip": (changer or manager) and active,
+        # The provider declines one visit (with a reason); the family and staff skip it.
+        "declines_as_provider": manager and not changer,
+        "may_decide": active
+        and may_act_on_community(user, plan.care_recipient.community_id, role="community_staff"),
         "workers": workers,
         "pause_form": PauseForm(),
         "end_form": EndForm(),

@@ -18,8 +18,11 @@ from care.models import CarePlan, Occurrence, PlanEvent, PlanItem, PlanPause
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern, check_patterns
 from communities.scoping import may_act_on_community
+from linli.refusals import Refusal
+from marketplace.money import yuan
 from orders import services as order_services
 from orders.models import Order
+from orders.plan_visits import AllowanceUsedUp, PlanTerms, place_plan_visit
 from orders.rosters import worker_is_free
 from orders.workers import worker_is_qualified
 from providers.access import can_manage_provider
@@ -262,8 +265,136 @@ def skip_occurrence(*, occurrence: Occurrence, by: User, reason: str) -> Occurre
     _cancel_booked(
         Occurrence.objects.filter(pk=occurrence.pk), by=by, status=status, reason=reason.strip()
     )
-    _event(plan, "skip", by, f"{occurrence.day}: {reason.strip()}")
+    action = "decline_visit" if by_provider else "skip"
+    _event(plan, action, by, f"{occurrence.day}: {reason.strip()}")
     occurrence.refresh_from_db()
+    if by_provider:
+        # Staff decide what becomes of it (try again, or let it go); the family know.
+        wording.tell_visit_uncovered(occurrence)
+    return occurrence
+
+
+HELD_OR_UNCOVERED = (Occurrence.Status.HELD, Occurrence.Status.UNCOVERED)
+
+
+def _visit_to_decide(occurrence: Occurrence, by: User, statuses: tuple) -> Occurrence:
+    """The visit, locked, if `by` is staff of the person's community and it is still to
+    come in one of `statuses` on an active plan."""
+    occurrence = (
+        Occurrence.objects.select_for_update(of=("self",))
+        .select_related("plan__care_recipient", "plan__programme", "item__service", "order")
+        .get(pk=occurrence.pk)
+    )
+    plan = occurrence.plan
+    if not _is_staff_for(by, plan.care_recipient):
+        raise PermissionDenied
+    if occurrence.status not in statuses:
+        raise CareError(_("This visit has already been decided."))
+    starts_at = timezone.make_aware(
+        datetime.datetime.combine(occurrence.day, occurrence.item.starts_at)
+    )
+    if starts_at <= timezone.now():
+        raise CareError(_("This visit's time has passed."))
+    if plan.status != CarePlan.Status.ACTIVE:
+        raise CareError(_("Only an active plan has visits to book."))
+    return occurrence
+
+
+def _book(occurrence: Occurrence, *, hold_when_used_up: bool):
+    plan, item, previous = occurrence.plan, occurrence.item, occurrence.order
+    # As care.occurrences books it, but staff decide what happens when the allowance is
+    # used up; the order a provider declined keeps its key, so a new order needs its own.
+    reference = f"plan-{plan.pk}-{item.pk}-{occurrence.day:%Y%m%d}"
+    terms = PlanTerms(
+        booked_by=plan.created_by,
+        assisted=plan.assisted,
+        worker=plan.worker,
+        programme_id=plan.programme_id,
+        hold_when_used_up=hold_when_used_up,
+        notes=plan.notes,
+        reference=reference + (f"-{previous.pk}" if previous is not None else ""),
+    )
+    return place_plan_visit(
+        terms=terms,
+        service=item.service,
+        starts_at=timezone.make_aware(datetime.datetime.combine(occurrence.day, item.starts_at)),
+        care_recipient=plan.care_recipient,
+        quantity=item.quantity,
+    )
+
+
+def _booked(occurrence: Occurrence, order: Order) -> None:
+    occurrence.status, occurrence.order, occurrence.reason = (
+        Occurrence.Status.BOOKED,
+        order,
+        "",
+    )
+    occurrence.save(update_fields=["status", "order", "reason", "updated_at"])
+
+
+def _holds(plan: CarePlan) -> bool:
+    programme = plan.programme
+    return programme is not None and programme.when_used_up == Programme.WhenUsedUp.HOLD
+
+
+@transaction.atomic
+def book_held_visit(*, occurrence: Occurrence, by: User) -> Occurrence:
+    """Staff book a visit held because the allowance or budget was used up: it goes ahead
+    and the family pays what the programme does not (told the amount, at the door)."""
+    occurrence = _visit_to_decide(occurrence, by, (Occurrence.Status.HELD,))
+    try:
+        visit = _book(occurrence, hold_when_used_up=False)
+    except Refusal as refusal:
+        raise CareError(refusal.message) from None
+    _booked(occurrence, visit.order)
+    _event(
+        occurrence.plan,
+        "book_held",
+        by,
+        f"{occurrence.day}: {yuan(visit.order.copay_fen)}",
+    )
+    wording.tell_visit_booked_by_staff(occurrence)
+    return occurrence
+
+
+@transaction.atomic
+def retry_visit(*, occurrence: Occurrence, by: User) -> Occurrence:
+    """Staff try again to book a visit that was not covered (the slot has freed, the
+    carer changed), under the programme's rule: if the allowance is now used up, the
+    family pays the rest (they are told the amount), or, where the programme holds, the
+    visit is held instead (staff may then book it anyway); any other refusal leaves it
+    as it was and says why."""
+    occurrence = _visit_to_decide(occurrence, by, (Occurrence.Status.UNCOVERED,))
+    plan = occurrence.plan
+    if plan.pauses.filter(starts_on__lte=occurrence.day, ends_on__gte=occurrence.day).exists():
+        raise CareError(_("The plan is paused on this day."))
+    try:
+        visit = _book(occurrence, hold_when_used_up=_holds(plan))
+    except AllowanceUsedUp as refusal:
+        occurrence.status, occurrence.reason = Occurrence.Status.HELD, str(refusal.message)
+        occurrence.save(update_fields=["status", "reason", "updated_at"])
+        _event(plan, "retry", by, f"{occurrence.day}: {occurrence.reason}")
+        wording.tell_visit_held(occurrence)
+        return occurrence
+    except Refusal as refusal:
+        raise CareError(refusal.message) from None
+    _booked(occurrence, visit.order)
+    _event(plan, "retry", by, f"{occurrence.day}")
+    wording.tell_visit_booked_by_staff(occurrence)
+    return occurrence
+
+
+@transaction.atomic
+def let_visit_go(*, occurrence: Occurrence, by: User, reason: str) -> Occurrence:
+    """Staff decide a held or not covered visit does not happen; the family are told why.
+    It stays in the plan's calendar as skipped, with the reason."""
+    occurrence = _visit_to_decide(occurrence, by, HELD_OR_UNCOVERED)
+    if not reason.strip():
+        raise CareError(_("Please say why this visit does not happen."))
+    occurrence.status, occurrence.reason = Occurrence.Status.SKIPPED, reason.strip()
+    occurrence.save(update_fields=["status", "reason", "updated_at"])
+    _event(occurrence.plan, "let_go", by, f"{occurrence.day}: {occurrence.reason}")
+    wording.tell_visit_let_go(occurrence)
     return occurrence
 
 

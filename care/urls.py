@@ -15,4 +15,8 @@ urlpatterns = [
     path("care/plans/<int:pk>/pause/", screens.pause, name="pause"),
     path("care/plans/<int:pk>/end/", screens.end, name="end"),
     path("care/visits/<int:pk>/skip/", screens.skip, name="skip"),
+    path("care/visits/to-decide/", views.visits_to_decide, name="visits_to_decide"),
+    path("care/visits/<int:pk>/book-held/", screens.book_held, name="book_held"),
+    path("care/visits/<int:pk>/retry/", screens.retry, name="retry"),
+    path("care/visits/<int:pk>/let-go/", screens.let_go, name="let_go"),
 ]

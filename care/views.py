@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
+from billing import subsidy
 from care.models import CarePlan, Occurrence
+from care.month import month_of_visits
 from care.screens import plan_actions
+from communities.scoping import communities_scoped_to
 from linli.dates import months_after
+from linli.refusals import Refusal
 from orders.allowance import allowances_of
 
 
@@ -33,6 +37,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "previous_month": months_after(month, -1),
             "next_month": months_after(month, 1),
             "allowances": allowances_of(recipient, day),
+            "weeks": month_of_visits(recipient, month, request.user),
+            "today": today,
             "plans": CarePlan.objects.visible_to(request.user)
             .filter(care_recipient=recipient)
             .select_related("provider"),
@@ -57,18 +63,25 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    occurrences = list(
+        care_plan.occurrences.select_related("item__service", "order")
+        .filter(day__gte=timezone.localdate() - datetime.timedelta(days=7))
+        .order_by("day", "item__starts_at")[:120]
+    )
+    actions = plan_actions(request.user, care_plan)
+    if actions["may_decide"]:
+        _with_copay(occurrences)
     return render(
         request,
         "care/plan.html",
         {
             "plan": care_plan,
+            "today": timezone.localdate(),
             "items": care_plan.items.select_related("service"),
-            "occurrences": care_plan.occurrences.select_related("item__service", "order")
-            .filter(day__gte=timezone.localdate() - datetime.timedelta(days=7))
-            .order_by("day", "item__starts_at")[:120],
+            "occurrences": occurrences,
             "events": care_plan.events.select_related("actor"),
             "pauses": care_plan.pauses.all(),
-            **plan_actions(request.user, care_plan),
+            **actions,
         },
     )
 
@@ -90,4 +103,52 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     waiting = [p for p in plans if p.status == CarePlan.Status.PROPOSED]
     others = [p for p in plans if p.status != CarePlan.Status.PROPOSED]
-    return render(request, "care/plan_list.html", {"waiting": waiting, "others": others})
+    return render(
+        request,
+        "care/plan_list.html",
+        {"waiting": waiting, "others": others, "to_decide": _to_decide(request.user).count()},
+    )
+
+
+def _to_decide(user):
+    """Visits still to come, in the communities `user` is staff of, held or not covered."""
+    return Occurrence.objects.filter(
+        plan__status=CarePlan.Status.ACTIVE,
+        plan__care_recipient__community__in=communities_scoped_to(user, role="community_staff"),
+        day__gte=timezone.localdate(),
+        status__in=[Occurrence.Status.HELD, Occurrence.Status.UNCOVERED],
+    )
+
+
+@login_required
+def visits_to_decide(request: HttpRequest) -> HttpResponse:
+    """For community staff: the visits still to come, in their communities, that are held
+    (the allowance or budget used up) or not covered (not bookable, or declined by the
+    provider), with why, and what they may do about each."""
+    visits = list(
+        _to_decide(request.user)
+        .select_related("plan__care_recipient", "plan__provider", "item__service")
+        .order_by("day", "item__starts_at", "pk")[:200]
+    )
+    _with_copay(visits)
+    return render(request, "care/visits_to_decide.html", {"visits": visits})
+
+
+def _with_copay(visits: list[Occurrence]) -> None:
+    for visit in visits:
+        held = visit.status == Occurrence.Status.HELD
+        visit.copay_fen = _copay_if_booked(visit) if held else None
+
+
+def _copay_if_booked(visit: Occurrence) -> int | None:
+    """What the family would pay for a held visit booked now (None: it cannot be)."""
+    try:
+        split = subsidy.quote(
+            service=visit.item.service,
+            care_recipient=visit.plan.care_recipient,
+            quantity=visit.item.quantity,
+            on=visit.day,
+        )
+    except Refusal:
+        return None
+    return split.copay_fen

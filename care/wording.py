@@ -27,6 +27,13 @@ COSTS_MORE = gettext_noop(
     "This month's allowance for %(recipient)s is used up: the visit of %(service)s on "
     "%(day)s goes ahead, and the family pays %(copay)s for it at the door."
 )
+BOOKED_BY_STAFF = gettext_noop(
+    "The visit of %(service)s for %(recipient)s on %(day)s is booked after all: the family "
+    "pays %(copay)s for it at the door."
+)
+LET_GO = gettext_noop(
+    "The visit of %(service)s for %(recipient)s on %(day)s will not take place: %(reason)s"
+)
 
 
 def _family(plan: CarePlan) -> list:
@@ -127,5 +134,28 @@ def tell_visit_costs_more(occurrence: Occurrence) -> None:
         kind="plan",
         message=COSTS_MORE,
         params=_visit_params(occurrence, copay="¥" + yuan(occurrence.order.copay_fen)),
+        url=_url(plan),
+    )
+
+
+def tell_visit_booked_by_staff(occurrence: Occurrence) -> None:
+    """A held or not covered visit booked by staff after all, with what the family pays."""
+    plan = occurrence.plan
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=BOOKED_BY_STAFF,
+        params=_visit_params(occurrence, copay="¥" + yuan(occurrence.order.copay_fen)),
+        url=_url(plan),
+    )
+
+
+def tell_visit_let_go(occurrence: Occurrence) -> None:
+    plan = occurrence.plan
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=LET_GO,
+        params=_visit_params(occurrence),
         url=_url(plan),
     )

@@ -24,7 +24,9 @@ from linli.views import attempt
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label=gettext_lazy("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Assessed on"),
+        # A date input takes only ISO dates: a localised initial date left it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     cognition = forms.ChoiceField(
         label=gettext_lazy("Cognition"), choices=Cognition.choices, widget=forms.RadioSelect
