@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +15,10 @@ from accounts import services as account_services
 from accounts.models import CareRecipient, Role, User
 from assessments.instrument import LEVEL_NAMES
 from assessments.levels import care_level_of
-from billing import wording
+from billing import subsidy, wording
 from billing.exceptions import BillingError
 from billing.models import (
+    BudgetAdjustment,
     Eligibility,
     EligibilityEvidence,
     Entitlement,
@@ -25,6 +27,7 @@ from billing.models import (
     PurchaserOfficer,
 )
 from communities.scoping import may_act_on_community, regions_covering
+from marketplace.money import yuan
 from providers.uploads import check_document_upload
 
 STAFF = Role.COMMUNITY_STAFF
@@ -45,6 +48,107 @@ def add_officer(*, purchaser: Purchaser, user: User, by: User) -> PurchaserOffic
         user=user, role=Role.PURCHASER_OFFICER, region=purchaser.region, by=by
     )
     return officer
+
+
+# What an officer's programme form may write. Money held by orders (reserved) and billed
+# (spent) is written only by billing.subsidy; the budget only by adjust_budget.
+PROGRAMME_TERMS = (
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "region",
+    "min_age",
+    "requires_living_alone",
+    "requires_minimum_living_allowance",
+    "requires_low_income",
+    "min_disability_level",
+    "requires_special_care",
+    "rule",
+    "percent",
+    "fixed_fen",
+    "rate_cap_fen",
+    "monthly_cap_fen",
+    "monthly_cap_minutes",
+    "valid_from",
+    "valid_until",
+)
+
+
+@transaction.atomic
+def create_programme(
+    *, purchaser: Purchaser, terms: dict, budget_fen: int, categories, by: User
+) -> Programme:
+    """An officer sets up a programme with its first budget."""
+    if not is_officer(by, purchaser):
+        raise PermissionDenied
+    if budget_fen <= 0:
+        raise BillingError(_("Please give the programme a budget."))
+    programme = Programme.objects.create(
+        purchaser=purchaser,
+        budget_fen=budget_fen,
+        **{field: terms[field] for field in PROGRAMME_TERMS if field in terms},
+    )
+    programme.categories.set(categories)
+    return programme
+
+
+@transaction.atomic
+def update_programme(*, programme: Programme, terms: dict, categories, by: User) -> Programme:
+    """An officer changes a programme's terms. Only the terms are written (UPDATE ... SET of
+    those columns), so money reserved by a booking while the form was open stays; the
+    budget changes only through adjust_budget. The programme stays with its purchaser."""
+    if not is_officer(by, programme.purchaser):
+        raise PermissionDenied
+    changed = [field for field in PROGRAMME_TERMS if field in terms]
+    for field in changed:
+        setattr(programme, field, terms[field])
+    programme.save(update_fields=changed)
+    programme.categories.set(categories)
+    return programme
+
+
+@transaction.atomic
+def adjust_budget(
+    *, programme: Programme, amount_fen: int, reason: str, by: User
+) -> BudgetAdjustment:
+    """An officer tops a programme's budget up (amount > 0) or cuts it (amount < 0), with a
+    reason, recorded. A cut never goes below what is already reserved and spent: the
+    condition is in the UPDATE itself, so a booking reserving at the same moment is
+    counted."""
+    if not is_officer(by, programme.purchaser):
+        raise PermissionDenied
+    if not amount_fen:
+        raise BillingError(_("Please give the amount to add or take away."))
+    if not reason.strip():
+        raise BillingError(_("Please say why the budget changes."))
+    changed = Programme.objects.filter(
+        pk=programme.pk,
+        budget_fen__gte=F("reserved_fen") + F("spent_fen") - amount_fen,
+    ).update(budget_fen=F("budget_fen") + amount_fen)
+    now = Programme.objects.get(pk=programme.pk)
+    if changed != 1:
+        raise BillingError(
+            _(
+                "The budget cannot be cut below what is already reserved and spent: "
+                "at most ¥%(left)s can be taken away now."
+            )
+            % {"left": yuan(now.budget_left_fen)}
+        )
+    adjustment = BudgetAdjustment.objects.create(
+        programme=now,
+        amount_fen=amount_fen,
+        budget_before_fen=now.budget_fen - amount_fen,
+        budget_after_fen=now.budget_fen,
+        reason=reason.strip(),
+        by=by,
+    )
+    subsidy.rearm_alerts(now.pk)
+    subsidy.alert_if_crossed(now.pk)
+    programme.budget_fen = now.budget_fen
+    programme.reserved_fen = now.reserved_fen
+    programme.spent_fen = now.spent_fen
+    return adjustment
 
 
 @transaction.atomic
