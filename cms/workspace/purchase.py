@@ -21,6 +21,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from billing import services as billing_services
 from billing.models import Eligibility, Programme, Purchaser
+from billing.subsidy import BUDGET_ALERTS
 from cms.workspace import entitlements
 from communities.models import Region
 from linli.refusals import Refusal
@@ -409,7 +410,7 @@ class BudgetForm(forms.Form):
 
     TOP_UP, CUT = "top_up", "cut"
     direction = forms.ChoiceField(
-        label=gettext_lazy("Change"),
+        label=pgettext_lazy("budget", "Change"),
         choices=[
             (TOP_UP, pgettext_lazy("budget", "Top up")),
             (CUT, pgettext_lazy("budget", "Cut")),
@@ -437,6 +438,11 @@ def _programme_context(programme: Programme) -> dict:
         **entitlements.context_for(programme),
         "budget": _budget_bar(programme),
         "budget_form": BudgetForm(),
+        "alert_rule": _(
+            "Officers are told when reserved and spent money reaches %(low)s%% of the "
+            "budget, and again at %(high)s%%."
+        )
+        % dict(zip(("low", "high"), BUDGET_ALERTS, strict=True)),
         "adjustments": programme.budget_adjustments.select_related("by"),
     }
 

@@ -213,7 +213,7 @@ def test_officers_are_told_once_at_80_and_once_at_95_percent_in_their_language(
         assert alerts[0].text.startswith("Bathing help for the very old has committed 80%")
         assert "¥808.00 of ¥1000.00" in alerts[0].text
     with translation.override("zh-hans"):
-        assert "高龄助浴补贴" in alerts[0].text
+        assert alerts[0].text.startswith("高龄助浴补贴 已占用预算的 80%")
 
     Programme.objects.filter(pk=programme.pk).update(reserved_fen=86_000)
     book(daughter, bathing_slots[1], grandma_li)  # 90.8 %: no second alert at 80
