@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from accounts import services as account_services
 from accounts.models import CareRecipient, Role, User
+from accounts.roles import has_second_factor
 from assessments.instrument import LEVEL_NAMES
 from assessments.levels import care_level_of
 from billing import subsidy, wording
@@ -26,6 +28,7 @@ from billing.models import (
     Purchaser,
     PurchaserOfficer,
 )
+from communities.models import Region
 from communities.scoping import may_act_on_community, regions_covering
 from marketplace.money import yuan
 from providers.uploads import check_document_upload
@@ -42,12 +45,107 @@ def is_officer(user: User, purchaser: Purchaser) -> bool:
 
 @transaction.atomic
 def add_officer(*, purchaser: Purchaser, user: User, by: User) -> PurchaserOfficer:
-    """A platform admin makes someone an officer of a purchaser, scoped to its region."""
+    """The demo seed's way to make someone an officer (its accounts set up their second
+    factor on first sign-in, decision 0004). People use appoint_officer."""
     officer, _created = PurchaserOfficer.objects.get_or_create(purchaser=purchaser, user=user)
     account_services.grant_role(
         user=user, role=Role.PURCHASER_OFFICER, region=purchaser.region, by=by
     )
     return officer
+
+
+# The audit log entries of purchasers (Wagtail's audit log, "Site history" in the admin;
+# their labels are registered in cms/wagtail_hooks.py).
+PURCHASER_CREATED = "linli.purchaser.create"
+OFFICER_APPOINTED = "linli.purchaser.appoint_officer"
+OFFICER_REMOVED = "linli.purchaser.remove_officer"
+
+
+def _require_platform_admin(by: User) -> None:
+    if not by.is_superuser:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_purchaser(*, name_zh: str, name_en: str, region: Region, by: User) -> Purchaser:
+    """A platform admin sets up a purchasing body (e.g. a district civil-affairs bureau)
+    for a district or street."""
+    _require_platform_admin(by)
+    if not name_zh.strip():
+        raise BillingError(_("Please give the purchaser's name in Chinese."))
+    if region.level == Region.Level.COMMUNITY:
+        raise BillingError(_("A purchaser buys for a district or a street, not one community."))
+    purchaser = Purchaser.objects.create(
+        name_zh=name_zh.strip(), name_en=name_en.strip() or name_zh.strip(), region=region
+    )
+    log(
+        instance=purchaser,
+        action=PURCHASER_CREATED,
+        user=by,
+        data={"name_zh": purchaser.name_zh, "region": region.code},
+    )
+    return purchaser
+
+
+@transaction.atomic
+def appoint_officer(*, purchaser: Purchaser, email: str, by: User) -> PurchaserOfficer:
+    """A platform admin appoints the holder of an account as an officer of a purchaser, for
+    its region. The account must already have an authenticator app: an officer signs off
+    public money (decision 0004), so nobody is an officer for a moment without one."""
+    _require_platform_admin(by)
+    purchaser = Purchaser.objects.select_for_update().get(pk=purchaser.pk)
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise BillingError(
+            _("No active account uses %(email)s. Ask the person to sign up first.")
+            % {"email": email.strip()}
+        )
+    if not has_second_factor(user):
+        raise BillingError(
+            _(
+                "%(email)s has no authenticator app yet. Officers sign off public money: ask "
+                "the person to sign in and set one up under Two-factor authentication in "
+                "their account, then appoint them again."
+            )
+            % {"email": user.email}
+        )
+    if PurchaserOfficer.objects.filter(purchaser=purchaser, user=user).exists():
+        raise BillingError(
+            _("%(email)s is already an officer of %(purchaser)s.")
+            % {"email": user.email, "purchaser": purchaser.name}
+        )
+    officer = PurchaserOfficer.objects.create(purchaser=purchaser, user=user)
+    account_services.grant_role(
+        user=user, role=Role.PURCHASER_OFFICER, region=purchaser.region, by=by
+    )
+    log(
+        instance=purchaser,
+        action=OFFICER_APPOINTED,
+        user=by,
+        data={"officer": user.email, "officer_id": user.pk},
+    )
+    wording.tell_officer_of_appointment(officer)
+    return officer
+
+
+@transaction.atomic
+def remove_officer(*, officer: PurchaserOfficer, by: User) -> None:
+    """A platform admin ends someone's office at a purchaser. The officer role for the
+    region goes too, unless they are still an officer of another purchaser there."""
+    _require_platform_admin(by)
+    officer = PurchaserOfficer.objects.select_related("purchaser", "user").get(pk=officer.pk)
+    purchaser, user = officer.purchaser, officer.user
+    officer.delete()
+    if not PurchaserOfficer.objects.filter(user=user, purchaser__region=purchaser.region).exists():
+        account_services.revoke_role(
+            user=user, role=Role.PURCHASER_OFFICER, region=purchaser.region, by=by
+        )
+    log(
+        instance=purchaser,
+        action=OFFICER_REMOVED,
+        user=by,
+        data={"officer": user.email, "officer_id": user.pk},
+    )
 
 
 # What an officer's programme form may write. Money held by orders (reserved) and billed

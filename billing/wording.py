@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
-from billing.models import Eligibility, Programme
+from billing.models import Eligibility, Programme, PurchaserOfficer
 from marketplace.money import yuan
 
 ELIGIBLE = gettext_noop(
@@ -21,6 +21,11 @@ BUDGET_ALERT = gettext_noop(
     "%(programme)s has committed %(percent)s%% of its budget: ¥%(committed)s of "
     "¥%(budget)s is reserved or spent, ¥%(left)s is left. Top up the budget or plan for "
     "what happens when it is used up."
+)
+
+APPOINTED = gettext_noop(
+    "You are now an officer of %(purchaser)s: its subsidy programmes and monthly "
+    "statements are under Purchase of service in the staff workspace."
 )
 
 
@@ -78,4 +83,15 @@ def alert_officers_of_budget(programme: Programme) -> None:
             "left": yuan(programme.budget_left_fen),
         },
         url=reverse("purchase:programme", kwargs={"pk": programme.pk}),
+    )
+
+
+def tell_officer_of_appointment(officer: PurchaserOfficer) -> None:
+    purchaser = officer.purchaser
+    notify(
+        users=[officer.user],
+        kind="office",
+        message=APPOINTED,
+        params={"purchaser": in_each_language(purchaser.name_zh, purchaser.name_en)},
+        url=reverse("purchase:dashboard"),
     )
