@@ -104,7 +104,7 @@ def appoint_officer(*, purchaser: Purchaser, email: str, by: User) -> PurchaserO
         raise BillingError(
             _(
                 "%(email)s has no authenticator app yet. Officers sign off public money: ask "
-                "the person to sign in and set one up under Two-factor authentication in "
+                "the person to sign in and set one up under Two-Factor Authentication in "
                 "their account, then appoint them again."
             )
             % {"email": user.email}

@@ -114,8 +114,7 @@ def test_the_programme_page_shows_its_money_in_yuan_and_has_no_budget_box(
     client, programme, district_officer
 ):
     client.force_login(district_officer)
-    with translation.override("en"):
-        body = client.get(reverse("purchase:programme", args=[programme.pk])).content.decode()
+    body = client.get(reverse("purchase:programme", args=[programme.pk])).content.decode()
     assert 'name="rate_cap_fen" value="60.00"' in body
     assert 'name="monthly_cap_fen" value="120.00"' in body
     assert 'name="budget_fen"' not in body  # changed by a recorded adjustment only
