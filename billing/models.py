@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.exceptions import BillingError
 from billing.querysets import PurchaserQuerySet
 from communities.models import in_english
 from providers.models import private_storage
@@ -177,6 +178,9 @@ class Programme(models.Model):
         return self.valid_from <= day <= self.valid_until
 
 
+FROZEN_ADJUSTMENT = _("A recorded budget change never changes: record another top-up or cut.")
+
+
 class BudgetAdjustment(models.Model):
     """A top-up or cut of a programme's budget (追加 / 核减), with who, when and why. The
     budget is changed only through billing.services.adjust_budget, which writes one of
@@ -215,6 +219,14 @@ class BudgetAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.amount_fen}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise BillingError(FROZEN_ADJUSTMENT)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise BillingError(FROZEN_ADJUSTMENT)
 
     @property
     def is_top_up(self) -> bool:

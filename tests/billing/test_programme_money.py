@@ -265,3 +265,15 @@ def test_a_cancelled_visit_below_the_threshold_does_not_rearm_the_alert(
     assert programme.reserved_fen == 76_000
     book(daughter, bathing_slots[1], grandma_li)
     assert len(budget_alerts(district_officer)) == 1
+
+
+def test_a_recorded_budget_change_is_never_edited_or_deleted(programme, district_officer):
+    adjustment = billing_services.adjust_budget(
+        programme=programme, amount_fen=100, reason="追加", by=district_officer
+    )
+    adjustment.amount_fen = 1_000_000
+    with pytest.raises(BillingError):
+        adjustment.save()
+    with pytest.raises(BillingError):
+        adjustment.delete()
+    assert BudgetAdjustment.objects.get().amount_fen == 100
