@@ -239,6 +239,17 @@ def grant_role(*, user: User, role: str, region: Region, by: User) -> RoleAssign
     return assignment
 
 
+@transaction.atomic
+def revoke_role(*, user: User, role: str, region: Region, by: User) -> None:
+    """A platform admin takes a staff or officer role for a region away. The role's group
+    (its Wagtail admin access) goes with the person's last assignment of that role."""
+    if not by.is_superuser:
+        raise PermissionDenied
+    RoleAssignment.objects.filter(user=user, role=role, region=region).delete()
+    if not RoleAssignment.objects.filter(user=user, role=role).exists():
+        user.groups.remove(Group.objects.get(name=role))
+
+
 def mark_notifications_read(*, user: User) -> int:
     """A person has seen everything in their notification centre."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(

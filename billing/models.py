@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.exceptions import BillingError
 from billing.querysets import PurchaserQuerySet
 from communities.models import in_english
 from providers.models import private_storage
@@ -126,6 +127,9 @@ class Programme(models.Model):
     budget_fen = models.PositiveBigIntegerField(_("budget (fen)"))
     reserved_fen = models.PositiveBigIntegerField(_("reserved (fen)"), default=0)
     spent_fen = models.PositiveBigIntegerField(_("spent (fen)"), default=0)
+    # The highest alert threshold (80 or 95 % of the budget committed) officers were told
+    # of; 0 for none yet. Lowered again by a top-up that brings the programme below it.
+    alerted_percent = models.PositiveSmallIntegerField(default=0, editable=False)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -162,8 +166,75 @@ class Programme(models.Model):
     def budget_left_fen(self) -> int:
         return self.budget_fen - self.reserved_fen - self.spent_fen
 
+    @property
+    def committed_fen(self) -> int:
+        return self.reserved_fen + self.spent_fen
+
+    @property
+    def committed_percent(self) -> int:
+        return self.committed_fen * 100 // max(self.budget_fen, 1)
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day <= self.valid_until
+
+
+FROZEN_ADJUSTMENT = _("A recorded budget change never changes: record another top-up or cut.")
+
+
+class BudgetAdjustment(models.Model):
+    """A top-up or cut of a programme's budget (追加 / 核减), with who, when and why. The
+    budget is changed only through billing.services.adjust_budget, which writes one of
+    these in the same transaction; rows are never edited."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="budget_adjustments",
+    )
+    amount_fen = models.BigIntegerField(_("amount (fen; a cut is negative)"))
+    budget_before_fen = models.PositiveBigIntegerField(_("budget before (fen)"))
+    budget_after_fen = models.PositiveBigIntegerField(_("budget after (fen)"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("budget adjustment")
+        verbose_name_plural = _("budget adjustments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount_fen=0), name="budget_adjustment_not_zero"),
+            models.CheckConstraint(
+                condition=Q(budget_after_fen=F("budget_before_fen") + F("amount_fen")),
+                name="budget_adjustment_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.amount_fen}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise BillingError(FROZEN_ADJUSTMENT)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise BillingError(FROZEN_ADJUSTMENT)
+
+    @property
+    def is_top_up(self) -> bool:
+        return self.amount_fen > 0
+
+    @property
+    def size_fen(self) -> int:
+        return abs(self.amount_fen)
 
 
 class Entitlement(models.Model):

@@ -4,20 +4,23 @@
 list price → programme rate cap → subsidy rule → monthly cap left → budget left →
 co-payment. `reserve` holds the cap and the budget with conditional updates in the
 caller's transaction, `release` gives them back, `spend` counts the budget as spent when
-a statement is approved. Only these write a programme's money. See
-docs/decisions/0011-subsidy-split.md.
+a statement is approved. Only these (and billing.services.adjust_budget, for the budget
+itself) write a programme's money. See docs/decisions/0011-subsidy-split.md; the budget
+alerts at 80 % and 95 % are docs/decisions/0032.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
+from billing import wording
 from billing.exceptions import BillingError
 from billing.models import Eligibility, MonthlyUsage, Programme
 from communities.scoping import regions_covering
@@ -215,6 +218,7 @@ def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
     ).update(reserved_fen=F("reserved_fen") + split.subsidy_fen)
     if taken != 1:
         raise SubsidyChanged
+    alert_if_crossed(programme.pk)
 
 
 def release(
@@ -241,6 +245,50 @@ def spend(*, programme_id: int, amount_fen: int, reserved_fen: int = 0) -> None:
     Programme.objects.filter(pk=programme_id).update(
         reserved_fen=F("reserved_fen") - reserved_fen,
         spent_fen=F("spent_fen") + amount_fen,
+    )
+    alert_if_crossed(programme_id)
+
+
+# Officers are told once when the money committed (reserved + spent) reaches each of these
+# percentages of the budget.
+BUDGET_ALERTS = (80, 95)
+
+
+def _reached(percent: int) -> GreaterThanOrEqual:
+    return GreaterThanOrEqual((F("reserved_fen") + F("spent_fen")) * 100, F("budget_fen") * percent)
+
+
+def alert_if_crossed(programme_id: int) -> int | None:
+    """In the caller's transaction: if the programme's committed money has reached an alert
+    threshold that its officers were not yet told of, claim it (a conditional update, so
+    two bookings crossing together alert once) and tell them after commit. Returns the
+    threshold alerted, if any. One UPDATE in the common case, on a row the caller's
+    reservation has already locked."""
+    low, high = BUDGET_ALERTS
+    claimed = (
+        Programme.objects.filter(pk=programme_id)
+        .filter(
+            (Q(_reached(high)) & Q(alerted_percent__lt=high))
+            | (Q(_reached(low)) & Q(alerted_percent__lt=low))
+        )
+        .update(alerted_percent=Case(When(_reached(high), then=Value(high)), default=Value(low)))
+    )
+    if not claimed:
+        return None
+    programme = Programme.objects.select_related("purchaser").get(pk=programme_id)
+    wording.alert_officers_of_budget(programme)
+    return programme.alerted_percent
+
+
+def rearm_alerts(programme_id: int) -> None:
+    """After a budget change: thresholds the programme is now below may alert again."""
+    reached = 0
+    programme = Programme.objects.get(pk=programme_id)
+    for percent in BUDGET_ALERTS:
+        if programme.committed_fen * 100 >= programme.budget_fen * percent:
+            reached = percent
+    Programme.objects.filter(pk=programme_id, alerted_percent__gt=reached).update(
+        alerted_percent=reached
     )
 
 

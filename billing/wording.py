@@ -3,9 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from accounts.notifications import notify
+from accounts.models import User
+from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
-from billing.models import Eligibility
+from billing.models import Eligibility, Programme, PurchaserOfficer
+from marketplace.money import yuan
 
 ELIGIBLE = gettext_noop(
     "%(recipient)s is now covered by %(programme)s until %(until)s: eligible services cost "
@@ -13,6 +15,17 @@ ELIGIBLE = gettext_noop(
 )
 RENEW = gettext_noop(
     "%(recipient)s's eligibility for %(programme)s ends on %(until)s. Community staff can renew it."
+)
+
+BUDGET_ALERT = gettext_noop(
+    "%(programme)s has committed %(percent)s%% of its budget: ¥%(committed)s of "
+    "¥%(budget)s is reserved or spent, ¥%(left)s is left. Top up the budget or plan for "
+    "what happens when it is used up."
+)
+
+APPOINTED = gettext_noop(
+    "You are now an officer of %(purchaser)s: its subsidy programmes and monthly "
+    "statements are under Purchase of service in the staff workspace."
 )
 
 
@@ -46,4 +59,35 @@ def remind_renewal(eligibility: Eligibility) -> None:
         message=RENEW,
         params=_params(eligibility),
         url=reverse("accounts:care_recipient", kwargs={"pk": eligibility.care_recipient_id}),
+    )
+
+
+def alert_officers_of_budget(programme: Programme) -> None:
+    """Officers of the programme's purchaser, once per threshold (billing.subsidy)."""
+    officers = User.objects.filter(
+        purchaser_offices__purchaser_id=programme.purchaser_id, is_active=True
+    ).distinct()
+    notify(
+        users=list(officers),
+        kind="budget",
+        message=BUDGET_ALERT,
+        params={
+            "programme": in_each_language(programme.name_zh, programme.name_en),
+            "percent": programme.committed_percent,
+            "committed": yuan(programme.committed_fen),
+            "budget": yuan(programme.budget_fen),
+            "left": yuan(programme.budget_left_fen),
+        },
+        url=reverse("purchase:programme", kwargs={"pk": programme.pk}),
+    )
+
+
+def tell_officer_of_appointment(officer: PurchaserOfficer) -> None:
+    purchaser = officer.purchaser
+    notify(
+        users=[officer.user],
+        kind="office",
+        message=APPOINTED,
+        params={"purchaser": in_each_language(purchaser.name_zh, purchaser.name_en)},
+        url=reverse("purchase:dashboard"),
     )

@@ -3,7 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 
+from billing import services as billing_services
 from cms import activities
 from cms.models import ActivityPage
 from cms.page_scope import pages_in_scope
@@ -18,6 +20,7 @@ from cms.workspace.moderation import ReviewModerationViewSet
 from cms.workspace.money import MoneyViewSet
 from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
+from cms.workspace.purchasers import PurchasersViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
 from cms.workspace.vetting import VettingViewSet
 from cms.workspace.visit_reviews import VisitReviewsViewSet
@@ -46,6 +49,37 @@ def register_community_orders():
 @hooks.register("register_admin_viewset")
 def register_purchase():
     return PurchaseViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_purchasers():
+    return PurchasersViewSet()
+
+
+@hooks.register("register_log_actions")
+def purchaser_log_actions(actions):
+    """The audit log entries billing.services writes for purchasers and their officers."""
+    actions.register_action(
+        billing_services.PURCHASER_CREATED, _("Create purchaser"), _("Purchaser created")
+    )
+
+    @actions.register_action(billing_services.OFFICER_APPOINTED)
+    class Appointed(LogFormatter):
+        label = _("Appoint officer")
+
+        def format_message(self, log_entry):
+            return _("Appointed %(officer)s as an officer") % {
+                "officer": log_entry.data.get("officer", "")
+            }
+
+    @actions.register_action(billing_services.OFFICER_REMOVED)
+    class Removed(LogFormatter):
+        label = _("Remove officer")
+
+        def format_message(self, log_entry):
+            return _("Removed %(officer)s as an officer") % {
+                "officer": log_entry.data.get("officer", "")
+            }
 
 
 @hooks.register("register_admin_viewset")

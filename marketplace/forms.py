@@ -13,6 +13,28 @@ from providers.models import Provider
 YUAN = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0")}
 
 
+class YuanField(forms.DecimalField):
+    """Money as people type it, in yuan with at most two decimals; cleaned to integer fen
+    (marketplace.money). An initial value in fen is shown in yuan. `max_digits` counts the
+    yuan digits: 12 allows budgets up to ¥9,999,999,999.99."""
+
+    def __init__(self, *, max_digits: int = 9, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(max_digits=max_digits, decimal_places=2, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{Decimal(value) / 100:.2f}"
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        amount = super().clean(value)
+        return None if amount is None else fen_from_yuan(amount)
+
+    def has_changed(self, initial, data) -> bool:
+        return super().has_changed(self.prepare_value(initial), data)
+
+
 class CommunityField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return obj.full_name

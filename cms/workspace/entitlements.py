@@ -14,7 +14,7 @@ from assessments.instrument import LEVEL_NAMES
 from billing import services as billing_services
 from billing.models import Programme, Purchaser
 from linli.views import attempt
-from marketplace.money import fen_from_yuan
+from marketplace.forms import YuanField
 from orders.allowance import programme_month
 
 
@@ -25,11 +25,9 @@ class EntitlementForm(forms.Form):
     minutes_per_month = forms.IntegerField(
         label=gettext_lazy("Minutes of service a month"), min_value=0, required=False
     )
-    yuan_per_month = forms.DecimalField(
+    yuan_per_month = YuanField(
         label=gettext_lazy("Money a month (yuan)"),
-        min_value=0,
         max_digits=12,
-        decimal_places=2,
         required=False,
         help_text=gettext_lazy("Leave both empty to stop granting anything at this level."),
     )
@@ -57,14 +55,13 @@ def set_entitlement(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("purchase:programme", pk=programme.pk)
     data = form.cleaned_data
-    yuan = data["yuan_per_month"]
     attempt(
         request,
         lambda: billing_services.set_entitlement(
             programme=programme,
             care_level=data["care_level"],
             minutes_per_month=data["minutes_per_month"],
-            fen_per_month=None if yuan is None else fen_from_yuan(yuan),
+            fen_per_month=data["yuan_per_month"],
             by=request.user,
         ),
         success=_("The entitlement is saved."),

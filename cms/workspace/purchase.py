@@ -3,6 +3,7 @@ review, exclude, approve, pay, export) and reconciliation. Everything is limited
 purchasers the officer works for; to anyone else these screens do not exist."""
 
 import datetime
+from decimal import Decimal
 from functools import partial
 
 from django import forms
@@ -10,19 +11,22 @@ from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from billing import services as billing_services
 from billing.models import Eligibility, Programme, Purchaser
+from billing.subsidy import BUDGET_ALERTS
 from cms.workspace import entitlements
 from communities.models import Region
 from linli.refusals import Refusal
 from linli.views import attempt
+from marketplace.forms import YuanField
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
 from orders.models import Order
@@ -326,12 +330,25 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 
 class ProgrammeForm(forms.ModelForm):
+    """A programme's terms, money in yuan. The budget is typed here only when the programme
+    is created; afterwards it changes by a recorded adjustment (BudgetForm)."""
+
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.filter(parent__isnull=False),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=gettext_lazy("Categories"),
     )
+    fixed_fen = YuanField(
+        label=gettext_lazy("Fixed amount per order (yuan)"), required=False, initial=0
+    )
+    rate_cap_fen = YuanField(
+        label=gettext_lazy("Highest unit price recognised (yuan)"), required=False
+    )
+    monthly_cap_fen = YuanField(
+        label=gettext_lazy("Monthly cap per person (yuan)"), required=False, max_digits=12
+    )
+    budget_fen = YuanField(label=gettext_lazy("Budget (yuan)"), max_digits=12)
 
     class Meta:
         model = Programme
@@ -366,23 +383,68 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args, purchasers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purchaser"].queryset = purchasers
+        if self.instance.pk:
+            # Whose programme it is stays; the budget moves by adjustments only.
+            del self.fields["purchaser"]
+            del self.fields["budget_fen"]
+        else:
+            self.fields["purchaser"].queryset = purchasers
         self.fields["region"].queryset = Region.objects.filter(
             Q(pk__in=purchasers.values("region"))
             | Q(parent__in=purchasers.values("region"))
             | Q(parent__parent__in=purchasers.values("region"))
         )
 
+    def clean_fixed_fen(self):
+        return self.cleaned_data["fixed_fen"] or 0
+
     def clean_budget_fen(self):
         budget = self.cleaned_data["budget_fen"]
-        committed = (
-            (self.instance.reserved_fen + self.instance.spent_fen) if self.instance.pk else 0
-        )
-        if budget < committed:
-            raise forms.ValidationError(
-                _("The budget cannot be less than what is already reserved and spent.")
-            )
+        if not budget:
+            raise forms.ValidationError(_("Please give the programme a budget."))
         return budget
+
+
+class BudgetForm(forms.Form):
+    """A top-up or a cut of the budget, with the reason (billing.services.adjust_budget)."""
+
+    TOP_UP, CUT = "top_up", "cut"
+    direction = forms.ChoiceField(
+        label=pgettext_lazy("budget", "Change"),
+        choices=[
+            (TOP_UP, pgettext_lazy("budget", "Top up")),
+            (CUT, pgettext_lazy("budget", "Cut")),
+        ],
+        widget=forms.RadioSelect,
+        initial=TOP_UP,
+    )
+    amount = YuanField(
+        label=gettext_lazy("Amount (yuan)"), max_digits=12, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("e.g. the bureau's notice of a supplementary allocation"),
+    )
+
+    def amount_fen(self) -> int:
+        amount = self.cleaned_data["amount"]
+        return -amount if self.cleaned_data["direction"] == self.CUT else amount
+
+
+def _programme_context(programme: Programme) -> dict:
+    return {
+        **entitlements.context_for(programme),
+        "budget": _budget_bar(programme),
+        "budget_form": BudgetForm(),
+        "alert_rule": _(
+            "Officers are told when reserved and spent money reaches %(low)s%% of the "
+            "budget, and again at %(high)s%%."
+        )
+        % dict(zip(("low", "high"), BUDGET_ALERTS, strict=True)),
+        "adjustments": programme.budget_adjustments.select_related("by"),
+    }
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
@@ -393,19 +455,64 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "programme_list.html", _("Subsidy programmes"), programmes=programmes)
 
 
+def _programme(request: HttpRequest, pk: int, purchasers) -> Programme:
+    return get_object_or_404(
+        Programme.objects.filter(purchaser__in=purchasers).select_related("purchaser"), pk=pk
+    )
+
+
 def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     purchasers = require_officer(request)
-    instance = (
-        get_object_or_404(Programme.objects.filter(purchaser__in=purchasers), pk=pk) if pk else None
-    )
+    instance = _programme(request, pk, purchasers) if pk else None
     form = ProgrammeForm(request.POST or None, instance=instance, purchasers=purchasers)
     if request.method == "POST" and form.is_valid():
-        programme = form.save()
-        messages.success(request, _("The programme is saved."))
-        return redirect("purchase:programme", pk=programme.pk)
+        data = form.cleaned_data
+        terms = {field: data[field] for field in billing_services.PROGRAMME_TERMS}
+        saved = []
+        if instance:
+            action = partial(
+                billing_services.update_programme,
+                programme=instance,
+                terms=terms,
+                categories=data["categories"],
+                by=request.user,
+            )
+        else:
+            action = partial(
+                billing_services.create_programme,
+                purchaser=data["purchaser"],
+                terms=terms,
+                budget_fen=data["budget_fen"],
+                categories=data["categories"],
+                by=request.user,
+            )
+        if attempt(request, lambda: saved.append(action()), success=_("The programme is saved.")):
+            return redirect("purchase:programme", pk=saved[0].pk)
     title = instance.name if instance else _("New programme")
-    extra = entitlements.context_for(instance) if instance else {}
+    extra = _programme_context(instance) if instance else {}
     return _page(request, "programme_form.html", title, form=form, programme=instance, **extra)
+
+
+@require_POST
+def programme_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, require_officer(request))
+    form = BudgetForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Please choose top up or cut, give the amount in yuan and say why.")
+        )
+    else:
+        attempt(
+            request,
+            lambda: billing_services.adjust_budget(
+                programme=programme,
+                amount_fen=form.amount_fen(),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            ),
+            success=_("The budget is changed and the change is recorded."),
+        )
+    return redirect(reverse("purchase:programme", kwargs={"pk": programme.pk}) + "#budget")
 
 
 class PurchaseViewSet(ViewSet):
@@ -430,6 +537,7 @@ class PurchaseViewSet(ViewSet):
             path("programmes/", programme_list, name="programmes"),
             path("programmes/new/", programme_edit, name="programme_new"),
             path("programmes/<int:pk>/", programme_edit, name="programme"),
+            path("programmes/<int:pk>/budget/", programme_budget, name="programme_budget"),
             path(
                 "programmes/<int:pk>/entitlement/",
                 entitlements.set_entitlement,

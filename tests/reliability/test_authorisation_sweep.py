@@ -137,6 +137,12 @@ FILL = [
     (r"cms-admin/purchase/statements/<int:pk>/$", lambda w: w["statement"].pk),
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
+    # The platform admin's purchaser screens (404 to everyone else).
+    (r"cms-admin/purchasers/<int:pk>/$", lambda w: w["programme"].purchaser_id),
+    (
+        r"cms-admin/purchasers/officers/<int:pk>/$",
+        lambda w: w["officer"].purchaser_offices.get().pk,
+    ),
     (r"cms-admin/eligibility/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"cms-admin/assessments/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),

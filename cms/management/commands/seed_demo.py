@@ -326,6 +326,13 @@ class Command(BaseCommand):
             )
             if created:
                 programme.categories.set(Category.objects.filter(slug__in=categories))
+                # A recorded top-up, as the programme page shows them (decision 0032).
+                billing_services.adjust_budget(
+                    programme=programme,
+                    amount_fen=budget // 10,
+                    reason="区财政追加拨款（演示） / Supplementary allocation (demo)",
+                    by=admin,
+                )
             if not grandma.eligibilities.filter(programme=programme).exists():
                 billing_services.record_eligibility(
                     care_recipient=grandma,
