@@ -36,6 +36,7 @@ DETAIL_FIELDS = (
     "max_days_ahead",
     "free_cancel_hours",
     "late_cancel_fee_percent",
+    "venue",
 )
 REVIEWED_FIELDS = ("price_fen", "funding_mode")
 
@@ -67,6 +68,11 @@ def _check_details(provider: Provider, fields: dict, communities) -> None:
                     "communities": "、".join(str(c.name) for c in outside),
                 }
             )
+    venue = fields.get("venue")
+    if venue is not None and venue.provider_id != provider.pk:
+        raise MarketplaceError(
+            _("Please choose a venue of %(provider)s.") % {"provider": provider.name}
+        )
     if "price_fen" in fields and fields["price_fen"] < 0:
         raise MarketplaceError(_("The price cannot be negative."))
 

@@ -222,7 +222,13 @@ def _place_order(
             ends_at=slot.ends_at,
             title=service.title_zh,
             title_en=service.title_en,
-            address=address.strip() or care_recipient.address,
+            # At a venue the order carries the venue's address, never the home's (0028).
+            address=(
+                service.venue.address
+                if service.venue_id
+                else address.strip() or care_recipient.address
+            ),
+            venue_id=service.venue_id,
             notes=notes.strip(),
             quantity=quantity,
             unit_price_fen=service.price_fen,
