@@ -136,7 +136,13 @@ def submit_service(*, service: Service, by: User) -> Service:
     _require_manager(by, service.provider)
     if service.status not in {Service.Status.DRAFT, Service.Status.REJECTED}:
         raise MarketplaceError(_("Only a draft or a rejected service can be submitted."))
-    if not service.weekly_hours.exists():
+    if service.venue_id:
+        if not service.venue.sittings.exists():
+            raise MarketplaceError(
+                _("Please add the sittings of %(venue)s first, so residents can book.")
+                % {"venue": service.venue.name}
+            )
+    elif not service.weekly_hours.exists():
         raise MarketplaceError(_("Please set the weekly hours first, so residents can book."))
     service.status = Service.Status.PENDING_REVIEW
     service.save(update_fields=["status"])
