@@ -282,7 +282,7 @@ def test_the_manager_takes_the_roll_call_on_one_page_in_one_post(
         {f"mark-{lunch_orders[0].pk}": "present", f"mark-{lunch_orders[1].pk}": "absent"},
         follow=True,
     )
-    assert "1 present, 1 absent, 0 unchanged" in response.content.decode()
+    assert "到场 1 人，未到 1 人，未变 0 人" in response.content.decode()
     statuses = [Order.objects.get(pk=o.pk).status for o in lunch_orders]
     assert statuses == [Order.Status.COMPLETED, Order.Status.NO_SHOW]
 
@@ -303,7 +303,7 @@ def test_the_venues_page_lists_todays_sittings_for_those_who_take_roll_calls(
     body = client.get(reverse("orders:venues")).content.decode()
     assert "幸福食堂" in body and "11:30" in body
     day = client.get(reverse("orders:roll_call_day", args=[canteen.pk]))
-    assert day.status_code == 200 and "2 people booked" in day.content.decode()
+    assert day.status_code == 200 and "已预约 2 人" in day.content.decode()
 
 
 @pytest.mark.parametrize("who", ["daughter", "caregiver", "other_provider_manager"])
