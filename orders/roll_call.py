@@ -23,8 +23,7 @@ from orders import wording
 from orders.exceptions import OrdersError
 from orders.models import Order, VisitRecord
 from orders.moves import lock, move
-from orders.policy import refund_for_no_show
-from orders.services import _keep_fee, _paid, _refund
+from orders.services import settle_no_show
 from orders.transitions import target_of
 from providers.access import can_manage_provider
 from providers.models import Venue
@@ -116,13 +115,7 @@ def _absent(order: Order, by: User, *, action: str) -> None:
     move(order, action, by=by, reason=str(_("Absent at the roll call")))
     order.no_show_by = Order.Side.RESIDENT
     order.save(update_fields=["no_show_by"])
-    decision = refund_for_no_show(
-        paid_fen=_paid(order),
-        provider_absent=False,
-        late_cancel_fee_percent=order.late_cancel_fee_percent,
-    )
-    _keep_fee(order, decision)
-    _refund(order, decision)
+    settle_no_show(order, provider_absent=False)
     wording.tell_everyone(order, wording.NO_SHOW, by=by)
 
 

@@ -583,6 +583,19 @@ def _refund_all(order: Order) -> None:
     _refund(order, RefundDecision(_paid(order), 0, "full"))
 
 
+def settle_no_show(order: Order, *, provider_absent: bool) -> RefundDecision:
+    """What a missed visit costs, inside the caller's transaction (a locked order that has
+    just become a no-show): the policy's fee is kept, the rest refunded."""
+    decision = refund_for_no_show(
+        paid_fen=_paid(order),
+        provider_absent=provider_absent,
+        late_cancel_fee_percent=order.late_cancel_fee_percent,
+    )
+    _keep_fee(order, decision)
+    _refund(order, decision)
+    return decision
+
+
 def refund_in_full(order: Order) -> None:
     """Give back everything paid, inside the caller's transaction (a locked order)."""
     _refund_all(order)

@@ -134,3 +134,15 @@ def test_the_venue_services_refuse_a_caller_who_does_not_run_the_provider(
         venues.add_sitting(
             venue=venue, by=caregiver, weekday=0, starts_at=LUNCH, minutes=60, places=5
         )
+
+
+def test_the_service_page_says_its_times_are_the_venues_sittings(
+    client, provider_a, provider_manager, weifang_1
+):
+    service = publish(provider_a, title_zh="老年助餐", category="meal-assistance")
+    marketplace_services.update_service(
+        service=service, by=provider_manager, venue=make_canteen(provider_a, weifang_1)
+    )
+    log_in(client, provider_manager)
+    page = client.get(reverse("marketplace:manage_service", args=[service.pk])).content.decode()
+    assert 'data-testid="served-at-venue"' in page and "幸福食堂" in page
