@@ -30,6 +30,9 @@ def _weekday_name(weekday: int) -> str:
 def is_a_visit_time(service: Service, weekday: int, starts_at: datetime.time) -> bool:
     """Whether the service's weekly hours have a visit starting then (slots start at the
     beginning of a period and every visit length after it)."""
+    if service.venue_id:
+        # Served at a venue: the visit is one of the venue's sittings (decision 0028).
+        return service.venue.sittings.filter(weekday=weekday, starts_at=starts_at).exists()
     length = service.duration_minutes
     wanted = starts_at.hour * 60 + starts_at.minute
     for period in service.weekly_hours.filter(weekday=weekday):
@@ -38,6 +41,13 @@ def is_a_visit_time(service: Service, weekday: int, starts_at: datetime.time) ->
         if begin <= wanted and wanted + length <= end and (wanted - begin) % length == 0:
             return True
     return False
+
+
+def _sittings(service: Service) -> str:
+    sittings = [
+        f"{_weekday_name(s.weekday)} {s.starts_at:%H:%M}" for s in service.venue.sittings.all()
+    ]
+    return ", ".join(sittings) or "—"
 
 
 def check_patterns(patterns: list[VisitPattern], *, provider_id: int, community_id: int) -> None:
@@ -59,6 +69,14 @@ def check_patterns(patterns: list[VisitPattern], *, provider_id: int, community_
             raise CareError(_("%(service)s is not offered where the person lives.") % where)
         if not 0 <= pattern.weekday <= 6:
             raise CareError(_("Please choose a weekday."))
+        if service.venue_id and not is_a_visit_time(service, pattern.weekday, pattern.starts_at):
+            raise CareError(
+                _(
+                    "%(service)s is served at %(venue)s, which has no sitting on %(day)s at "
+                    "%(time)s. Its sittings are: %(sittings)s."
+                )
+                % {**where, "venue": service.venue.name, "sittings": _sittings(service)}
+            )
         if not is_a_visit_time(service, pattern.weekday, pattern.starts_at):
             raise CareError(
                 _(

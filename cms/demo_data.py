@@ -322,9 +322,28 @@ ENTITLEMENTS = [
     ("独居老人关爱探访", 3, 360, None),
     ("独居老人关爱探访", 4, 480, None),
 ]
-# Her plan: service, weekday (Monday 0), time. Meals Monday to Saturday, the provider's days.
+# The provider's canteen (decision 0028): name, address, community, opening hours, its lunch
+# sitting (weekdays, time, minutes, places), and the meal served there.
+CANTEEN = (
+    "安馨居家养老服务社",
+    "幸福食堂",
+    "潍坊路 120 弄 2 号 底层",
+    "310115004001",
+    "每天 10:30–13:30 / Daily 10:30–13:30",
+    (range(7), "11:30", 60, 40),
+)
+CANTEEN_MEAL = (
+    "meal-assistance",
+    "老年助餐（幸福食堂堂食）",
+    "Lunch at the Xingfu canteen",
+    "社区食堂午餐，两荤两素一汤，少油少盐，可做软食。",
+    1500,
+)
+# Booked on today's lunch sitting, so that its roll call can be taken right after the seed.
+CANTEEN_TODAY = ["李秀兰", "张伟"]
+# Her plan: service, weekday (Monday 0), time. Meals at the canteen Monday to Saturday.
 GRANDMA_PLAN = [
     ("上门助浴服务", 1, "09:30"),
-    *(("老年助餐送餐", day, "11:30") for day in range(6)),
+    *((CANTEEN_MEAL[1], day, "11:30") for day in range(6)),
     ("独居老人探访陪伴", 4, "16:00"),
 ]

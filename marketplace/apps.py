@@ -7,6 +7,7 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self) -> None:
-        from marketplace import page_cache
+        from marketplace import page_cache, slots
 
         page_cache.connect()
+        slots.connect()

@@ -168,6 +168,7 @@ class ServiceForm(forms.ModelForm):
             "required_qualification",
             "min_notice_hours",
             "max_days_ahead",
+            "venue",
         ]
         widgets = {
             "description_zh": forms.Textarea(attrs={"rows": 4}),
@@ -188,6 +189,13 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, provider: Provider, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["communities"].queryset = provider.communities.all()
+        venue = self.fields["venue"]
+        venue.queryset = provider.venues.all()
+        venue.empty_label = _("At the person's home")
+        venue.help_text = _(
+            "A centre-based service (day care, a canteen) is served at one of your venues, "
+            "at its sittings, instead of at home."
+        )
         if self.instance.pk:
             self.initial["price"] = Decimal(self.instance.price_fen) / 100
             if self.instance.status not in {Service.Status.DRAFT, Service.Status.REJECTED}:

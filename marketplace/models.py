@@ -103,6 +103,16 @@ class Service(models.Model):
         blank=True,
         default=Qualification.NONE,
     )
+    # Centre-based: served at this venue of the provider's, sitting by sitting, instead of at
+    # home; the venue's sittings are then the service's bookable times (decision 0028).
+    venue = models.ForeignKey(
+        "providers.Venue",
+        verbose_name=_("served at"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
     min_notice_hours = models.PositiveSmallIntegerField(_("minimum notice (hours)"), default=24)
     # Cancellation policy: free until this many hours before the start, then a fee.
     free_cancel_hours = models.PositiveSmallIntegerField(

@@ -36,6 +36,7 @@ DETAIL_FIELDS = (
     "max_days_ahead",
     "free_cancel_hours",
     "late_cancel_fee_percent",
+    "venue",
 )
 REVIEWED_FIELDS = ("price_fen", "funding_mode")
 
@@ -67,6 +68,11 @@ def _check_details(provider: Provider, fields: dict, communities) -> None:
                     "communities": "、".join(str(c.name) for c in outside),
                 }
             )
+    venue = fields.get("venue")
+    if venue is not None and venue.provider_id != provider.pk:
+        raise MarketplaceError(
+            _("Please choose a venue of %(provider)s.") % {"provider": provider.name}
+        )
     if "price_fen" in fields and fields["price_fen"] < 0:
         raise MarketplaceError(_("The price cannot be negative."))
 
@@ -130,7 +136,13 @@ def submit_service(*, service: Service, by: User) -> Service:
     _require_manager(by, service.provider)
     if service.status not in {Service.Status.DRAFT, Service.Status.REJECTED}:
         raise MarketplaceError(_("Only a draft or a rejected service can be submitted."))
-    if not service.weekly_hours.exists():
+    if service.venue_id:
+        if not service.venue.sittings.exists():
+            raise MarketplaceError(
+                _("Please add the sittings of %(venue)s first, so residents can book.")
+                % {"venue": service.venue.name}
+            )
+    elif not service.weekly_hours.exists():
         raise MarketplaceError(_("Please set the weekly hours first, so residents can book."))
     service.status = Service.Status.PENDING_REVIEW
     service.save(update_fields=["status"])

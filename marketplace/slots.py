@@ -35,6 +35,8 @@ def planned_slots(service: Service, start: datetime.date, days: int) -> list[Pla
     }
     length = datetime.timedelta(minutes=service.duration_minutes)
     planned = []
+    if service.venue_id:
+        return _planned_sittings(service, start, days, exceptions)
     for offset in range(days):
         day = start + datetime.timedelta(days=offset)
         exception = exceptions.get(day)
@@ -55,6 +57,27 @@ def planned_slots(service: Service, start: datetime.date, days: int) -> list[Pla
             while moment + length <= end:
                 planned.append(PlannedSlot(moment, moment + length, capacity))
                 moment += length
+    return planned
+
+
+def _planned_sittings(
+    service: Service, start: datetime.date, days: int, exceptions: dict
+) -> list[PlannedSlot]:
+    """A service served at a venue: one slot per sitting of the venue, as long as the
+    sitting and with its places (decision 0028). A day the service is closed has none."""
+    sittings = list(service.venue.sittings.all())
+    planned = []
+    for offset in range(days):
+        day = start + datetime.timedelta(days=offset)
+        exception = exceptions.get(day)
+        if exception is not None and exception.closed:
+            continue
+        for sitting in sittings:
+            if sitting.weekday != day.weekday():
+                continue
+            begin = timezone.make_aware(datetime.datetime.combine(day, sitting.starts_at))
+            end = begin + datetime.timedelta(minutes=sitting.minutes)
+            planned.append(PlannedSlot(begin, end, sitting.places))
     return planned
 
 
@@ -101,3 +124,24 @@ def materialise_all(*, today: datetime.date) -> int:
     for service in Service.objects.filter(status=Service.Status.PUBLISHED).iterator():
         created += materialise_slots(service, start=today)
     return created
+
+
+def follow_venue(venue_id: int) -> None:
+    """A venue's sittings changed: its published services' slots follow them now, not at
+    the next daily job (providers sit below marketplace and cannot ask for it)."""
+    for service in Service.objects.filter(venue_id=venue_id, status=Service.Status.PUBLISHED):
+        materialise_slots(service, start=timezone.localdate())
+
+
+def _sitting_changed(sender, instance, **kwargs) -> None:
+    venue_id = instance.venue_id
+    transaction.on_commit(lambda: follow_venue(venue_id))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from providers.models import VenueSitting
+
+    post_save.connect(_sitting_changed, sender=VenueSitting, dispatch_uid="venue_sitting_saved")
+    post_delete.connect(_sitting_changed, sender=VenueSitting, dispatch_uid="venue_sitting_deleted")

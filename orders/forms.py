@@ -62,6 +62,9 @@ class BookingForm(forms.Form):
         )
         if service.unit != Service.Unit.ITEM:
             del self.fields["quantity"]
+        if service.venue_id:
+            # Served at the venue (shown on the page): there is no home address to give.
+            del self.fields["address"]
 
     def show_quotes(self, quotes: dict) -> None:
         """Put the price each person would pay next to their name (per month where the

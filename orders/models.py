@@ -90,6 +90,16 @@ class Order(models.Model):
     # Statements and provider records use the Chinese title; English readers see this one.
     title_en = models.CharField(_("service (English)"), max_length=120, blank=True)
     address = models.CharField(_("service address"), max_length=200)
+    # Centre-based: served at the provider's venue, not at home; `address` is the venue's,
+    # copied at booking (decision 0028).
+    venue = models.ForeignKey(
+        "providers.Venue",
+        verbose_name=_("venue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     notes = models.TextField(_("notes for the provider"), blank=True)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
 
@@ -202,6 +212,8 @@ class OrderEvent(models.Model):
         "check_in": _("Worker arrived"),
         "check_out": _("Worker left"),
         "no_show": _("Reported as not done"),
+        "roll_call_present": _("Present at the roll call"),
+        "roll_call_absent": _("Absent at the roll call"),
         "confirm": _("Confirmed by the family"),
         "auto_close": _("Closed automatically"),
         "dispute": _("Disputed"),
@@ -446,6 +458,7 @@ class VisitRecord(models.Model):
         VISIT_CODE = "visit_code", _("Code from the card at home")
         FAMILY = "family", _("Family account")
         STAFF = "staff", _("Community staff")
+        ROLL_CALL = "roll_call", _("Roll call at the venue")
 
     class Correction(models.TextChoices):
         WRONG_TIME = "wrong_time", _("Wrong time recorded")

@@ -65,6 +65,8 @@ class OrderQuerySet(models.QuerySet):
             ~Exists(doubted),
         ).filter(
             Exists(records.filter(kind="check_in", visit_code__isnull=False))
+            # Seen at the venue's roll call, in person (decision 0028).
+            | Exists(records.filter(kind="check_in", method="roll_call"))
             | Exists(records.filter(kind__in=("recipient_confirmed", "staff_confirmed")))
         )
 

@@ -222,7 +222,13 @@ def _place_order(
             ends_at=slot.ends_at,
             title=service.title_zh,
             title_en=service.title_en,
-            address=address.strip() or care_recipient.address,
+            # At a venue the order carries the venue's address, never the home's (0028).
+            address=(
+                service.venue.address
+                if service.venue_id
+                else address.strip() or care_recipient.address
+            ),
+            venue_id=service.venue_id,
             notes=notes.strip(),
             quantity=quantity,
             unit_price_fen=service.price_fen,
@@ -575,6 +581,19 @@ def _keep_fee(order: Order, decision: RefundDecision) -> None:
 
 def _refund_all(order: Order) -> None:
     _refund(order, RefundDecision(_paid(order), 0, "full"))
+
+
+def settle_no_show(order: Order, *, provider_absent: bool) -> RefundDecision:
+    """What a missed visit costs, inside the caller's transaction (a locked order that has
+    just become a no-show): the policy's fee is kept, the rest refunded."""
+    decision = refund_for_no_show(
+        paid_fen=_paid(order),
+        provider_absent=provider_absent,
+        late_cancel_fee_percent=order.late_cancel_fee_percent,
+    )
+    _keep_fee(order, decision)
+    _refund(order, decision)
+    return decision
 
 
 def refund_in_full(order: Order) -> None:

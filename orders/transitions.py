@@ -24,6 +24,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "check_in": (frozenset({Status.CONFIRMED}), Status.IN_SERVICE),
     "check_out": (frozenset({Status.IN_SERVICE}), Status.COMPLETED),
     "no_show": (frozenset({Status.CONFIRMED}), Status.NO_SHOW),
+    # A venue's roll call corrected before the order closes: marked present, then absent
+    # (decision 0028).
+    "roll_call_absent": (frozenset({Status.COMPLETED}), Status.NO_SHOW),
     "confirm": (frozenset({Status.COMPLETED}), Status.CLOSED),
     "auto_close": (frozenset({Status.COMPLETED}), Status.CLOSED),
     "dispute": (frozenset({Status.COMPLETED}), Status.DISPUTED),
@@ -41,6 +44,7 @@ ACTION_LABELS = {
     "check_in": _("check in"),
     "check_out": _("check out"),
     "no_show": _("report that the visit did not happen"),
+    "roll_call_absent": _("mark as absent"),
     "confirm": _("confirm completion"),
     "auto_close": _("close"),
     "dispute": _("dispute"),
@@ -73,7 +77,7 @@ WORKER_MAY_BE_SENT = frozenset({Status.REQUESTED, Status.CONFIRMED})
 VISIT_STARTED = frozenset({Status.IN_SERVICE, Status.COMPLETED, Status.DISPUTED, Status.CLOSED})
 
 # Public money is held only for visits that happen: these steps give the subsidy back,
-RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show"})
+RELEASES_SUBSIDY = frozenset({"decline", "cancel", "expire", "no_show", "roll_call_absent"})
 # and orders in the statuses they lead to hold none.
 SUBSIDY_RELEASED = frozenset(TRANSITIONS[action][1] for action in RELEASES_SUBSIDY)
 

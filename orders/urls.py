@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views, views_provider_change, views_webhooks
+from orders import views, views_provider_change, views_roll_call, views_webhooks
 
 app_name = "orders"
 
@@ -39,6 +39,13 @@ urlpatterns = [
     path("provider/<int:pk>/roster/", views.provider_roster, name="provider_roster"),
     path("provider/<int:pk>/payouts/", views.start_payouts, name="start_payouts"),
     path("provider/<int:pk>/payouts/return/", views.payouts_return, name="payouts_return"),
+    path("venues/", views_roll_call.venues, name="venues"),
+    path("venues/<int:pk>/roll-call/", views_roll_call.roll_call_day, name="roll_call_day"),
+    path(
+        "venues/<int:pk>/roll-call/<str:when>/",
+        views_roll_call.roll_call_sitting,
+        name="roll_call_sitting",
+    ),
     path("care-recipients/<int:pk>/visit-card/", views.visit_card, name="visit_card"),
     path("stripe/webhook/", views_webhooks.stripe_webhook, name="stripe_webhook"),
 ]

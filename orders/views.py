@@ -104,7 +104,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 slot=data["slot"],
                 care_recipient=data["care_recipient"],
                 idempotency_key=data["submission"],
-                address=data["address"],
+                address=data.get("address", ""),
                 notes=data["notes"],
                 quantity=data.get("quantity") or 1,
                 expected_copay_fen=form.quoted_copay(data["care_recipient"].pk, data["slot"]),

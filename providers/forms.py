@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region
 from providers.areas import pending_communities
-from providers.models import DocumentKind, Provider, ProviderMember
+from providers.models import DocumentKind, Provider, ProviderMember, Venue
 from providers.rules import WORKER_DOCUMENTS, required_for_provider
 from providers.services import EDITABLE_FIELDS
 from providers.validators import validate_credit_code
@@ -105,3 +105,38 @@ class ReasonForm(forms.Form):
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"), help_text=_("JPEG or PNG, up to 10 MB."))
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class VenueForm(forms.ModelForm):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Region.objects.none())
+
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "community", "opening_hours"]
+
+    def __init__(self, *args, provider: Provider, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = provider.communities.all()
+
+
+class SittingForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        coerce=int,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    starts_at = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(
+        label=_("Length (minutes)"), min_value=15, max_value=720, initial=60
+    )
+    places = forms.IntegerField(
+        label=_("Places per sitting"), min_value=1, max_value=500, initial=20
+    )

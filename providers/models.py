@@ -16,6 +16,7 @@ from providers.querysets import (
     ProviderGradeQuerySet,
     ProviderMemberQuerySet,
     ProviderQuerySet,
+    VenueQuerySet,
 )
 from providers.validators import validate_credit_code
 
@@ -480,3 +481,83 @@ class ProviderGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} · {self.quarter:%Y-%m} · {self.confirmed or self.proposed}"
+
+
+class Venue(models.Model):
+    """A place of the provider's where people come to be served (a day-care centre, an elder
+    canteen), with its weekly sittings. A service delivered there (marketplace
+    `Service.venue`) is booked sitting by sitting and carries no home address (decision 0028)."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="venues"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200)
+    community = models.ForeignKey(
+        "communities.Region",
+        verbose_name=_("community"),
+        limit_choices_to={"level": "community"},
+        on_delete=models.PROTECT,
+        related_name="venues",
+    )
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the door says, e.g. Mon–Sat 8:00–17:00."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider", "name", "pk"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="venue_name_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VenueSitting(models.Model):
+    """One weekly sitting of a venue: on this weekday, from this time, this long, for this
+    many people. Each sitting is one bookable time of every service delivered there."""
+
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="sittings"
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    starts_at = models.TimeField(_("from"))
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=60)
+    places = models.PositiveSmallIntegerField(_("places per sitting"), default=20)
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        verbose_name = _("sitting")
+        verbose_name_plural = _("sittings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "weekday", "starts_at"], name="venue_sitting_unique_start"
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="venue_sitting_places"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15, minutes__lte=720), name="venue_sitting_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}"

@@ -114,3 +114,25 @@ class CommunityRequestQuerySet(models.QuerySet):
 
     def pending(self) -> "CommunityRequestQuerySet":
         return self.filter(status="pending").order_by("requested_at", "pk")
+
+
+class VenueQuerySet(models.QuerySet):
+    def managed_by(self, user) -> "VenueQuerySet":
+        """Venues of providers this user runs (owner or manager)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            provider__members__user=user, provider__members__role__in=MANAGING_ROLES
+        ).distinct()
+
+    def visible_to(self, user) -> "VenueQuerySet":
+        """Whoever may take a venue's roll call: the provider's managers and community staff
+        of the venue's community (decision 0028)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(provider__members__user=user, provider__members__role__in=MANAGING_ROLES)
+            | Q(community__in=communities_scoped_to(user, role=STAFF))
+        ).distinct()

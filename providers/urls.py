@@ -1,6 +1,6 @@
 from django.urls import path
 
-from providers import views
+from providers import views, views_venues
 
 app_name = "providers"
 
@@ -22,6 +22,14 @@ urlpatterns = [
         "provider/<int:pk>/photos/<int:photo_pk>/remove/",
         views.remove_photo,
         name="remove_photo",
+    ),
+    path("provider/<int:pk>/venues/", views_venues.venues, name="venues"),
+    path("provider/venues/<int:pk>/", views_venues.venue, name="venue"),
+    path("provider/venues/<int:pk>/sittings/", views_venues.add_sitting, name="add_sitting"),
+    path(
+        "provider/venues/<int:pk>/sittings/<int:sitting_pk>/remove/",
+        views_venues.remove_sitting,
+        name="remove_sitting",
     ),
     path("provider/documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("provider/invitations/<uuid:token>/", views.invitation, name="invitation"),

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from marketplace.models import Slot
 from marketplace.slots import materialise_slots
-from orders import provider_change, services, visits
+from orders import provider_change, roll_call, services, visits
 from orders.exceptions import OrdersError
-from orders.models import Order, OrderEvent, Payment, ProviderChange
+from orders.models import Order, OrderEvent, Payment, ProviderChange, VisitRecord
 from orders.transitions import NEXT, TRANSITIONS
-from providers.models import Provider
+from providers.models import Provider, Venue
 from tests.marketplace.conftest import publish
 from tests.orders.conftest import book
 
@@ -67,6 +67,23 @@ def proposed_elsewhere(order: Order, cast) -> Order:
     return order
 
 
+def marked_present_at_a_venue(order: Order, cast) -> Order:
+    """Fixture data: the order is a canteen's, and a roll call marked the person present."""
+    venue = Venue.objects.create(
+        provider=order.provider, name="幸福食堂", address="潍坊一村", community=order.community
+    )
+    Order.objects.filter(pk=order.pk).update(venue=venue)
+    VisitRecord.objects.create(
+        order=order,
+        kind=VisitRecord.Kind.CHECK_IN,
+        method=VisitRecord.Method.ROLL_CALL,
+        at=order.starts_at,
+        recorded_by=cast["provider_manager"],
+    )
+    order.refresh_from_db()
+    return order
+
+
 def act(action, order, cast, other_slot):
     now = timezone.now()
     calls = {
@@ -93,6 +110,9 @@ def act(action, order, cast, other_slot):
         ),
         "resolve": lambda: services.resolve_dispute(
             order=order, by=cast["street_staff"], outcome="已协调补做"
+        ),
+        "roll_call_absent": lambda: roll_call.correct_to_absent(
+            order=marked_present_at_a_venue(order, cast), by=cast["provider_manager"]
         ),
     }
     return calls[action]()
@@ -139,7 +159,8 @@ def test_the_table_is_design_section_6_plus_what_it_leaves_unsaid():
         },
         Status.CONFIRMED: {Status.IN_SERVICE, Status.CANCELLED, Status.NO_SHOW, Status.REQUESTED},
         Status.IN_SERVICE: {Status.COMPLETED},
-        Status.COMPLETED: {Status.CLOSED, Status.DISPUTED},
+        # A venue's roll call corrected before closing: absent after all (decision 0028).
+        Status.COMPLETED: {Status.CLOSED, Status.DISPUTED, Status.NO_SHOW},
         Status.DISPUTED: {Status.CLOSED},
         Status.DECLINED: set(),
         Status.CANCELLED: set(),

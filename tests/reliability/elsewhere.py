@@ -31,6 +31,8 @@ from providers.models import (
     Provider,
     ProviderGrade,
     ProviderMember,
+    Venue,
+    VenueSitting,
 )
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
@@ -131,6 +133,14 @@ def build() -> dict:
     )
     grade = ProviderGrade.objects.create(
         provider=provider, quarter=datetime.date(2026, 7, 1), score=70, proposed="B"
+    )
+
+    # A canteen of the provider's, with a lunch sitting every day (decision 0028).
+    venue = Venue.objects.create(
+        provider=provider, name="远方食堂", address="外滩一村1号", community=bund_1
+    )
+    sitting = VenueSitting.objects.create(
+        venue=venue, weekday=0, starts_at=datetime.time(11, 30), minutes=60, places=10
     )
 
     # A subsidised service, its calendar and a price change waiting for staff.
@@ -261,6 +271,8 @@ def build() -> dict:
         "grade": grade,
         "service": service,
         "exception": exception,
+        "venue": venue,
+        "sitting": sitting,
         "change": change,
         "programme": programme,
         "eligibility": eligibility,

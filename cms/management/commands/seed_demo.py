@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
@@ -30,9 +31,12 @@ from cms.models import (
 )
 from communities.models import Region
 from marketplace import services as market_services
-from marketplace.models import Category
+from marketplace.models import Category, Service, Slot
+from marketplace.slots import materialise_slots
+from orders.models import Order, OrderEvent
 from providers import members as provider_members
 from providers import services as provider_services
+from providers import venues as venue_services
 from providers.grading import QuarterFigures, previous_quarter, quarter_of
 from providers.models import Provider
 from providers.rules import required_for_provider, required_for_worker
@@ -75,7 +79,9 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
+        canteen_meal = self._canteen(vetting_staff)
         self._care_plan()
+        self._todays_sitting(canteen_meal)
         self._last_quarters_grades(vetting_staff)
 
         self._english_home_page()
@@ -342,6 +348,98 @@ class Command(BaseCommand):
                     valid_until=today.replace(year=today.year + 1, month=12, day=31),
                     note="民政局名册核对",
                 )
+
+    def _canteen(self, vetting_staff: User) -> Service:
+        """The provider's canteen with a lunch sitting every day, and the meal served there
+        (decision 0028)."""
+        provider_name, name, address, community_code, hours, sitting = demo_data.CANTEEN
+        provider = Provider.objects.get(name=provider_name)
+        owner = provider.members.get(role="owner").user
+        venue = provider.venues.filter(name=name).first()
+        if venue is None:
+            venue = venue_services.create_venue(
+                provider=provider,
+                by=owner,
+                name=name,
+                address=address,
+                community=self.regions[community_code],
+                opening_hours=hours,
+            )
+            weekdays, at, minutes, places = sitting
+            for weekday in weekdays:
+                venue_services.add_sitting(
+                    venue=venue,
+                    by=owner,
+                    weekday=weekday,
+                    starts_at=datetime.time.fromisoformat(at),
+                    minutes=minutes,
+                    places=places,
+                )
+        category, title_zh, title_en, description_zh, price_fen = demo_data.CANTEEN_MEAL
+        service = provider.services.filter(title_zh=title_zh).first()
+        if service is None:
+            service = market_services.create_service(
+                provider=provider,
+                by=owner,
+                category=Category.objects.get(slug=category),
+                title_zh=title_zh,
+                title_en=title_en,
+                description_zh=description_zh,
+                price_fen=price_fen,
+                unit="visit",
+                duration_minutes=sitting[2],
+                funding_mode="welfare",
+                communities=list(provider.communities.all()),
+                venue=venue,
+                min_notice_hours=2,
+            )
+            market_services.submit_service(service=service, by=owner)
+            market_services.approve_service(service=service, by=vetting_staff)
+        return service
+
+    def _todays_sitting(self, meal: Service) -> None:
+        """Demo data: 李秀兰 and 张伟 are booked on today's lunch sitting, confirmed and paid
+        at the counter, as if booked this morning, so its roll call can be tried at once
+        (a booking made now could only be for a time still to come)."""
+        materialise_slots(meal, start=timezone.localdate(), days=1)
+        starts_at = timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate(), datetime.time.fromisoformat(demo_data.CANTEEN[5][1])
+            )
+        )
+        slot = Slot.objects.get(service=meal, starts_at=starts_at)
+        staff = User.objects.get(email="staff.weifang1@linli.local")
+        for name in demo_data.CANTEEN_TODAY:
+            person = CareRecipient.objects.get(name=name)
+            if Order.objects.filter(slot=slot, care_recipient=person).exists():
+                continue  # the plan booked it (seeded before 11:30), or an earlier seed did
+            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+            order = Order.objects.create(
+                status=Order.Status.CONFIRMED,
+                service=meal,
+                provider=meal.provider,
+                slot=slot,
+                community_id=person.community_id,
+                booked_by=staff,
+                assisted_by=staff,
+                care_recipient=person,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                title=meal.title_zh,
+                title_en=meal.title_en,
+                address=meal.venue.address,
+                venue=meal.venue,
+                unit_price_fen=meal.price_fen,
+                list_price_fen=meal.price_fen,
+                copay_fen=meal.price_fen,
+                copay_offline=True,
+                free_cancel_hours=meal.free_cancel_hours,
+                late_cancel_fee_percent=meal.late_cancel_fee_percent,
+                idempotency_key=f"demo-sitting-{slot.pk}-{person.pk}",
+            )
+            OrderEvent.objects.create(
+                order=order, actor=staff, action="place", to_status=order.status
+            )
 
     def _care_plan(self) -> None:
         """李秀兰 is assessed (level 2), her programmes grant by level, and her plan of weekly
