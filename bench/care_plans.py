@@ -9,6 +9,9 @@ month's reserved subsidy (per person and programme, and each programme's) equals
 of the orders holding it. The target: 20,000 plans (the city, `bench.generate --scale 1`)
 in ≤ 60 s and ≤ 500 MB.
 
+--plans N measures the first N plans only and scales the time up to all of them (the
+whole city takes long while the target is missed).
+
 --fresh puts the database back as it was before the first run, from a copy
 (<name>_before_visits) made the first time; without it, a second invocation measures a
 run that has nothing left to make.
@@ -45,23 +48,32 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def measure(today: datetime.date) -> dict:
+def sample(plans: int | None) -> list[int] | None:
+    """The first N active plans (by id), or None: all of them."""
+    if plans is None:
+        return None
+    active = CarePlan.objects.filter(status=CarePlan.Status.ACTIVE).order_by("pk")
+    return list(active.values_list("pk", flat=True)[:plans])
+
+
+def measure(today: datetime.date, plans: int | None) -> dict:
     from care.occurrences import make_all_occurrences
 
+    plan_ids = sample(plans)
     figures = {"baseline_mb": peak_mb()}
     started = time.perf_counter()
-    made = make_all_occurrences(today=today)
+    made = make_all_occurrences(today=today, plan_ids=plan_ids)
     figures["seconds"] = time.perf_counter() - started
     figures["made"] = made
     figures["peak_mb"] = peak_mb()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    figures["children_peak_mb"] = children
     return figures
 
 
-def run_child(today: datetime.date) -> dict:
+def run_child(today: datetime.date, plans: int | None) -> dict:
     connection.close()
     command = [sys.executable, "-m", "bench.care_plans", "--measure", today.isoformat()]
+    if plans is not None:
+        command += ["--plans", str(plans)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -149,23 +161,28 @@ def fresh() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="start again from the copy")
+    parser.add_argument(
+        "--plans", type=int, default=None, help="only the first N plans; the time is scaled up"
+    )
     parser.add_argument("--measure", type=datetime.date.fromisoformat, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure)))
+        print(json.dumps(measure(args.measure, args.plans)))
         return
     if args.fresh:
         fresh()
     today = timezone.localdate()
     plans = CarePlan.objects.filter(status=CarePlan.Status.ACTIVE).count()
+    measured = min(plans, args.plans) if args.plans is not None else plans
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
-        f"database {connection.settings_dict['NAME']}: {plans:,} active plans, "
+        f"database {connection.settings_dict['NAME']}: {plans:,} active plans "
+        f"({measured:,} measured), "
         f"today {today}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     before = counts()
-    first = run_child(today)
+    first = run_child(today, args.plans)
     after = counts()
     made = {k: after[k] - before[k] for k in after}
     rate = first["made"] / first["seconds"] if first["seconds"] else 0
@@ -177,7 +194,7 @@ def main() -> None:
     )
     by_status = Occurrence.objects.values_list("status").annotate(n=Count("pk")).order_by("-n")
     print("  " + ", ".join(f"{status} {n:,}" for status, n in by_status))
-    second = run_child(today)
+    second = run_child(today, args.plans)
     again = counts()
     added = {k: again[k] - after[k] for k in again}
     nothing = not any(added.values()) and second["made"] == 0
@@ -192,11 +209,17 @@ def main() -> None:
         f"slots oversold or miscounted: {bad_slots}; months whose reserved subsidy differs "
         f"from their orders: {bad_months}; programmes: {bad_programmes}"
     )
-    within = first["seconds"] <= TARGET_SECONDS and first["peak_mb"] <= TARGET_MB
+    seconds = first["seconds"] * plans / max(measured, 1)
+    if measured < plans:
+        print(
+            f"all {plans:,} plans at this rate: about {seconds:,.0f} s "
+            f"(scaled from {measured:,}; memory is not scaled: plans are read in chunks)"
+        )
+    within = seconds <= TARGET_SECONDS and first["peak_mb"] <= TARGET_MB
     exact = nothing and not (bad_slots or bad_months or bad_programmes)
     print(
         f"{'meets' if within and exact else 'misses'} the target: "
-        f"{first['seconds']:.1f} s (≤ {TARGET_SECONDS}), {first['peak_mb']:.0f} MB "
+        f"{seconds:.1f} s (≤ {TARGET_SECONDS}), {first['peak_mb']:.0f} MB "
         f"(≤ {TARGET_MB}), second run adds nothing: {'yes' if nothing else 'NO'}, "
         f"exact: {'yes' if exact else 'NO'}"
     )
