@@ -10,8 +10,9 @@ primary-key order and chosen with their own random generator, so the same city, 
 Each plan is a person, an approved provider that serves their community, and one to three
 weekly lines on services that provider really offers there, each on a visit time of the
 service's weekly hours (a period's start and every visit length after it) with a place left
-for it among the plans; two lines never share a weekday. Four in ten are paid by a
-programme the person is registered for (made by the community's staff, assisted), the rest
+for it among the plans; two lines never share a weekday. About a third are paid by a
+programme the person is registered for (made by the community's staff, assisted; public
+services only where the programme's rule pays their whole price), the rest
 are self-paid series made by the family. Nine in ten have a carer, free at every line's
 time among that carer's plans; carers of eldercare and meals get the papers those ask for
 (approved, valid a year; the file is a placeholder the benchmark never opens). Plans
@@ -38,6 +39,7 @@ from django.db import connection  # noqa: E402
 
 from bench.bulk import Table  # noqa: E402
 from billing.models import Programme  # noqa: E402
+from billing.subsidy import subsidy_by_rule  # noqa: E402
 from care.models import CarePlan, PlanEvent, PlanItem, PlanPause  # noqa: E402
 from marketplace.models import Service  # noqa: E402
 from marketplace.worker_papers import CATEGORY_WORKER_DOCUMENTS  # noqa: E402
@@ -56,6 +58,7 @@ class Svc:
     categories: tuple[str, ...]  # its category's slug and its parent's
     category_ids: tuple[int, ...]
     funding: str
+    price_fen: int
     duration: int
     required: str
     communities: set[int] = field(default_factory=set)
@@ -84,23 +87,25 @@ def _rows(sql: str, params=()) -> list[tuple]:
 
 def _load(today: datetime.date):
     services: dict[int, Svc] = {}
-    for sid, provider, slug, cid, parent_slug, parent_id, funding, duration, required in _rows(
+    rows = _rows(
         """SELECT s.id, s.provider_id, c.slug, c.id, p.slug, p.id, s.funding_mode,
-                  s.duration_minutes, s.required_qualification
+                  s.price_fen, s.duration_minutes, s.required_qualification
            FROM marketplace_service s
            JOIN providers_provider v ON v.id = s.provider_id
            JOIN marketplace_category c ON c.id = s.category_id
            LEFT JOIN marketplace_category p ON p.id = c.parent_id
            WHERE s.status = 'published' AND v.status = 'approved' ORDER BY s.id"""
-    ):
+    )
+    for sid, provider, slug, cid, parent_slug, parent_id, funding, price, minutes, needs in rows:
         services[sid] = Svc(
             sid,
             provider,
             (slug, parent_slug or ""),
             (cid, parent_id or cid),
             funding,
-            duration,
-            required,
+            price,
+            minutes,
+            needs,
         )
     for sid, community in _rows(
         f"SELECT service_id, region_id FROM {_through(Service, 'communities')}"
@@ -158,7 +163,19 @@ def _load(today: datetime.date):
             " WHERE role = 'community_staff' GROUP BY region_id"
         )
     )
-    return services, serves, workers, member_users, people, covers, staff
+    programmes = {p.pk: p for p in Programme.objects.order_by("pk")}
+    return services, serves, workers, member_users, people, covers, staff, programmes
+
+
+def _pays_for(programme: Programme, covers: set[int], svc: Svc) -> bool:
+    """The programme covers the service; a public service only where its rule pays the
+    whole price (free to the eligible: staff would not plan visits it refuses)."""
+    if not covers & set(svc.category_ids):
+        return False
+    if svc.funding != "public":
+        return True
+    _recognised, pays = subsidy_by_rule(programme, unit_price_fen=svc.price_fen, quantity=1)
+    return pays >= svc.price_fen
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -167,7 +184,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def make_plans(*, count: int, seed: int, today: datetime.date) -> dict[str, int]:
     rng = random.Random(seed * 1_000_003 + 16)
-    services, serves, workers, member_users, people, covers, staff = _load(today)
+    services, serves, workers, member_users, people, covers, staff, programmes = _load(today)
     offered: dict[int, dict[int, list[Svc]]] = {}  # community → provider → services
     for svc in services.values():
         if not svc.times:
@@ -196,8 +213,8 @@ def make_plans(*, count: int, seed: int, today: datetime.date) -> dict[str, int]
     for person in queue:
         if counts["plans"] >= count:
             break
-        if _plan_for(rng, person, offered, covers, taken, busy, papered, staff, workers,
-                     member_users, tables, today, counts):  # fmt: skip
+        if _plan_for(rng, person, offered, covers, programmes, taken, busy, papered, staff,
+                     workers, member_users, tables, today, counts):  # fmt: skip
             counts["plans"] += 1
     for name in ("plans", "items", "pauses", "events", "documents"):
         tables[name].flush()
@@ -210,8 +227,8 @@ def make_plans(*, count: int, seed: int, today: datetime.date) -> dict[str, int]
     return counts | {"tables": list(tables.values())}
 
 
-def _plan_for(rng, person, offered, covers, taken, busy, papered, staff, workers,
-              member_users, tables, today, counts) -> bool:  # fmt: skip
+def _plan_for(rng, person, offered, covers, programmes, taken, busy, papered, staff,
+              workers, member_users, tables, today, counts) -> bool:  # fmt: skip
     providers = offered.get(person.community_id)
     if not providers:
         return False
@@ -219,7 +236,7 @@ def _plan_for(rng, person, offered, covers, taken, busy, papered, staff, workers
     if person.programmes and rng.random() < 0.8:
         programme = rng.choice(person.programmes)
         pool = {
-            provider: [s for s in svcs if covers[programme] & set(s.category_ids)]
+            provider: [s for s in svcs if _pays_for(programmes[programme], covers[programme], s)]
             for provider, svcs in providers.items()
         }
     else:
