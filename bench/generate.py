@@ -5,7 +5,8 @@
 
 Scale 1: 1 district, 10 streets, 100 communities (always), 2,000 providers, 20,000 services,
 100,000 care recipients, 500,000 orders over the twelve months before --today (and the
-week after it). The same seed, scale and --today give the same rows.
+week after it), 20,000 active care plans (--plans; bench/care_gen.py). The same seed, scale
+and --today give the same rows.
 """
 
 import argparse
