@@ -5,7 +5,8 @@
 
 Scale 1: 1 district, 10 streets, 100 communities (always), 2,000 providers, 20,000 services,
 100,000 care recipients, 500,000 orders over the twelve months before --today (and the
-week after it). The same seed, scale and --today give the same rows.
+week after it), 20,000 active care plans (--plans; bench/care_gen.py). The same seed, scale
+and --today give the same rows.
 """
 
 import argparse
@@ -28,8 +29,8 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench import care_gen, people  # noqa: E402
 from bench import catalogue as cat  # noqa: E402
-from bench import people  # noqa: E402
 from bench.bulk import Table, broken_foreign_keys  # noqa: E402
 from bench.orders_gen import OrderMaker, make_orders, order_tables  # noqa: E402
 from marketplace.models import Service  # noqa: E402
@@ -111,6 +112,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
     parser.add_argument("--reset", action="store_true", help="drop, recreate and migrate the db")
+    parser.add_argument("--plans", type=int, default=None, help="care plans (20,000 × scale)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The generator needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -193,6 +195,13 @@ def main() -> None:
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("ANALYZE")
     clock.lap("sequences and ANALYZE")
+    plans = care_gen.make_plans(
+        count=args.plans if args.plans is not None else round(20_000 * scale),
+        seed=args.seed,
+        today=today,
+    )
+    every += plans.pop("tables")
+    clock.lap(f"care plans ({plans['plans']}, {plans['lines']} weekly lines)")
     broken = {k: v for k, v in broken_foreign_keys([*every, usage]).items() if v}
     clock.lap("foreign keys checked")
     if broken:

@@ -3,8 +3,10 @@
 import datetime
 import random
 from dataclasses import dataclass, field
+from unittest import mock
 
 from accounts.models import CareLink, CareRecipient, ResidentProfile
+from assessments.levels import CareLevel
 from bench import vocabulary as words
 from bench.bulk import Table
 from bench.catalogue import EMAIL_DOMAIN, Users, person_name
@@ -176,6 +178,17 @@ def record_eligibility(
     """Staff have checked nine in ten of the people who meet a programme's criteria."""
     start = today - datetime.timedelta(days=400)
     end = today + datetime.timedelta(days=365)
+    # The generated city has no assessments, so the level staff typed in counts, which is
+    # what care_level_of answers then; asking it would query assessments for every row.
+    with mock.patch("billing.services.care_level_of", _typed_level):
+        _record(rng, tables, recipients, programmes, staff_by_community, start, end, verified)
+
+
+def _typed_level(recipient: Recipient, on: datetime.date) -> CareLevel:
+    return CareLevel(level=recipient.disability_level)
+
+
+def _record(rng, tables, recipients, programmes, staff_by_community, start, end, verified):
     for recipient in recipients:
         if recipient.disability_level == 0 and (recipient.age_on(start) or 0) < 60:
             continue  # meets no programme: skip the (slow, translated) check

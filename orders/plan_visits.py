@@ -66,7 +66,10 @@ def place_plan_visit(
     starts_at: datetime.datetime,
     care_recipient: CareRecipient,
     quantity: int = 1,
+    slot: Slot | None = None,
 ) -> PlanVisit:
+    """`slot`: the service's slot at `starts_at` if the caller has already loaded it (a
+    plan's run loads them once); its place is still taken by a conditional update."""
     now = timezone.now()
     if starts_at <= now:
         raise OrdersError(_("This visit's time has passed."))
@@ -77,7 +80,8 @@ def place_plan_visit(
             _("This service is not offered in %(community)s, where %(name)s lives.")
             % {"community": care_recipient.community.name, "name": care_recipient.name}
         )
-    slot = slot_at(service, starts_at)
+    if slot is None or slot.service_id != service.pk or slot.starts_at != starts_at:
+        slot = slot_at(service, starts_at)
     if slot is None:
         # Slots are made 42 days ahead by a daily job; a plan never waits for it.
         materialise_slots(service, start=timezone.localdate(starts_at), days=1)
