@@ -136,14 +136,14 @@ def subsidy_miscounted() -> tuple[int, int]:
 
 def fresh() -> None:
     """Put the database back as it was before the first measured run."""
-    from bench.generate import _admin_connection
+    from bench.generate import admin_connection
 
     name = connection.settings_dict["NAME"]
     if "bench" not in name:
         sys.exit("--fresh drops the database: its name must contain 'bench'.")
     copy = f"{name}_before_visits"
     connection.close()
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [copy]).fetchone()
         if exists:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -153,7 +153,7 @@ def fresh() -> None:
     if Occurrence.objects.exists():
         sys.exit(f"No copy {copy} and the plans already have visits: generate again.")
     connection.close()
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
     print(f"copy {copy} made, to start again from here with --fresh")
 

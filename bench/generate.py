@@ -51,7 +51,7 @@ class Clock:
         self.last = now
 
 
-def _admin_connection() -> psycopg.Connection:
+def admin_connection() -> psycopg.Connection:
     db = settings.DATABASES["default"]
     return psycopg.connect(
         dbname="postgres",
@@ -88,7 +88,7 @@ def reset_database() -> None:
     name = settings.DATABASES["default"]["NAME"]
     template = f"{name}_migrated"
     connection.close()
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if _template_is_current(admin, template):
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -97,7 +97,7 @@ def reset_database() -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0, interactive=False)
     connection.close()
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         admin.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
