@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views, views_provider_change, views_webhooks
+from orders import views, views_cards, views_provider_change, views_webhooks
 
 app_name = "orders"
 
@@ -40,5 +40,9 @@ urlpatterns = [
     path("provider/<int:pk>/payouts/", views.start_payouts, name="start_payouts"),
     path("provider/<int:pk>/payouts/return/", views.payouts_return, name="payouts_return"),
     path("care-recipients/<int:pk>/visit-card/", views.visit_card, name="visit_card"),
+    path("cards/", views_cards.cards, name="cards"),
+    path("cards/new/", views_cards.save_card, name="save_card"),
+    path("cards/<int:pk>/saved/", views_cards.card_saved, name="card_saved"),
+    path("cards/<int:pk>/remove/", views_cards.remove_card, name="remove_card"),
     path("stripe/webhook/", views_webhooks.stripe_webhook, name="stripe_webhook"),
 ]
