@@ -37,8 +37,8 @@ class PlanForm(forms.Form):
         initial=CarePlan.PaysBy.DOOR,
         widget=forms.RadioSelect,
         help_text=_(
-            "With the saved card, each visit is charged the day before it; a visit cancelled "
-            "before then costs nothing."
+            "With the saved card, each visit is charged a day and a half before it; a visit "
+            "cancelled before then costs nothing."
         ),
     )
 

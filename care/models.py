@@ -61,7 +61,7 @@ class CarePlan(models.Model):
     )
     # Made by staff for someone who books nothing themself: the co-pay is paid at the door.
     assisted = models.BooleanField(_("made by community staff"), default=False)
-    # How the family pays each visit's share: with their saved card, charged the day before
+    # How the family pays each visit's share: with their saved card, charged 36 h before
     # (decision 0029), or at the door. Plans made by staff are always paid at the door.
     pays_by = models.CharField(_("paid"), max_length=5, choices=PaysBy.choices, default=PaysBy.DOOR)
     worker = models.ForeignKey(

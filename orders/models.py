@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders.querysets import OrderQuerySet
@@ -254,9 +254,9 @@ class SavedCard(models.Model):
     to its owner (brand, last 4, expiry) are kept; the card itself never reaches Linli."""
 
     class Status(models.TextChoices):
-        SETTING_UP = "setting_up", _("Being saved")
-        ACTIVE = "active", _("Saved")
-        REMOVED = "removed", _("Removed")
+        SETTING_UP = "setting_up", pgettext_lazy("saved card", "Being saved")
+        ACTIVE = "active", pgettext_lazy("saved card", "Saved")
+        REMOVED = "removed", pgettext_lazy("saved card", "Removed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_cards"
@@ -266,7 +266,7 @@ class SavedCard(models.Model):
     stripe_setup_intent_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     client_secret = models.CharField(max_length=200, blank=True)
     stripe_payment_method_id = models.CharField(max_length=100, blank=True)
-    brand = models.CharField(_("card"), max_length=20, blank=True)
+    brand = models.CharField(_("card brand"), max_length=20, blank=True)
     last4 = models.CharField(_("last four digits"), max_length=4, blank=True)
     exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
     exp_year = models.PositiveSmallIntegerField(null=True, blank=True)

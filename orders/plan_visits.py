@@ -3,7 +3,7 @@
 The provider accepted the plan once, so a plan visit is confirmed from the start, with the
 plan's carer where they are qualified and free. It takes its slot's place and reserves its
 own month's subsidy in one transaction, like any booking; what is left for the family is
-paid at the door, or charged to their saved card the day before the visit (decision 0029,
+paid at the door, or charged to their saved card a day and a half before the visit (0029,
 orders.saved_cards). When the plan's programme has nothing left for the month, the
 programme's rule decides: the visit goes ahead at the higher co-pay, or is refused here
 (`AllowanceUsedUp`) and held for staff by the caller."""
@@ -45,7 +45,7 @@ class PlanTerms:
     hold_when_used_up: bool
     notes: str
     reference: str  # unique per plan line and day: the order's idempotency key
-    # The family pays each visit with their saved card, charged the day before (decision
+    # The family pays each visit with their saved card, charged 36 h before (decision
     # 0029); otherwise at the door.
     pays_by_card: bool = False
 
@@ -149,7 +149,10 @@ def place_plan_visit(
         Payment.objects.create(
             order=order, amount_fen=order.copay_fen, kind=Payment.Kind.SAVED_CARD
         )
-        reason = _("From the care plan; %(copay)s is charged to the saved card the day before.")
+        reason = _(
+            "From the care plan; %(copay)s is charged to the saved card a day and a half before "
+            "the visit."
+        )
     else:
         reason = _("From the care plan; the family pays %(copay)s at the door.")
     reason = str(reason) % {"copay": "¥" + yuan(split.copay_fen)}

@@ -4,7 +4,7 @@ and committed, Stripe is asked, and the answer comes back here in a new short tr
 that may run twice.
 
 A family member keeps one card at a time. A plan visit to be paid by card is a confirmed
-order with a `Payment` of kind saved_card, left unsent until the day before the visit
+order with a `Payment` of kind saved_card, left unsent until a day and a half before the visit
 (`CHARGE_HOURS_AHEAD`, 36 h): then the card is charged off-session. A cancellation before that
 costs nothing and touches no card; one after it is refunded as any paid order is."""
 

@@ -27,14 +27,28 @@ def cards(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 @rate_limited(PAYMENT)
 def save_card(request: HttpRequest) -> HttpResponse:
-    """The Payment Element confirms a SetupIntent for off-session use, then comes back."""
+    """The button "Save a card": a row and its SetupIntent, then the page that confirms it.
+    Only a POST that says so writes (an empty one, or a GET, changes nothing)."""
+    if request.POST.get("start") != "1":
+        return redirect("orders:cards")
     card = saved_cards.begin_saving_card(by=request.user)
     try:
         card = payments.start_card_setup(card)
     except payments.PaymentsUnavailable as exc:
         messages.error(request, exc.message)
+        return redirect("orders:cards")
+    return redirect("orders:card_setup", pk=card.pk)
+
+
+@login_required
+def card_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Payment Element confirms the card's SetupIntent for off-session use (the card
+    never reaches our server) and comes back to `card_saved`."""
+    card = _own(request, pk)
+    if card.status != SavedCard.Status.SETTING_UP or not card.client_secret:
         return redirect("orders:cards")
     return render(
         request,
@@ -61,7 +75,7 @@ def card_saved(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Your card is saved."))
     elif settled.state == "refused":
         messages.error(request, settled.reason)
-        return redirect("orders:save_card")
+        return redirect("orders:card_setup", pk=pk)
     elif settled.state == "unknown":
         messages.warning(request, _("We could not check your card just now. Please look again."))
     return redirect("orders:cards")
