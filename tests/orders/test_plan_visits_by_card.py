@@ -28,6 +28,7 @@ from tests.orders.cards import (
     save_card,
 )
 from tests.orders.test_pay_flow import stripe_js_confirms
+from tests.orders.test_stripe_request_shapes import misfits, recorded, recording  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_stripe")]
 
@@ -265,3 +266,27 @@ def test_a_plan_is_paid_by_card_only_with_a_saved_card_and_a_provider_taking_car
         )
     plan = self_paid_plan(daughter, grandma_li, bath, provider_manager, carer)
     assert plan.pays_by == CarePlan.PaysBy.CARD
+
+
+def test_every_request_of_saving_a_card_and_charging_it_fits_stripes_api(
+    recording, daughter, grandma_li, bath, provider_manager, carer
+):
+    first = save_card(recording, daughter)
+    save_card(recording, daughter, DECLINES_LATER)  # replaces the first, detached in Stripe
+    saved_cards.remove_saved_card(card=saved_cards.active_card(daughter), by=daughter)
+    payments.detach_card(saved_cards.active_card(daughter) or first)
+    save_card(recording, daughter)
+    plan = self_paid_plan(daughter, grandma_li, bath, provider_manager, carer)
+    runs_the_job(30, first_visit(plan))
+
+    requests = recorded(recording)
+    touched = {(r["method"], r["path"].split("/")[2]) for r in requests}
+    assert touched >= {
+        ("POST", "customers"),
+        ("POST", "setup_intents"),
+        ("GET", "setup_intents"),
+        ("GET", "payment_methods"),
+        ("POST", "payment_methods"),
+        ("POST", "payment_intents"),
+    }
+    assert [problem for request in requests for problem in misfits(request)] == []
