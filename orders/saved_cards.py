@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from accounts.notifications import notify, translatable
+from accounts.notifications import translatable
 from marketplace.money import yuan
 from orders import wording
 from orders.models import Order, Payment, SavedCard
@@ -132,13 +132,7 @@ def due_for_charging(*, now: datetime.datetime) -> list[int]:
 
 
 def _tell_owner(order: Order, message: str, *, url: str, **extra) -> None:
-    notify(
-        users=[order.booked_by],
-        kind="order",
-        message=message,
-        params=wording._params(order, amount="¥" + yuan(order.copay_fen), **extra),
-        url=url,
-    )
+    wording.tell_booker(order, message, url=url, amount="¥" + yuan(order.copay_fen), **extra)
 
 
 def pay_url(order: Order) -> str:
