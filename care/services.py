@@ -62,7 +62,6 @@ def _check_programme(programme: Programme, recipient: CareRecipient, day: dateti
         )
 
 
-@transaction.atomic
 def _check_way_to_pay(pays_by: str, *, provider: Provider, by: User, assisted: bool) -> None:
     """A self-paid plan is paid as its provider allows; by card only with a saved card.
     Plans staff make for someone without an account are paid at the door."""
@@ -85,6 +84,7 @@ def _check_way_to_pay(pays_by: str, *, provider: Provider, by: User, assisted: b
         )
 
 
+@transaction.atomic
 def propose_plan(
     *,
     care_recipient: CareRecipient,
