@@ -290,3 +290,34 @@ def test_every_request_of_saving_a_card_and_charging_it_fits_stripes_api(
         ("POST", "payment_intents"),
     }
     assert [problem for request in requests for problem in misfits(request)] == []
+
+
+def test_the_daughter_chooses_her_saved_card_on_the_plan_form_and_the_plan_page_says_so(
+    client, fake_stripe, daughter, grandma_li, bath, provider_manager, carer
+):
+    from tests.care.test_plan_screens import plan_form
+
+    url = reverse("care:new_plan", args=[grandma_li.pk])
+    client.force_login(daughter)
+    page = client.get(url, {"provider": bath.provider_id}).content.decode()
+    assert "上门时付款" in page and "尾号" not in page  # no card yet: the door only
+    assert reverse("orders:cards") in page
+
+    save_card(fake_stripe, daughter)
+    page = client.get(url, {"provider": bath.provider_id}).content.decode()
+    assert "用已保存的银行卡（Visa，尾号 4242）" in page
+    response = client.post(url, plan_form(bath, pays_by=CarePlan.PaysBy.CARD))
+
+    plan = CarePlan.objects.get()
+    assert response.status_code == 302 and plan.pays_by == CarePlan.PaysBy.CARD
+    shown = client.get(reverse("care:plan", args=[plan.pk])).content.decode()
+    assert "用已保存的银行卡" in shown
+
+
+def test_staff_plans_never_offer_the_card(client, fake_stripe, community_staff, grandma_li, bath):
+    save_card(fake_stripe, community_staff)
+    client.force_login(community_staff)
+    page = client.get(
+        reverse("care:new_plan", args=[grandma_li.pk]), {"provider": bath.provider_id}
+    )
+    assert "pays_by" not in page.context["form"].fields
