@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
 from billing.models import Eligibility, Programme
+from care.models import CarePlan
 from care.patterns import VisitPattern
 from marketplace.models import Service, WeeklyHours
+from orders import saved_cards
 from providers.models import Provider
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,8 +31,35 @@ class PlanForm(forms.Form):
         label=_("Notes for carers"), required=False, widget=forms.Textarea({"rows": 2})
     )
 
-    def __init__(self, *args, recipient: CareRecipient, staff: bool, provider=None, **kwargs):
+    pays_by = forms.ChoiceField(
+        label=_("How the family pays each visit"),
+        choices=CarePlan.PaysBy.choices,
+        initial=CarePlan.PaysBy.DOOR,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "With the saved card, each visit is charged a day and a half before it; a visit "
+            "cancelled before then costs nothing."
+        ),
+    )
+
+    def __init__(
+        self, *args, recipient: CareRecipient, staff: bool, provider=None, card=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        ways = []
+        if provider is None or saved_cards.provider_takes_door(provider):
+            ways.append((CarePlan.PaysBy.DOOR, CarePlan.PaysBy.DOOR.label))
+        if card is not None and (provider is None or saved_cards.provider_takes_card(provider)):
+            label = _("With the saved card (%(brand)s ending %(last4)s)") % {
+                "brand": card.brand.title(),
+                "last4": card.last4,
+            }
+            ways.append((CarePlan.PaysBy.CARD, label))
+        self.fields["pays_by"].choices = ways
+        if ways:
+            self.fields["pays_by"].initial = ways[0][0]
+        if staff:
+            del self.fields["pays_by"]  # staff plans are paid at the door
         self.fields["provider"].queryset = Provider.objects.filter(
             status=Provider.Status.APPROVED, communities=recipient.community_id
         ).order_by("name")

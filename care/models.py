@@ -20,6 +20,10 @@ class CarePlan(models.Model):
         DECLINED = "declined", _("Declined by the provider")
         ENDED = "ended", _("Ended")
 
+    class PaysBy(models.TextChoices):
+        DOOR = "door", _("At the door")
+        CARD = "card", _("With the saved card")
+
     care_recipient = models.ForeignKey(
         "accounts.CareRecipient",
         verbose_name=_("care recipient"),
@@ -57,6 +61,9 @@ class CarePlan(models.Model):
     )
     # Made by staff for someone who books nothing themself: the co-pay is paid at the door.
     assisted = models.BooleanField(_("made by community staff"), default=False)
+    # How the family pays each visit's share: with their saved card, charged 36 h before
+    # (decision 0029), or at the door. Plans made by staff are always paid at the door.
+    pays_by = models.CharField(_("paid"), max_length=5, choices=PaysBy.choices, default=PaysBy.DOOR)
     worker = models.ForeignKey(
         "providers.ProviderMember",
         verbose_name=_("carer"),

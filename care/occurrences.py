@@ -88,6 +88,7 @@ def _terms(plan: CarePlan, item: PlanItem, day: datetime.date) -> PlanTerms:
         hold_when_used_up=bool(programme) and programme.when_used_up == Programme.WhenUsedUp.HOLD,
         notes=plan.notes,
         reference=f"plan-{plan.pk}-{item.pk}-{day:%Y%m%d}",
+        pays_by_card=plan.pays_by == CarePlan.PaysBy.CARD,
     )
 
 

@@ -16,6 +16,7 @@ from care.models import CarePlan, Occurrence
 from communities.scoping import may_act_on_community
 from linli.refusals import Refusal
 from linli.views import attempt
+from orders import saved_cards
 from orders.workers import qualified_workers
 from providers.models import Provider, ProviderMember
 
@@ -26,11 +27,13 @@ def new_plan(request: HttpRequest, pk: int) -> HttpResponse:
     staff = may_act_on_community(request.user, recipient.community_id, role="community_staff")
     chosen = request.POST.get("provider") or request.GET.get("provider")
     provider = Provider.objects.filter(pk=chosen).first() if (chosen or "").isdigit() else None
+    card = saved_cards.active_card(request.user)
     form = PlanForm(
         request.POST or None,
         recipient=recipient,
         staff=staff,
         provider=provider,
+        card=card,
         initial={"provider": provider},
     )
     if request.method == "POST" and form.is_valid():
@@ -45,6 +48,7 @@ def new_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 patterns=form.patterns(),
                 notes=form.cleaned_data["notes"],
                 goals=form.cleaned_data["goals"],
+                pays_by=form.cleaned_data.get("pays_by", CarePlan.PaysBy.DOOR),
             )
         except Refusal as refusal:
             form.add_error(None, refusal.message)
@@ -56,7 +60,13 @@ def new_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "care/plan_form.html",
-        {"recipient": recipient, "form": form, "provider": provider},
+        {
+            "recipient": recipient,
+            "form": form,
+            "provider": provider,
+            "card_payment": provider is None or saved_cards.provider_takes_card(provider),
+            "saved_card": card,
+        },
     )
 
 

@@ -20,6 +20,7 @@ from care.patterns import VisitPattern, check_patterns
 from communities.scoping import may_act_on_community
 from linli.refusals import Refusal
 from marketplace.money import yuan
+from orders import saved_cards
 from orders import services as order_services
 from orders.models import Order
 from orders.plan_visits import AllowanceUsedUp, PlanTerms, place_plan_visit
@@ -64,6 +65,28 @@ def _check_programme(programme: Programme, recipient: CareRecipient, day: dateti
         )
 
 
+def _check_way_to_pay(pays_by: str, *, provider: Provider, by: User, assisted: bool) -> None:
+    """A self-paid plan is paid as its provider allows; by card only with a saved card.
+    Plans staff make for someone without an account are paid at the door."""
+    if pays_by not in CarePlan.PaysBy.values:
+        raise CareError(_("Choose how the visits are paid."))
+    if pays_by == CarePlan.PaysBy.CARD:
+        if assisted:
+            raise CareError(_("Plans made by community staff are paid at the door."))
+        if not saved_cards.provider_takes_card(provider):
+            raise CareError(
+                _("%(provider)s takes payment for plan visits at the door only.")
+                % {"provider": provider.name}
+            )
+        if saved_cards.active_card(by) is None:
+            raise CareError(_("Save a card first to pay the visits with it."))
+    elif not assisted and not saved_cards.provider_takes_door(provider):
+        raise CareError(
+            _("%(provider)s takes payment for plan visits by card only: save a card first.")
+            % {"provider": provider.name}
+        )
+
+
 @transaction.atomic
 def propose_plan(
     *,
@@ -77,9 +100,11 @@ def propose_plan(
     case_worker: User | None = None,
     notes: str = "",
     goals: str = "",
+    pays_by: str = CarePlan.PaysBy.DOOR,
 ) -> CarePlan:
     """Staff make a plan for someone in their community (assisted: what is left to pay is
-    paid at the door), or the family make a self-paid series. The provider is asked."""
+    paid at the door), or the family make a self-paid series, paid at the door or with
+    their saved card as the provider allows (decision 0029). The provider is asked."""
     recipient = CareRecipient.objects.select_for_update().get(pk=care_recipient.pk)
     staff = _is_staff_for(by, recipient)
     family = recipient.is_linked_to(by)
@@ -107,13 +132,16 @@ def propose_plan(
         _check_programme(programme, recipient, starts_on)
     if case_worker is not None and not _is_staff_for(case_worker, recipient):
         raise CareError(_("The case worker must be community staff of the person's community."))
+    assisted = staff and not family
+    _check_way_to_pay(pays_by, provider=provider, by=by, assisted=assisted)
     plan = CarePlan.objects.create(
         care_recipient=recipient,
         provider=provider,
         programme=programme,
+        pays_by=pays_by,
         case_worker=case_worker or (by if staff else None),
         created_by=by,
-        assisted=staff and not family,
+        assisted=assisted,
         starts_on=starts_on,
         ends_on=ends_on,
         notes=notes.strip(),

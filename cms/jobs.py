@@ -6,11 +6,17 @@ from billing.tasks import remind_eligibility_renewals
 from care.tasks import make_plan_visits
 from cms.tasks import add_missing_channels
 from marketplace.tasks import extend_slots, reindex_renamed
-from orders.tasks import check_money, order_clock, retry_refunds, retry_transfers
+from orders.tasks import (
+    charge_plan_visits,
+    check_money,
+    order_clock,
+    retry_refunds,
+    retry_transfers,
+)
 from providers.tasks import check_document_expiry
 from reviews.tasks import ask_beneficiaries, complaint_clock, propose_grades
 
-FREQUENT = [order_clock, retry_refunds, complaint_clock, reindex_renamed]
+FREQUENT = [order_clock, retry_refunds, charge_plan_visits, complaint_clock, reindex_renamed]
 DAILY = [
     check_document_expiry,
     extend_slots,

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders.querysets import OrderQuerySet
@@ -259,8 +259,51 @@ class OrderEvent(models.Model):
         return self.ACTION_LABELS.get(self.action, self.action)
 
 
+class SavedCard(models.Model):
+    """A card a family member keeps with Stripe for their care plan's visits (decision
+    0029): a Stripe Customer and a PaymentMethod set up for off-session use through a
+    SetupIntent the Payment Element confirms. Only Stripe's ids and what identifies the card
+    to its owner (brand, last 4, expiry) are kept; the card itself never reaches Linli."""
+
+    class Status(models.TextChoices):
+        SETTING_UP = "setting_up", pgettext_lazy("saved card", "Being saved")
+        ACTIVE = "active", pgettext_lazy("saved card", "Saved")
+        REMOVED = "removed", pgettext_lazy("saved card", "Removed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_cards"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SETTING_UP)
+    stripe_customer_id = models.CharField(max_length=100, blank=True)
+    stripe_setup_intent_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    client_secret = models.CharField(max_length=200, blank=True)
+    stripe_payment_method_id = models.CharField(max_length=100, blank=True)
+    brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    last4 = models.CharField(_("last four digits"), max_length=4, blank=True)
+    exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved card")
+        verbose_name_plural = _("saved cards")
+        constraints = [
+            # One card at a time: a new one replaces the old when it is saved.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="active"), name="one_saved_card_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} ···· {self.last4}"
+
+
 class Payment(models.Model):
-    """The resident's share, paid by card through Stripe before the request is sent."""
+    """The resident's share, paid by card through Stripe: before the request is sent (a
+    booking), or for a care plan's confirmed visit, charged with the saved card the day
+    before (decision 0029)."""
 
     class Status(models.TextChoices):
         CREATED = "created", _("Waiting")
@@ -268,7 +311,17 @@ class Payment(models.Model):
         FAILED = "failed", _("Failed")
         CANCELED = "canceled", _("Cancelled")
 
+    class Kind(models.TextChoices):
+        BOOKING = "booking", _("Paid when booking")
+        SAVED_CARD = "saved_card", _("Charged to the saved card before the visit")
+
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOOKING)
+    # The saved card charged (off-session), and when that was first tried.
+    saved_card = models.ForeignKey(
+        SavedCard, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    charge_tried_at = models.DateTimeField(null=True, blank=True)
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
     currency = models.CharField(max_length=3, default="CNY")
     status = models.CharField(

@@ -1,7 +1,8 @@
 """The Stripe adapter: the only module that talks to Stripe. It creates the PaymentIntent the
 pay page confirms with Stripe.js's Payment Element, settles it when the payer comes back,
 refunds, Connect onboarding and transfers to providers, and turns Stripe's webhook events into
-calls of order services. See docs/decisions/0010-payments.md.
+calls of order services; it saves cards for later and charges care plan visits to them
+off-session. See docs/decisions/0010-payments.md and 0029-saved-cards-for-plan-visits.md.
 
 Stripe is never asked inside a transaction or while a row is locked: we write our own row
 first and commit, ask Stripe, then record the answer in a new short transaction that may run
@@ -20,9 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders import services, stripe_events
+from orders import saved_cards, services, stripe_events
 from orders.exceptions import OrdersError
-from orders.models import Order, Payment, Refund, Transfer
+from orders.models import Order, Payment, Refund, SavedCard, Transfer
 from providers.models import PayoutAccount, Provider
 
 logger = logging.getLogger(__name__)
@@ -409,6 +410,159 @@ def send_transfer(transfer: Transfer) -> bool:
         stripe_transfer_id=remote.id
     )
     return True
+
+
+# --- saved cards and plan visits charged to them (decision 0029; rules in orders.saved_cards) ---
+
+
+def _customer(card: SavedCard) -> str:
+    """The owner's Stripe Customer, made once (with the first card row) and kept."""
+    if card.stripe_customer_id:
+        return card.stripe_customer_id
+    customer = client().v1.customers.create(
+        params={"metadata": {"linli_user": str(card.user_id)}},
+        options={"idempotency_key": f"linli-customer-{card.user_id}-{card.pk}"},
+    )
+    SavedCard.objects.filter(pk=card.pk, stripe_customer_id="").update(
+        stripe_customer_id=customer.id
+    )
+    card.refresh_from_db()
+    return card.stripe_customer_id
+
+
+def start_card_setup(card: SavedCard) -> SavedCard:
+    """The SetupIntent the save-a-card page confirms with the Payment Element, made once
+    per row (for off-session use: the plan's visits are charged without the payer)."""
+    card = SavedCard.objects.get(pk=card.pk)
+    if card.stripe_setup_intent_id:
+        return card
+    try:
+        customer = _customer(card)
+        intent = client().v1.setup_intents.create(
+            params={
+                "customer": customer,
+                "usage": "off_session",
+                "allowed_payment_method_types": ["card"],
+                "metadata": {"linli_card": str(card.pk)},
+            },
+            options={"idempotency_key": f"linli-card-setup-{card.pk}-{customer}"},
+        )
+    except stripe.StripeError as exc:
+        logger.warning("Stripe did not start saving card %s: %s", card.pk, exc)
+        raise PaymentsUnavailable from None
+    SavedCard.objects.filter(pk=card.pk, stripe_setup_intent_id__isnull=True).update(
+        stripe_setup_intent_id=intent.id, client_secret=intent.client_secret
+    )
+    card.refresh_from_db()
+    return card
+
+
+def settle_card_setup(card: SavedCard) -> Settled:
+    """The payer came back from saving a card: Stripe's SetupIntent says how it stands (the
+    return address's query is not believed). Saved: the card's brand and last 4 are kept."""
+    if card.status == SavedCard.Status.ACTIVE:
+        return Settled("paid")
+    if not card.stripe_setup_intent_id or card.status != SavedCard.Status.SETTING_UP:
+        return Settled("open")
+    try:
+        intent = client().v1.setup_intents.retrieve(card.stripe_setup_intent_id)
+        if intent.status != "succeeded":
+            error = intent.last_setup_error.to_dict() if intent.last_setup_error else None
+            if error:
+                reason = refusal_message(
+                    code=error.get("code"), decline_code=error.get("decline_code")
+                )
+                return Settled("refused", reason)
+            return Settled("processing" if intent.status == "processing" else "open")
+        method = client().v1.payment_methods.retrieve(intent.payment_method)
+    except stripe.StripeError as exc:
+        logger.warning("Stripe did not say how card %s stands: %s", card.pk, exc)
+        return Settled("unknown")
+    details = method.card
+    _card, replaced = saved_cards.record_card_saved(
+        card=card,
+        payment_method_id=method.id,
+        brand=str(details.brand or ""),
+        last4=str(details.last4 or ""),
+        exp_month=details.exp_month,
+        exp_year=details.exp_year,
+    )
+    if replaced is not None:
+        detach_card(replaced)
+    return Settled("paid")
+
+
+def detach_card(card: SavedCard) -> None:
+    """A removed card is taken off the Stripe Customer too; Linli never charges a removed
+    card whatever Stripe answers (only active cards are charged)."""
+    if not card.stripe_payment_method_id:
+        return
+    try:
+        client().v1.payment_methods.detach(card.stripe_payment_method_id)
+    except stripe.StripeError as exc:
+        logger.warning("Stripe did not detach card %s: %s", card.pk, exc)
+
+
+def _refusal_text(error: Any) -> Any:
+    for key in (getattr(error, "decline_code", None), getattr(error, "code", None)):
+        if key in REFUSALS:
+            return REFUSALS[key]
+    return DECLINED
+
+
+def charge_saved_card(payment: Payment) -> str:
+    """Charge a plan visit's share to the owner's saved card, off-session: "paid",
+    "refused" (the owner is told, with the pay page), "skipped" (nothing to charge, or no
+    card: the door or the pay page instead) or "unknown" (Stripe did not answer; the next
+    run asks again with the same key, so the card is never charged twice)."""
+    payment = saved_cards.prepare_charge(payment=payment)
+    if payment is None:
+        return "skipped"
+    order, card = payment.order, payment.saved_card
+    try:
+        intent = client().v1.payment_intents.create(
+            params={
+                "amount": payment.amount_fen,
+                "currency": CURRENCY,
+                "customer": card.stripe_customer_id,
+                "payment_method": card.stripe_payment_method_id,
+                "allowed_payment_method_types": ["card"],
+                "confirm": True,
+                "off_session": True,
+                "metadata": {"order": order.code},
+            },
+            options={"idempotency_key": intent_key(payment, payment.intent_attempt)},
+        )
+    except stripe.CardError as exc:
+        remote = getattr(exc.error, "payment_intent", None) if exc.error else None
+        saved_cards.record_charge_refused(
+            payment=payment,
+            intent_id=getattr(remote, "id", None),
+            client_secret=getattr(remote, "client_secret", "") or "",
+            reason=_refusal_text(exc.error),
+        )
+        return "refused"
+    except stripe.StripeError as exc:
+        logger.warning("Stripe did not answer the charge of %s: %s", order.code, exc)
+        return "unknown"
+    saved_cards.record_charge_sent(
+        payment=payment, intent_id=intent.id, client_secret=intent.client_secret or ""
+    )
+    if intent.status == "succeeded":
+        services.confirm_payment(
+            order=order, stripe_payment_intent_id=intent.id, amount_fen=intent.amount
+        )
+        return "paid"
+    return "unknown"  # processing: the webhook brings the outcome
+
+
+def charge_due_plan_visits(*, now: datetime.datetime) -> dict[str, int]:
+    """Daily: every plan visit due for charging (orders.saved_cards.due_for_charging)."""
+    outcomes: dict[str, int] = {}
+    for payment_id in saved_cards.due_for_charging(now=now):
+        outcome = charge_saved_card(Payment.objects.get(pk=payment_id))
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 # The webhook's events are mapped to our rows in orders.stripe_events (no Stripe call there).

@@ -3,7 +3,8 @@
 The provider accepted the plan once, so a plan visit is confirmed from the start, with the
 plan's carer where they are qualified and free. It takes its slot's place and reserves its
 own month's subsidy in one transaction, like any booking; what is left for the family is
-paid at the door. When the plan's programme has nothing left for the month, the
+paid at the door, or charged to their saved card a day and a half before the visit (0029,
+orders.saved_cards). When the plan's programme has nothing left for the month, the
 programme's rule decides: the visit goes ahead at the higher co-pay, or is refused here
 (`AllowanceUsedUp`) and held for staff by the caller."""
 
@@ -23,7 +24,7 @@ from marketplace.slots import materialise_slots
 from orders import wording
 from orders.events import push_order_event
 from orders.exceptions import OrdersError
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Payment
 from orders.moves import take_place
 from orders.rosters import worker_is_free
 from orders.services import BUSY
@@ -44,6 +45,9 @@ class PlanTerms:
     hold_when_used_up: bool
     notes: str
     reference: str  # unique per plan line and day: the order's idempotency key
+    # The family pays each visit with their saved card, charged 36 h before (decision
+    # 0029); otherwise at the door.
+    pays_by_card: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,14 +144,23 @@ def place_plan_visit(
         subsidy_month=split.month,
         subsidy_minutes=split.minutes,
         assisted_by=terms.booked_by if terms.assisted else None,
-        copay_offline=split.copay_fen > 0,
+        copay_offline=split.copay_fen > 0 and not terms.pays_by_card,
         free_cancel_hours=service.free_cancel_hours,
         late_cancel_fee_percent=service.late_cancel_fee_percent,
         idempotency_key=terms.reference,
     )
-    reason = str(_("From the care plan; the family pays %(copay)s at the door.")) % {
-        "copay": "¥" + yuan(split.copay_fen)
-    }
+    by_card = terms.pays_by_card and split.copay_fen > 0
+    if by_card:
+        Payment.objects.create(
+            order=order, amount_fen=order.copay_fen, kind=Payment.Kind.SAVED_CARD
+        )
+        reason = _(
+            "From the care plan; %(copay)s is charged to the saved card a day and a half before "
+            "the visit."
+        )
+    else:
+        reason = _("From the care plan; the family pays %(copay)s at the door.")
+    reason = str(reason) % {"copay": "¥" + yuan(split.copay_fen)}
     event = OrderEvent.objects.create(
         order=order, actor=terms.booked_by, action="place", to_status=order.status, reason=reason
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from orders.access import Relation
 from orders.models import Order
+from orders.saved_cards import owes_card_payment
 from orders.transitions import TRANSITIONS, VISIT_STARTED, WORKER_MAY_BE_SENT
 
 
@@ -18,7 +19,7 @@ def actions_for(order: Order, relation: Relation) -> set[str]:
     started = timezone.now() >= order.starts_at
     actions: set[str] = set()
     if family:
-        if _allowed("pay", order):
+        if _allowed("pay", order) or owes_card_payment(order):
             actions.add("pay")
         if _allowed("cancel", order):
             actions.add("cancel")

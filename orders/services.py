@@ -270,6 +270,16 @@ def _place_order(
     return order
 
 
+# A plan visit whose share is charged later goes ahead in these states (orders.saved_cards).
+PLAN_VISIT_GOING_AHEAD = (
+    Order.Status.CONFIRMED,
+    Order.Status.IN_SERVICE,
+    Order.Status.COMPLETED,
+    Order.Status.DISPUTED,
+    Order.Status.CLOSED,
+)
+
+
 def answer_deadline(now: datetime.datetime, starts_at: datetime.datetime) -> datetime.datetime:
     return request_expires_at(
         requested_at=now,
@@ -293,6 +303,12 @@ def confirm_payment(*, order: Order, stripe_payment_intent_id: str, amount_fen: 
     payment.status = Payment.Status.SUCCEEDED
     payment.succeeded_at = timezone.now()
     payment.save(update_fields=["status", "succeeded_at"])
+    if payment.kind == Payment.Kind.SAVED_CARD and order.status in PLAN_VISIT_GOING_AHEAD:
+        # A care plan's confirmed visit, charged to the saved card or paid on the pay page
+        # after a refusal (decision 0029): the money follows the visit as any paid order's.
+        if order.status == Order.Status.CLOSED:
+            _schedule_transfer(order)
+        return order
     if order.status != Order.Status.PENDING_PAYMENT:
         _refund(order, RefundDecision(payment.amount_fen, 0, "paid_after_closing"))
         return order

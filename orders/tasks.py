@@ -46,3 +46,10 @@ def retry_transfers() -> int:
 def check_money() -> int:
     """Daily: the money ledger (orders.ledger); the differences are on the staff money page."""
     return len(ledger.differences())
+
+
+@task()
+def charge_plan_visits() -> dict:
+    """Every few minutes: care plan visits paid with the saved card are charged off-session
+    once they start within a day and a half (decision 0029)."""
+    return payments.charge_due_plan_visits(now=timezone.now())

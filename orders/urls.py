@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views, views_provider_change, views_roll_call, views_webhooks
+from orders import views, views_cards, views_provider_change, views_roll_call, views_webhooks
 
 app_name = "orders"
 
@@ -47,5 +47,10 @@ urlpatterns = [
         name="roll_call_sitting",
     ),
     path("care-recipients/<int:pk>/visit-card/", views.visit_card, name="visit_card"),
+    path("cards/", views_cards.cards, name="cards"),
+    path("cards/new/", views_cards.save_card, name="save_card"),
+    path("cards/<int:pk>/", views_cards.card_setup, name="card_setup"),
+    path("cards/<int:pk>/saved/", views_cards.card_saved, name="card_saved"),
+    path("cards/<int:pk>/remove/", views_cards.remove_card, name="remove_card"),
     path("stripe/webhook/", views_webhooks.stripe_webhook, name="stripe_webhook"),
 ]

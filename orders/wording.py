@@ -117,6 +117,17 @@ def tell_family(order: Order, message: str, **extra) -> None:
     )
 
 
+def tell_booker(order: Order, message: str, *, url: str, **extra) -> None:
+    """Only the person who booked (a saved card's owner, decision 0029), sent to `url`."""
+    notify(
+        users=[order.booked_by],
+        kind="order",
+        message=message,
+        params=_params(order, **extra),
+        url=url,
+    )
+
+
 def tell_everyone(order: Order, message: str, *, by, **extra) -> None:
     people = {user.pk: user for user in family_of(order) + managers_of(order)}
     if order.worker_id:

@@ -23,7 +23,13 @@ class ProviderDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Provider
-        fields = [*EDITABLE_FIELDS, "communities"]
+        fields = [*EDITABLE_FIELDS, "plan_payment", "communities"]
+        help_texts = {
+            "plan_payment": _(
+                "How families pay the visits of their self-paid care plans. One-off bookings "
+                "are always paid online."
+            ),
+        }
         widgets = {
             "description_zh": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
@@ -51,7 +57,7 @@ class ProviderDetailsForm(forms.ModelForm):
 
 class ProviderRegistrationForm(ProviderDetailsForm):
     class Meta(ProviderDetailsForm.Meta):
-        fields = ["kind", *ProviderDetailsForm.Meta.fields]
+        fields = ["kind", *EDITABLE_FIELDS, "communities"]
 
 
 class DocumentUploadForm(forms.Form):

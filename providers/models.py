@@ -43,6 +43,11 @@ class Provider(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
+    class PlanPayment(models.TextChoices):
+        EITHER = "either", _("With a saved card or at the door")
+        CARD = "card", _("With a saved card only")
+        DOOR = "door", _("At the door only")
+
     class SuspensionCause(models.TextChoices):
         STAFF = "staff", _("Suspended by community staff")
         DOCUMENT_EXPIRED = "document_expired", _("A required document has expired")
@@ -78,6 +83,14 @@ class Provider(models.Model):
         limit_choices_to={"level": "community"},
         related_name="providers",
         blank=True,
+    )
+    # How the family may pay the visits of a self-paid care plan (decision 0029). One-off
+    # bookings are paid on the pay page whatever this says.
+    plan_payment = models.CharField(
+        _("care plan visits paid"),
+        max_length=10,
+        choices=PlanPayment.choices,
+        default=PlanPayment.EITHER,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -46,6 +46,9 @@ EDITABLE_FIELDS = (
     "contact_email",
     "address",
 )
+# Settings a manager changes after registering: how families pay self-paid care plan visits
+# (decision 0029).
+SETTING_FIELDS = ("plan_payment",)
 
 
 def _require_reason(reason: str, message) -> str:
@@ -77,12 +80,13 @@ def register_provider(*, by: User, kind: str, name: str, communities, **details)
 
 @transaction.atomic
 def update_provider(*, provider: Provider, by: User, communities=None, **details) -> Provider:
-    """A manager edits the organisation's details; legal details only before approval. A
-    community added after approval waits for its staff (providers.areas)."""
+    """A manager edits the organisation's details (and how families pay care plan visits);
+    legal details only before approval. A community added after approval waits for its
+    staff (providers.areas)."""
     provider = lock(provider)
     if not can_manage_provider(by, provider.pk):
         raise PermissionDenied
-    unknown = set(details) - set(EDITABLE_FIELDS)
+    unknown = set(details) - set(EDITABLE_FIELDS) - set(SETTING_FIELDS)
     if unknown:
         raise ValueError(f"not provider details: {sorted(unknown)}")
     editable_legal = provider.status in {Provider.Status.DRAFT, Provider.Status.CHANGES_REQUESTED}
@@ -98,6 +102,8 @@ def update_provider(*, provider: Provider, by: User, communities=None, **details
                 "please contact your community."
             )
         )
+    if details.get("plan_payment", Provider.PlanPayment.EITHER) not in Provider.PlanPayment.values:
+        raise ValueError("not a way to pay plan visits")
     for field, value in details.items():
         setattr(provider, field, value)
     provider.save(update_fields=list(details))

@@ -1,7 +1,8 @@
 """A local fake Stripe for the demo and the tests: localstripe, plus the few Stripe Connect
 endpoints Linli uses and localstripe lacks (accounts, account links, transfers), plus what the
 pay page needs (fake_stripe_pay.py: the Payment Element, confirming again after a decline,
-3-D Secure / Alipay / WeChat Pay stand-ins, idempotency keys, a record of requests).
+3-D Secure / Alipay / WeChat Pay stand-ins, idempotency keys, a record of requests), plus
+saved cards (fake_stripe_cards.py: SetupIntents confirmed in the browser, off-session charges).
 
     python scripts/fake_stripe.py --port 8420
 
@@ -15,6 +16,7 @@ import secrets
 import time
 from urllib.parse import urlencode
 
+import fake_stripe_cards
 import fake_stripe_pay
 from aiohttp import web
 from localstripe import resources, server
@@ -170,6 +172,7 @@ def build_app() -> web.Application:
     app.router.add_get("/_config/connect/onboarding/{id}", onboarding)
     app.router.add_post("/_config/clock", set_clock)
     fake_stripe_pay.install(app)
+    fake_stripe_cards.install(app)
     return app
 
 

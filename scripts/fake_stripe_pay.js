@@ -32,7 +32,13 @@
   }
 
   function intentId(clientSecret) {
-    return clientSecret.match(/^(pi_\w+)_secret_/)[1];
+    return clientSecret.match(/^((?:pi|seti)_\w+)_secret_/)[1];
+  }
+
+  /* A PaymentIntent's or a SetupIntent's (saving a card) address on the fake. */
+  function intentPath(clientSecret) {
+    var id = intentId(clientSecret);
+    return (id.indexOf("seti_") === 0 ? "/_config/js/setup_intents/" : "/_config/js/payment_intents/") + id;
   }
 
   function PaymentElement(group) {
@@ -56,8 +62,7 @@
     var element = this;
     var words = wordsFor(this.group.locale);
     var secret = this.group.clientSecret;
-    var url = BASE + "/_config/js/payment_intents/" + intentId(secret) +
-      "?client_secret=" + encodeURIComponent(secret);
+    var url = BASE + intentPath(secret) + "?client_secret=" + encodeURIComponent(secret);
     fetch(url).then(function (response) { return response.json(); }).then(function (intent) {
       var frame = document.createElement("div");
       frame.className = "fake-stripe-payment-element";
@@ -180,6 +185,43 @@
     return new Promise(function () {});
   }
 
+  /* stripe.confirmSetup: the card typed into the Payment Element is saved for later on the
+     SetupIntent; the browser then goes to the return address with Stripe's query. */
+  async function confirmSetup(key, options) {
+    var group = options && options.elements;
+    var element = group && group.paymentElement;
+    var returnUrl = options && options.confirmParams && options.confirmParams.return_url;
+    if (!element || !returnUrl) {
+      return { error: { type: "invalid_request_error", code: "parameter_missing",
+        message: "confirmSetup needs elements and confirmParams.return_url." } };
+    }
+    var card = element.card();
+    if (card.error) return card;
+    var secret = group.clientSecret;
+    var answer;
+    try {
+      var response = await fetch(BASE + intentPath(secret) + "/confirm", {
+        method: "POST",
+        body: JSON.stringify({ key: key, client_secret: secret, return_url: returnUrl,
+          payment_method_data: { type: "card", card: card.value } }),
+      });
+      answer = await response.json();
+    } catch (err) {
+      return { error: { type: "api_connection_error", message: "Could not reach Stripe." } };
+    }
+    if (answer.error) return { error: answer.error };
+    if (answer.next_action && answer.next_action.type === "redirect_to_url") {
+      window.location.assign(answer.next_action.redirect_to_url.url);
+      return new Promise(function () {});
+    }
+    window.location.assign(withQuery(returnUrl, {
+      setup_intent: answer.id,
+      setup_intent_client_secret: secret,
+      redirect_status: answer.status === "succeeded" ? "succeeded" : answer.status,
+    }));
+    return new Promise(function () {});
+  }
+
   Stripe = function (key, stripeOptions) {
     var stripe = localStripe(key);
     var cardElements = stripe.elements;
@@ -200,6 +242,7 @@
       return group;
     };
     stripe.confirmPayment = function (options) { return confirmPayment(key, options); };
+    stripe.confirmSetup = function (options) { return confirmSetup(key, options); };
     return stripe;
   };
 })();

@@ -43,6 +43,12 @@ ENDPOINTS = [
     ("POST", r"/v1/transfers", "TransferCreateParams"),
     ("GET", r"/v1/transfers", "TransferListParams"),
     ("GET", r"/v1/transfers/[^/]+", "TransferRetrieveParams"),
+    # Saved cards (decision 0029).
+    ("POST", r"/v1/customers", "CustomerCreateParams"),
+    ("POST", r"/v1/setup_intents", "SetupIntentCreateParams"),
+    ("GET", r"/v1/setup_intents/[^/]+", "SetupIntentRetrieveParams"),
+    ("GET", r"/v1/payment_methods/[^/]+", "PaymentMethodRetrieveParams"),
+    ("POST", r"/v1/payment_methods/[^/]+/detach", "PaymentMethodDetachParams"),
 ]
 # Creates that must carry our own key. An account link is left out on purpose: it expires
 # within minutes, so the same key's stored answer would be a dead link.
@@ -53,6 +59,8 @@ OUR_KEYS = {
     r"/v1/refunds": r"linli-refund-\d+(-\d+)?",
     r"/v1/accounts": r"linli-account-\d+",
     r"/v1/transfers": r"linli-transfer-\d+(-\d+)?",
+    r"/v1/customers": r"linli-customer-\d+-\d+",
+    r"/v1/setup_intents": r"linli-card-setup-\d+-cus_\w+",
 }
 # Options of the call, sent as headers, never as parameters.
 REQUEST_OPTIONS = set(RequestOptions.__annotations__)

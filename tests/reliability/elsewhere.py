@@ -22,7 +22,7 @@ from marketplace import services as marketplace_services
 from marketplace.models import ServiceChange
 from orders import services as order_services
 from orders import visits
-from orders.models import Order, Payment, Refund
+from orders.models import Order, Payment, Refund, SavedCard
 from providers import members as member_services
 from providers import services as provider_services
 from providers.models import (
@@ -210,6 +210,16 @@ def build() -> dict:
         plan=plan, item=item, day=plan.starts_on, status=Occurrence.Status.BOOKED
     )
 
+    # Her daughter's saved card (decision 0029): its owner alone sees or removes it.
+    saved_card = SavedCard.objects.create(
+        user=stranger,
+        status=SavedCard.Status.ACTIVE,
+        stripe_customer_id="cus_elsewhere",
+        stripe_payment_method_id="pm_elsewhere",
+        brand="visa",
+        last4="4242",
+    )
+
     # Orders: one waiting for the provider, one done, reviewed, asked for feedback, billed
     # on an issued statement and then complained about.
     slot = slot_of(service, capacity=9)
@@ -281,6 +291,7 @@ def build() -> dict:
         "assessment_evidence": assessment_evidence,
         "plan": plan,
         "occurrence": occurrence,
+        "saved_card": saved_card,
         "requested": requested,
         "closed": closed,
         "review": review,

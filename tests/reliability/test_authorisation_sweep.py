@@ -151,6 +151,7 @@ FILL = [
     (r"cms-admin/assessments/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),
     (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
+    (r"^cards/<int:pk>/$", lambda w: w["saved_card"].pk),
     (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"^care/plans/<int:pk>/$", lambda w: w["plan"].pk),
     (r"^care/visits/<int:pk>/$", lambda w: w["occurrence"].pk),
