@@ -342,6 +342,8 @@ CANTEEN_MEAL = (
 # Booked on today's lunch sitting, so that its roll call can be taken right after the seed.
 CANTEEN_TODAY = ["李秀兰", "张伟"]
 # Her plan: service, weekday (Monday 0), time. Meals at the canteen Monday to Saturday.
+# 张伟's weekly deep cleaning (Saturday 10:00), waiting for the provider's answer.
+WAITING_PLAN = ("家庭深度保洁服务", 5, "10:00", 1)
 GRANDMA_PLAN = [
     ("上门助浴服务", 1, "09:30"),
     *((CANTEEN_MEAL[1], day, "11:30") for day in range(6)),

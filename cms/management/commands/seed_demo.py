@@ -490,6 +490,29 @@ class Command(BaseCommand):
         owner = provider.members.get(role="owner").user
         care_services.accept_plan(plan=plan, by=owner, worker=carer)
         make_occurrences(plan, from_today=True)
+        self._waiting_plan(today)
+
+    def _waiting_plan(self, today: datetime.date) -> None:
+        """张伟's own weekly deep cleaning, a self-paid series waiting for 绿城物业 to accept
+        or decline, so the provider's side of a plan can be tried right after start-up."""
+        zhang = CareRecipient.objects.get(name="张伟")
+        provider = Provider.objects.get(name="绿城物业潍坊项目部")
+        title, weekday, at, hours = demo_data.WAITING_PLAN
+        care_services.propose_plan(
+            care_recipient=zhang,
+            provider=provider,
+            by=User.objects.get(email="zhang.wei@linli.local"),
+            starts_on=today + datetime.timedelta(days=1),
+            patterns=[
+                VisitPattern(
+                    provider.services.get(title_zh=title),
+                    weekday,
+                    datetime.time.fromisoformat(at),
+                    hours,
+                )
+            ],
+            notes="钥匙在物业前台，请先登记。",
+        )
 
     def _english_home_page(self) -> None:
         english = Locale.objects.get(language_code="en")
