@@ -22,6 +22,7 @@ from care.models import CarePlan, Occurrence, PlanItem, PlanPause
 from linli.refusals import Refusal
 from marketplace.models import Slot
 from marketplace.slots import materialise_slots
+from orders.moves import lock_slots
 from orders.plan_visits import AllowanceUsedUp, PlanTerms, place_plan_visit
 
 
@@ -118,6 +119,8 @@ def make_occurrences(
         return made
     pauses = list(plan.pauses.all())
     slots = _slots([w for w in wanted if not _paused(pauses, w[0])])
+    if connection.in_atomic_block:  # all visits in one transaction (a plan accepted or changed)
+        lock_slots(slot.pk for slot in slots.values())
     # In the order they happen: the month's allowance goes to its earliest visits.
     for day, _time, _pk, item in sorted(wanted, key=lambda w: w[:3]):
         slot = slots.get((item.service_id, _at(day, item)))

@@ -23,6 +23,7 @@ from marketplace.money import yuan
 from orders import saved_cards
 from orders import services as order_services
 from orders.models import Order
+from orders.moves import lock_slots
 from orders.plan_visits import AllowanceUsedUp, PlanTerms, place_plan_visit
 from orders.rosters import worker_is_free
 from orders.workers import worker_is_qualified
@@ -223,7 +224,13 @@ def decline_plan(*, plan: CarePlan, by: User, reason: str) -> CarePlan:
 def _cancel_booked(occurrences, *, by: User, status: str, reason: str) -> int:
     """Cancel the orders of booked visits still to come and mark them; returns how many."""
     cancelled = 0
-    for occurrence in occurrences.select_related("order"):
+    occurrences = list(occurrences.select_related("order"))
+    # Every order, then every slot, each lowest id first, before any programme: as one
+    # cancellation takes them (order, slot, programme), so neither can wait on the other.
+    orders = sorted(o.order_id for o in occurrences if o.order_id)
+    list(Order.objects.select_for_update().filter(pk__in=orders).order_by("pk").values("pk"))
+    lock_slots(o.order.slot_id for o in occurrences if o.order is not None and o.order.slot_id)
+    for occurrence in occurrences:
         order = occurrence.order
         if order is not None and order.status in (
             Order.Status.REQUESTED,

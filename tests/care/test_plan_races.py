@@ -3,12 +3,14 @@ places and the last of the budget; and one plan's visits are made by four runs a
 No place and no fen is sold twice, and nothing is made twice."""
 
 import datetime
+import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient
@@ -18,9 +20,11 @@ from care.models import CarePlan, Occurrence
 from care.occurrences import make_occurrences
 from marketplace.models import Slot
 from orders.models import Order
+from orders.moves import take_place
 from orders.transitions import HOLDS_A_PLACE, SUBSIDY_RELEASED
 from tests.assessments.conftest import MODERATE, assess
 from tests.billing.conftest import make_eligible
+from tests.care.conftest import FRIDAY, NINE, TUESDAY
 from tests.care.test_plans import propose
 from tests.conftest import make_user
 from tests.orders.conftest import book
@@ -113,3 +117,39 @@ def test_four_runs_at_once_make_each_visit_once(
     assert plan.occurrences.count() == 8
     assert Order.objects.count() == plan.occurrences.filter(order__isnull=False).count() == 8
     assert_nothing_oversold(bureau_programme)
+
+
+def test_a_plan_accepted_while_a_booking_holds_its_second_visits_place_waits_without_deadlock(
+    covered_grandma, community_staff, bath, bureau_programme, provider_manager
+):
+    # Accepting books every visit in one transaction: it must not hold the programme from its
+    # first visit while waiting for a later visit's place that a booking holds, for that
+    # booking reaches for the programme next.
+    plan = propose(covered_grandma, community_staff, bath, bureau_programme)
+    days = [
+        plan.starts_on + datetime.timedelta(days=n)
+        for n in range(14)
+        if (plan.starts_on + datetime.timedelta(days=n)).weekday() in (TUESDAY, FRIDAY)
+    ]
+    second = Slot.objects.get(
+        service=bath, starts_at=timezone.make_aware(datetime.datetime.combine(days[1], NINE))
+    )
+    holding = threading.Event()
+
+    def booking():
+        with transaction.atomic():
+            take_place(second.pk)
+            holding.set()
+            time.sleep(2)  # the plan is being accepted meanwhile
+            # Then the programme, as subsidy.reserve takes it.
+            Programme.objects.filter(pk=bureau_programme.pk).update(reserved_fen=F("reserved_fen"))
+        return "booked"
+
+    def accepting():
+        assert holding.wait(10)
+        return services.accept_plan(plan=plan, by=provider_manager)
+
+    results = run_at_once(booking, accepting)
+    assert results[0] == "booked"
+    assert not isinstance(results[1], Exception), results[1]
+    assert Occurrence.objects.filter(plan=plan, day=days[1], status="booked").exists()
