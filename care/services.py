@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient, Role, User
+from billing import subsidy
 from billing.models import Eligibility, Programme
 from care import wording
 from care.exceptions import CareError
@@ -19,6 +20,7 @@ from care.occurrences import make_occurrences
 from care.patterns import VisitPattern, check_patterns
 from communities.scoping import may_act_on_community
 from linli.refusals import Refusal
+from marketplace.models import FundingMode
 from marketplace.money import yuan
 from orders import saved_cards
 from orders import services as order_services
@@ -64,6 +66,32 @@ def _check_programme(programme: Programme, recipient: CareRecipient, day: dateti
             _("%(name)s is not registered as eligible for %(programme)s on %(day)s.")
             % {"name": recipient.name, "programme": programme.name, "day": day.isoformat()}
         )
+
+
+def _check_who_pays(
+    patterns: list[VisitPattern], recipient: CareRecipient, day: datetime.date
+) -> None:
+    """Refuse a plan whose visits would all be refused: a public service is free to the
+    eligible and never sold, so some programme the person is eligible for must pay its
+    whole price."""
+    for pattern in patterns:
+        service = pattern.service
+        if service.funding_mode != FundingMode.PUBLIC:
+            continue
+        pays = [
+            subsidy.subsidy_by_rule(
+                programme, unit_price_fen=service.price_fen, quantity=pattern.quantity
+            )[1]
+            for programme in subsidy.covering_programmes(service, recipient, day)
+        ]
+        if max(pays, default=0) < service.price_fen * pattern.quantity:
+            raise CareError(
+                _(
+                    "%(service)s is a public service, free only when a programme pays all of "
+                    "it, and no programme %(name)s is registered for pays its whole price."
+                )
+                % {"service": service.title, "name": recipient.name}
+            )
 
 
 def _check_way_to_pay(pays_by: str, *, provider: Provider, by: User, assisted: bool) -> None:
@@ -131,6 +159,7 @@ def propose_plan(
     check_patterns(patterns, provider_id=provider.pk, community_id=recipient.community_id)
     if programme is not None:
         _check_programme(programme, recipient, starts_on)
+    _check_who_pays(patterns, recipient, starts_on)
     if case_worker is not None and not _is_staff_for(case_worker, recipient):
         raise CareError(_("The case worker must be community staff of the person's community."))
     assisted = staff and not family
@@ -449,6 +478,7 @@ def change_pattern(
     check_patterns(
         patterns, provider_id=plan.provider_id, community_id=plan.care_recipient.community_id
     )
+    _check_who_pays(patterns, plan.care_recipient, from_day)
     day_before = from_day - datetime.timedelta(days=1)
     current = plan.items.filter(valid_until__isnull=True) | plan.items.filter(
         valid_until__gte=from_day

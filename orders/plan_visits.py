@@ -99,8 +99,11 @@ def place_plan_visit(
         quantity=quantity,
         on=timezone.localdate(starts_at),
     )
+    # Used up: no programme pays, or the paying one's cap or budget cut what its rule pays.
+    # Another programme paying a visit in full (her meals under the meal programme on a
+    # bathing plan) is not.
     used_up = bool(terms.programme_id) and (
-        split.programme_id != terms.programme_id or split.subsidy_fen < split.rule_fen
+        split.programme_id is None or split.subsidy_fen < split.rule_fen
     )
     if used_up and terms.hold_when_used_up:
         raise AllowanceUsedUp(
