@@ -5,10 +5,14 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
+from accounts.models import Notification
+from billing.models import Programme
 from care import services
 from care.exceptions import CareError
 from care.models import CarePlan
+from marketplace.models import Category
 from marketplace.slots import materialise_slots
+from orders.models import Order
 from tests.billing.conftest import make_eligible, make_programme
 from tests.care.conftest import tomorrow, twice_a_week
 from tests.marketplace.conftest import publish
@@ -66,3 +70,37 @@ def test_a_public_service_a_programme_pays_in_full_is_planned(
 ):
     plan = plan_of(public_bath, covered_grandma, community_staff, bureau_programme)
     assert plan.status == CarePlan.Status.PROPOSED
+
+
+def test_a_visit_paid_in_full_by_another_programme_is_not_the_allowance_used_up(
+    provider_a, covered_grandma, community_staff, bureau, bureau_programme, provider_manager
+):
+    # Her meals are paid by the meal programme although her plan is under the bathing one.
+    meals = make_programme(
+        bureau,
+        name_zh="居家助餐补贴",
+        name_en="Meals at home",
+        rule=Programme.Rule.FULL,
+        rate_cap_fen=None,
+        monthly_cap_fen=None,
+        min_age=None,
+    )
+    meals.categories.set([Category.objects.get(slug="meal-assistance")])
+    make_eligible(covered_grandma, meals, community_staff)
+    lunch = publish(
+        provider_a,
+        title_zh="送餐上门",
+        title_en="Lunch delivered",
+        category="meal-assistance",
+        price_fen=1500,
+        funding_mode="welfare",
+        duration_minutes=30,
+    )
+    materialise_slots(lunch, start=timezone.localdate())
+    plan = plan_of(lunch, covered_grandma, community_staff, bureau_programme)
+    services.accept_plan(plan=plan, by=provider_manager)
+    orders = Order.objects.filter(care_recipient=covered_grandma)
+    assert orders.count() == 8
+    assert set(orders.values_list("programme_id", "copay_fen")) == {(meals.pk, 0)}
+    assert not Notification.objects.filter(message__contains="used up").exists()
+    assert not plan.occurrences.exclude(status="booked").exists()
