@@ -162,6 +162,7 @@ def _make_one(
                         care_recipient=plan.care_recipient,
                         quantity=item.quantity,
                         slot=slot,
+                        tell_carer=False,
                     )
             except AllowanceUsedUp as refusal:
                 occurrence.status, occurrence.reason = Occurrence.Status.HELD, str(refusal.message)

@@ -230,6 +230,8 @@ def accept_plan(*, plan: CarePlan, by: User, worker: ProviderMember | None = Non
     plan.save(update_fields=["status", "worker", "accepted_at"])
     _event(plan, "accept", by, str(worker.user) if worker else "")
     wording.tell_plan_accepted(plan)
+    if worker is not None:
+        wording.tell_plan_carer(plan)
     make_occurrences(plan)
     return plan
 
@@ -571,4 +573,5 @@ def choose_plan_worker(*, plan: CarePlan, by: User, worker: ProviderMember) -> C
         if worker_is_free(worker, order.starts_at, order.ends_at, besides=order.pk):
             order_services.assign_worker(order=order, by=by, worker=worker)
     _event(plan, "assign", by, str(worker.user))
+    wording.tell_plan_carer(plan)
     return plan

@@ -15,6 +15,10 @@ NEW_PLAN = gettext_noop(
 ACCEPTED = gettext_noop(
     "%(provider)s accepted the care plan for %(recipient)s: visits start on %(start)s."
 )
+YOUR_PLAN = gettext_noop(
+    "You are the carer of %(recipient)s's care plan from %(start)s: every visit of it that "
+    "you are free for is on your list of visits, with the plan's notes."
+)
 DECLINED = gettext_noop("%(provider)s declined the care plan for %(recipient)s: %(reason)s")
 HELD = gettext_noop(
     "The visit of %(service)s for %(recipient)s on %(day)s is held: %(reason)s Community "
@@ -79,6 +83,18 @@ def tell_plan_accepted(plan: CarePlan) -> None:
         users=_family(plan) + _staff(plan),
         kind="plan",
         message=ACCEPTED,
+        params=_plan_params(plan),
+        url=_url(plan),
+    )
+
+
+def tell_plan_carer(plan: CarePlan) -> None:
+    """Once per plan, not once per visit: the carer learns of the plan, and finds its
+    visits on their list as they are made, four weeks ahead."""
+    notify(
+        users=[plan.worker.user],
+        kind="plan",
+        message=YOUR_PLAN,
         params=_plan_params(plan),
         url=_url(plan),
     )

@@ -71,9 +71,12 @@ def place_plan_visit(
     care_recipient: CareRecipient,
     quantity: int = 1,
     slot: Slot | None = None,
+    tell_carer: bool = True,
 ) -> PlanVisit:
     """`slot`: the service's slot at `starts_at` if the caller has already loaded it (a
-    plan's run loads them once); its place is still taken by a conditional update."""
+    plan's run loads them once); its place is still taken by a conditional update.
+    `tell_carer`: False for the visits a plan makes on its own (its carer was told of the
+    plan once); True for one a person books by hand."""
     now = timezone.now()
     if starts_at <= now:
         raise OrdersError(_("This visit's time has passed."))
@@ -168,6 +171,6 @@ def place_plan_visit(
         order=order, actor=terms.booked_by, action="place", to_status=order.status, reason=reason
     )
     transaction.on_commit(partial(push_order_event, event))
-    if worker is not None:
+    if worker is not None and tell_carer:
         wording.tell_worker(order)
     return PlanVisit(order=order, allowance_used_up=used_up)

@@ -336,3 +336,16 @@ def test_a_second_change_before_the_first_takes_effect_leaves_only_the_last_patt
     make_occurrences(active_plan, today=later - datetime.timedelta(days=1))
     made_after = active_plan.occurrences.filter(day__gte=later)
     assert made_after.exists() and {o.day.weekday() for o in made_after} == {3}
+
+
+def test_the_carer_is_told_of_the_plan_once_not_of_every_visit(
+    covered_grandma, community_staff, bath, bureau_programme, provider_manager, carer
+):
+    plan = propose(covered_grandma, community_staff, bath, bureau_programme)
+    services.accept_plan(plan=plan, by=provider_manager, worker=carer)
+    assert Order.objects.filter(care_recipient=covered_grandma, worker=carer).count() > 1
+    told = Notification.objects.filter(user=carer.user)
+    assert told.count() == 1
+    with translation.override("en"):
+        assert "You are the carer of 李秀兰's care plan" in told.get().text
+    assert told.get().url == f"/care/plans/{plan.pk}/"
