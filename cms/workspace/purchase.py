@@ -352,30 +352,9 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "purchaser",
-            "name_zh",
-            "name_en",
-            "description_zh",
-            "description_en",
-            "region",
-            "categories",
-            "min_age",
-            "requires_living_alone",
-            "requires_minimum_living_allowance",
-            "requires_low_income",
-            "min_disability_level",
-            "requires_special_care",
-            "rule",
-            "percent",
-            "fixed_fen",
-            "rate_cap_fen",
-            "monthly_cap_fen",
-            "monthly_cap_minutes",
-            "budget_fen",
-            "valid_from",
-            "valid_until",
-        ]
+        # The terms an edit may write, plus what only a new programme sets: its purchaser,
+        # categories and first budget.
+        fields = ["purchaser", *billing_services.PROGRAMME_TERMS, "categories", "budget_fen"]
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_until": forms.DateInput(attrs={"type": "date"}),
