@@ -3,9 +3,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import CareLink, CareRecipient
 from billing.models import Eligibility, Programme, Purchaser, PurchaserOfficer
 from marketplace.models import Category, Slot
 from marketplace.slots import materialise_slots
+from tests.conftest import make_user
 from tests.marketplace.conftest import publish
 
 TODAY = timezone.localdate
@@ -53,6 +55,24 @@ def make_eligible(recipient, programme, staff=None) -> Eligibility:
         valid_from=datetime.date(2026, 1, 1),
         valid_until=datetime.date(2027, 12, 31),
     )
+
+
+def eligible_families(count, programme, community, prefix="family") -> list:
+    """`count` older people in `community`, each eligible for `programme`, each with a
+    child's account to book for them: (account, person) pairs."""
+    people = []
+    for index in range(count):
+        user = make_user(f"{prefix}{index}@example.cn")
+        recipient = CareRecipient.objects.create(
+            name=f"老人{index}",
+            community=community,
+            address="潍坊路",
+            birth_date=datetime.date(1940, 1, 1),
+        )
+        CareLink.objects.create(care_recipient=recipient, account=user, relationship="child")
+        make_eligible(recipient, programme)
+        people.append((user, recipient))
+    return people
 
 
 @pytest.fixture

@@ -1,18 +1,15 @@
 """Twenty people book at once against a budget with room for five."""
 
-import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 
-from accounts.models import CareLink, CareRecipient
 from billing.models import Programme
 from marketplace.models import Slot
 from orders.exceptions import OrdersError
 from orders.models import Order
-from tests.billing.conftest import make_eligible
-from tests.conftest import make_user
+from tests.billing.conftest import eligible_families
 from tests.orders.conftest import book
 
 pytestmark = [
@@ -27,18 +24,7 @@ def test_twenty_bookings_against_a_budget_for_five_give_exactly_five_subsidies(
     Programme.objects.filter(pk=programme.pk).update(budget_fen=5 * 4800)
     slot = bathing_slots[0]
     Slot.objects.filter(pk=slot.pk).update(capacity=50)
-    people = []
-    for index in range(20):
-        user = make_user(f"family{index}@example.cn")
-        recipient = CareRecipient.objects.create(
-            name=f"老人{index}",
-            community=weifang_1,
-            address="潍坊路",
-            birth_date=datetime.date(1940, 1, 1),
-        )
-        CareLink.objects.create(care_recipient=recipient, account=user, relationship="child")
-        make_eligible(recipient, programme)
-        people.append((user, recipient))
+    people = eligible_families(20, programme, weifang_1)
 
     def attempt(user, recipient):
         try:

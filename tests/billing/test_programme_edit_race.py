@@ -1,22 +1,20 @@
 """On PostgreSQL: an officer saves a programme's form, opened before, while ten people book
 against it at once (issue 17: "a programme edit racing a booking loses no reservation")."""
 
-import datetime
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 
-from accounts.models import CareLink, CareRecipient, Notification
+from accounts.models import Notification
 from billing import services as billing_services
 from billing.exceptions import BillingError
 from billing.models import Programme
 from marketplace.models import Slot
 from orders.exceptions import OrdersError
 from orders.models import Order
-from tests.billing.conftest import make_eligible
-from tests.conftest import make_user
+from tests.billing.conftest import eligible_families
 from tests.orders.conftest import book
 
 pytestmark = [
@@ -32,18 +30,7 @@ def test_ten_bookings_racing_five_programme_edits_keep_every_reservation_and_ale
     Programme.objects.filter(pk=programme.pk).update(budget_fen=100_000, reserved_fen=70_000)
     slot = bathing_slots[0]
     Slot.objects.filter(pk=slot.pk).update(capacity=50)
-    people = []
-    for index in range(10):
-        user = make_user(f"family{index}@example.cn")
-        recipient = CareRecipient.objects.create(
-            name=f"老人{index}",
-            community=weifang_1,
-            address="潍坊路",
-            birth_date=datetime.date(1940, 1, 1),
-        )
-        CareLink.objects.create(care_recipient=recipient, account=user, relationship="child")
-        make_eligible(recipient, programme)
-        people.append((user, recipient))
+    people = eligible_families(10, programme, weifang_1)
     # The officer's form, opened before anyone booked.
     opened = [Programme.objects.get(pk=programme.pk) for _ in range(5)]
     start = threading.Barrier(15)
@@ -93,18 +80,7 @@ def test_a_budget_cut_racing_bookings_never_leaves_more_reserved_than_the_budget
     Programme.objects.filter(pk=programme.pk).update(budget_fen=100_000, reserved_fen=70_000)
     slot = bathing_slots[0]
     Slot.objects.filter(pk=slot.pk).update(capacity=50)
-    people = []
-    for index in range(6):
-        user = make_user(f"cut{index}@example.cn")
-        recipient = CareRecipient.objects.create(
-            name=f"老人{index}",
-            community=weifang_1,
-            address="潍坊路",
-            birth_date=datetime.date(1940, 1, 1),
-        )
-        CareLink.objects.create(care_recipient=recipient, account=user, relationship="child")
-        make_eligible(recipient, programme)
-        people.append((user, recipient))
+    people = eligible_families(6, programme, weifang_1, prefix="cut")
     start = threading.Barrier(7)
 
     def booking(user, recipient):
