@@ -19,3 +19,11 @@ def attempt(request: HttpRequest, action: Callable[[], object], *, success: str 
     if success:
         messages.success(request, success)
     return True
+
+
+def report_form_errors(request: HttpRequest, form) -> None:
+    """A form posted from a page that redirects back to itself: each of its errors becomes
+    a message shown there."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

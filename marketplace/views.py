@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.refusals import Refusal
-from linli.views import attempt
+from linli.views import attempt, report_form_errors
 from marketplace import page_cache, selectors, services
 from marketplace.forms import (
     CatalogueFilterForm,
@@ -191,10 +191,8 @@ def set_hours(request: HttpRequest, pk: int) -> HttpResponse:
     service = _managed_service(request, pk)
     formset = WeeklyHoursFormSet(request.POST, prefix="hours")
     if not formset.is_valid():
-        for form_errors in formset.errors:
-            for errors in form_errors.values():
-                for error in errors:
-                    messages.error(request, error)
+        for form in formset.forms:
+            report_form_errors(request, form)
         return redirect("marketplace:manage_service", pk=service.pk)
     rows = [
         form.cleaned_data
@@ -224,9 +222,7 @@ def add_exception(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The day is saved."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form_errors(request, form)
     return redirect("marketplace:manage_service", pk=service.pk)
 
 
@@ -285,7 +281,5 @@ def change_price(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("Saved. A new price of a published service goes live once staff approve it."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form_errors(request, form)
     return redirect("marketplace:manage_service", pk=service.pk)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from linli.downloads import private_file_response
 from linli.refusals import Refusal
-from linli.views import attempt
+from linli.views import attempt, report_form_errors
 from providers import members as member_services
 from providers import services
 from providers.access import is_owner
@@ -30,13 +30,6 @@ from providers.models import (
 
 def _managed(request: HttpRequest, pk: int) -> Provider:
     return get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
-
-
-def _report_form_errors(request: HttpRequest, form) -> None:
-    """Forms posted from the management page report back on that page."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required
@@ -124,7 +117,7 @@ def upload_document(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The document has been uploaded."),
         )
     else:
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("providers:manage", pk=provider.pk)
 
 
@@ -154,7 +147,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The invitation has been sent."),
         )
     else:
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("providers:manage", pk=provider.pk)
 
 
@@ -188,7 +181,7 @@ def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The photo has been added."),
         )
     else:
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("providers:manage", pk=provider.pk)
 
 

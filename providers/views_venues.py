@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.refusals import Refusal
-from linli.views import attempt
+from linli.views import attempt, report_form_errors
 from providers import venues as venue_services
 from providers.forms import SittingForm, VenueForm
 from providers.models import Provider, Venue
@@ -83,9 +83,7 @@ def add_sitting(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The sitting is added."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form_errors(request, form)
     return redirect("providers:venue", pk=venue.pk)
 
 
