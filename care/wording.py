@@ -1,7 +1,9 @@
 """What families, staff and providers are told about care plans."""
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.notifications import in_each_language, notify
 from accounts.roles import staff_covering
@@ -34,6 +36,10 @@ COSTS_MORE = gettext_noop(
 BOOKED_BY_STAFF = gettext_noop(
     "The visit of %(service)s for %(recipient)s on %(day)s is booked after all: the family "
     "pays %(copay)s for it at the door."
+)
+RUN_SUMMARY = gettext_noop(
+    "Visits of %(recipient)s's care plan up to %(until)s: %(booked)s booked. Not every visit "
+    "went as planned:\n%(visits)s"
 )
 LET_GO = gettext_noop(
     "The visit of %(service)s for %(recipient)s on %(day)s will not take place: %(reason)s"
@@ -111,13 +117,8 @@ def tell_plan_declined(plan: CarePlan) -> None:
 
 
 def _visit_params(occurrence: Occurrence, **extra) -> dict:
-    service = occurrence.item.service
-    return _plan_params(
-        occurrence.plan,
-        service=in_each_language(service.title_zh, service.title_en),
-        day=occurrence.day.isoformat(),
-        reason=occurrence.reason,
-        **extra,
+    return visit_params(
+        occurrence.plan, occurrence.item.service, occurrence.day, occurrence.reason, **extra
     )
 
 
@@ -149,9 +150,13 @@ def tell_visit_costs_more(occurrence: Occurrence) -> None:
         users=_family(plan) + _staff(plan),
         kind="plan",
         message=COSTS_MORE,
-        params=_visit_params(occurrence, copay="¥" + yuan(occurrence.order.copay_fen)),
+        params=_visit_params(occurrence, copay=copay(occurrence.order)),
         url=_url(plan),
     )
+
+
+def copay(order) -> str:
+    return "¥" + yuan(order.copay_fen)
 
 
 def tell_visit_booked_by_staff(occurrence: Occurrence) -> None:
@@ -161,7 +166,7 @@ def tell_visit_booked_by_staff(occurrence: Occurrence) -> None:
         users=_family(plan) + _staff(plan),
         kind="plan",
         message=BOOKED_BY_STAFF,
-        params=_visit_params(occurrence, copay="¥" + yuan(occurrence.order.copay_fen)),
+        params=_visit_params(occurrence, copay=copay(occurrence.order)),
         url=_url(plan),
     )
 
@@ -175,3 +180,48 @@ def tell_visit_let_go(occurrence: Occurrence) -> None:
         params=_visit_params(occurrence),
         url=_url(plan),
     )
+
+
+def tell_run_summary(plan: CarePlan, *, until, booked: int, told: list[tuple[str, dict]]) -> None:
+    """One notice per plan and run of its visits (decision 0030), to whoever would have been
+    told of each visit: every visit held, not covered or costing more is in it, one line
+    each in the reader's language. `told`: (message, the visit's parameters) in date
+    order, the messages being the one-visit ones above."""
+    if not told:
+        return
+    lines = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lines[language] = "\n".join(
+                gettext(message) % {key: _in(value, language) for key, value in params.items()}
+                for message, params in told
+            )
+    notify(
+        users=_family(plan) + _staff(plan),
+        kind="plan",
+        message=RUN_SUMMARY,
+        params=_plan_params(
+            plan,
+            until=until.isoformat(),
+            booked=str(booked),
+            visits=in_each_language(lines["zh-hans"], lines["en"]),
+        ),
+        url=_url(plan),
+    )
+
+
+def visit_params(plan: CarePlan, service, day, reason: str, **extra) -> dict:
+    """A visit's parameters for the one-visit messages, before its occurrence is saved."""
+    return _plan_params(
+        plan,
+        service=in_each_language(service.title_zh, service.title_en),
+        day=day.isoformat(),
+        reason=reason,
+        **extra,
+    )
+
+
+def _in(value, language: str) -> str:
+    if isinstance(value, dict):
+        return value.get(language) or value.get("zh-hans", "")
+    return value

@@ -74,3 +74,59 @@ def push_order_event(event: OrderEvent) -> None:
     order_message = (order_group(order.code), {"type": "order.event", "payload": payload})
     user_message = {"type": "notify", "payload": payload}
     send_live([order_message] + [(user_group(pk), user_message) for pk in sorted(concerned)])
+
+
+def push_orders_placed(events: list[OrderEvent], *, staff_of: dict[int, set[int]]) -> None:
+    """After a chunk of plan visits commits (care.plan_runs): each person concerned by any
+    of its orders hears once, with the last of their orders, and their open lists of
+    visits refresh. Nobody can be watching the page of an order that did not exist, so
+    the orders' own groups are not sent to. `staff_of`: community → its staff, filled as
+    communities come up, kept by the caller for the whole run."""
+    if not events:
+        return
+    orders = [event.order for event in events]
+    family: dict[int, set[int]] = {}
+    for recipient_id, account_id in CareLink.objects.filter(
+        care_recipient_id__in={order.care_recipient_id for order in orders}
+    ).values_list("care_recipient_id", "account_id"):
+        family.setdefault(recipient_id, set()).add(account_id)
+    managers: dict[int, set[int]] = {}
+    for provider_id, user_id in (
+        ProviderMember.objects.managing()
+        .filter(provider_id__in={order.provider_id for order in orders})
+        .values_list("provider_id", "user_id")
+    ):
+        managers.setdefault(provider_id, set()).add(user_id)
+    for community_id in {order.community_id for order in orders} - set(staff_of):
+        staff_of[community_id] = set(staff_covering([community_id]).values_list("pk", flat=True))
+    last: dict[int, OrderEvent] = {}
+    for event in events:
+        order = event.order
+        concerned = (
+            {order.booked_by_id}
+            | family.get(order.care_recipient_id, set())
+            | managers.get(order.provider_id, set())
+            | staff_of[order.community_id]
+        )
+        if order.worker_id:
+            concerned.add(order.worker.user_id)
+        for user_id in concerned:
+            last[user_id] = event
+    send_live(
+        [
+            (
+                user_group(user_id),
+                {
+                    "type": "notify",
+                    "payload": {
+                        "type": "order_event",
+                        "code": event.order.code,
+                        "status": event.to_status,
+                        "action": event.action,
+                        "event": event.pk,
+                    },
+                },
+            )
+            for user_id, event in sorted(last.items())
+        ]
+    )

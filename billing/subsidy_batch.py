@@ -1,0 +1,142 @@
+"""The subsidy of many plan visits at once (the daily run of care plans, decision 0030):
+loaded once per chunk of plans, each person's months and each programme's budget locked,
+then every visit's split computed in memory in the order the visits happen, with the
+same rules as one booking (`billing.split`, fed by `billing.subsidy.covers_over` and
+`allowance_for`), and written back with one statement per table."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import F
+
+from accounts.models import CareRecipient
+from assessments.levels import levels_over
+from billing.models import MonthlyUsage, Programme
+from billing.split import Candidate, Split, best_split, first_of_month
+from billing.subsidy import alert_if_crossed, allowance_for, covering_on, covers_over
+from linli.setwise import update_from_values
+from marketplace.models import FundingMode, Service
+
+
+class Ledger:
+    """What a chunk of visits may draw: locked usage rows and budgets, kept in memory as
+    the visits reserve, written by `write()`."""
+
+    def __init__(self, covers: dict, level_of, usage: dict, budgets: dict) -> None:
+        self._covers = covers
+        self._level_of = level_of
+        self._usage = usage  # (recipient, programme, month) → [row id, fen, minutes]
+        self._budgets = budgets  # programme → budget left
+        self._reserved: dict[int, int] = defaultdict(int)
+        self._touched: set[tuple] = set()
+
+    @classmethod
+    def load(
+        cls,
+        visits: list[tuple[Service, CareRecipient, datetime.date]],
+        start: datetime.date,
+        end: datetime.date,
+    ) -> "Ledger":
+        """Lock, in decision 0027's order (after the slots the caller locked): the usage
+        rows these visits may draw on (made first where missing, as `reserve` would),
+        lowest id first, then their programmes."""
+        pairs = {
+            (service.pk, recipient.pk): (service, recipient)
+            for service, recipient, _day in visits
+            if service.funding_mode != FundingMode.COMMERCIAL
+        }
+        covers = covers_over(pairs.values(), start, end) if pairs else {}
+        keys = sorted(
+            {
+                (recipient.pk, programme.pk, first_of_month(day))
+                for service, recipient, day in visits
+                for programme in covering_on(covers.get((service.pk, recipient.pk), ()), day)
+            }
+        )
+        usage, budgets = {}, {}
+        if keys:
+            MonthlyUsage.objects.bulk_create(
+                [MonthlyUsage(care_recipient_id=r, programme_id=p, month=m) for r, p, m in keys],
+                ignore_conflicts=True,
+            )
+            wanted = set(keys)
+            for row in (
+                MonthlyUsage.objects.select_for_update()
+                .filter(
+                    care_recipient_id__in={k[0] for k in keys},
+                    programme_id__in={k[1] for k in keys},
+                    month__in={k[2] for k in keys},
+                )
+                .order_by("pk")
+                .values_list(
+                    "pk", "care_recipient_id", "programme_id", "month", "used_fen", "used_minutes"
+                )
+            ):
+                key = row[1:4]
+                if key in wanted:
+                    usage[key] = [row[0], row[4], row[5]]
+            budgets = {
+                programme.pk: programme.budget_left_fen
+                for programme in Programme.objects.select_for_update()
+                .filter(pk__in={k[1] for k in keys})
+                .order_by("pk")
+            }
+        recipients = {recipient.pk for _s, recipient, _d in visits}
+        return cls(covers, levels_over(recipients, end), usage, budgets)
+
+    def quote(
+        self, *, service: Service, care_recipient: CareRecipient, quantity: int, on: datetime.date
+    ) -> Split:
+        """As `billing.subsidy.quote`, against what this chunk has reserved so far."""
+        candidates = []
+        if service.funding_mode != FundingMode.COMMERCIAL:
+            month = first_of_month(on)
+            covers = self._covers.get((service.pk, care_recipient.pk), ())
+            for programme in covering_on(covers, on):
+                _pk, used_fen, used_minutes = self._usage[(care_recipient.pk, programme.pk, month)]
+                candidates.append(
+                    Candidate(
+                        programme=programme,
+                        allowance=allowance_for(
+                            programme, care_recipient, on, level_of=self._level_of
+                        ),
+                        used_fen=used_fen,
+                        used_minutes=used_minutes,
+                        budget_left_fen=self._budgets[programme.pk],
+                    )
+                )
+        return best_split(
+            service=service,
+            quantity=quantity,
+            on=on,
+            candidates=candidates,
+            recipient_name=care_recipient.name,
+        )
+
+    def reserve(self, split: Split, *, care_recipient: CareRecipient) -> None:
+        """Hold the split's share, as `billing.subsidy.reserve` would. The quote was made
+        against these locked rows, so the cap and the budget cannot have moved."""
+        if not split.subsidy_fen:
+            return
+        key = (care_recipient.pk, split.programme_id, split.month)
+        row = self._usage[key]
+        row[1] += split.subsidy_fen
+        row[2] += split.minutes
+        self._budgets[split.programme_id] -= split.subsidy_fen
+        self._reserved[split.programme_id] += split.subsidy_fen
+        self._touched.add(key)
+
+    def write(self) -> None:
+        """One UPDATE for the usage rows, one per programme drawn on, and the budget alerts
+        a single reservation would have raised."""
+        update_from_values(
+            MonthlyUsage,
+            ["used_fen", "used_minutes"],
+            [tuple(self._usage[key]) for key in sorted(self._touched)],
+            types=["bigint", "integer"],
+        )
+        for programme_id, amount in sorted(self._reserved.items()):
+            Programme.objects.filter(pk=programme_id).update(
+                reserved_fen=F("reserved_fen") + amount
+            )
+            alert_if_crossed(programme_id)
