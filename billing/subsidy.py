@@ -74,12 +74,17 @@ class Cover:
 
 
 def covers_over(
-    pairs: Iterable[tuple[Service, CareRecipient]], start: datetime.date, end: datetime.date
+    pairs: Iterable[tuple[Service, CareRecipient]],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    regions: dict[int, set[int]] | None = None,
 ) -> dict[tuple[int, int], list[Cover]]:
     """For each (service, person): the programmes that cover this service, where the person
     lives, for which staff have recorded the person as eligible, on days between `start`
     and `end`. The only place the rule lives: one visit (`covering_programmes`) and a
-    day's run of care plans both ask here, in a handful of queries however many pairs."""
+    day's run of care plans both ask here, in a handful of queries however many pairs.
+    `regions`: community → the regions covering it, kept by a caller asking many times."""
     pairs = list(pairs)
     recipients = {recipient.pk: recipient for _service, recipient in pairs}
     eligible = list(
@@ -110,10 +115,9 @@ def covers_over(
         programme_id__in=programmes
     ).values_list("programme_id", "category_id"):
         categories[programme_id].add(category_id)
-    regions = {
-        community: set(regions_covering([community]).values_list("pk", flat=True))
-        for community in {recipients[row[0]].community_id for row in eligible}
-    }
+    regions = {} if regions is None else regions
+    for community in {recipients[row[0]].community_id for row in eligible} - set(regions):
+        regions[community] = set(regions_covering([community]).values_list("pk", flat=True))
     by_recipient = defaultdict(list)
     for recipient_id, programme_id, valid_from, valid_until in eligible:
         by_recipient[recipient_id].append((programmes[programme_id], valid_from, valid_until))

@@ -36,16 +36,18 @@ class Ledger:
         visits: list[tuple[Service, CareRecipient, datetime.date]],
         start: datetime.date,
         end: datetime.date,
+        *,
+        regions: dict[int, set[int]] | None = None,
     ) -> "Ledger":
         """Lock, in decision 0027's order (after the slots the caller locked): the usage
         rows these visits may draw on (made first where missing, as `reserve` would),
-        lowest id first, then their programmes."""
+        lowest id first, then their programmes. `regions`: see `covers_over`."""
         pairs = {
             (service.pk, recipient.pk): (service, recipient)
             for service, recipient, _day in visits
             if service.funding_mode != FundingMode.COMMERCIAL
         }
-        covers = covers_over(pairs.values(), start, end) if pairs else {}
+        covers = covers_over(pairs.values(), start, end, regions=regions) if pairs else {}
         keys = sorted(
             {
                 (recipient.pk, programme.pk, first_of_month(day))

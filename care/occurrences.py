@@ -44,7 +44,13 @@ def make_all_occurrences(
         plans = plans.filter(pk__in=plan_ids)
     plans = (
         plans.select_related(
-            "programme", "care_recipient__community", "created_by", "worker", "provider"
+            "programme",
+            "care_recipient__community",
+            "care_recipient__account",
+            "created_by",
+            "worker",
+            "provider",
+            "case_worker",
         )
         .prefetch_related(
             Prefetch(

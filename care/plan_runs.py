@@ -19,14 +19,17 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import CareLink
+from accounts.notifications import notify_each
+from accounts.roles import staff_covering
 from billing.models import Programme
 from billing.split import NotEligible
 from billing.subsidy_batch import Ledger
 from care import wording
 from care.models import CarePlan, Occurrence, PlanItem, PlanPause
-from linli.setwise import update_from_values
+from linli.setwise import insert_rows, update_from_values
 from marketplace.models import Service, Slot
-from marketplace.slots import materialise_days
+from marketplace.slots import materialise_days, open_slots_at
 from orders.events import push_orders_placed
 from orders.models import Order, OrderEvent, Payment
 from orders.moves import FULL
@@ -67,10 +70,18 @@ class Visit:
 
 @dataclass
 class Run:
-    """What a whole run keeps between its chunks."""
+    """What a whole run keeps between its chunks: who the staff of each community are, and
+    the regions covering each (billing.subsidy.covers_over)."""
 
-    staff_of: dict[int, set[int]] = field(default_factory=dict)
+    staff_users: dict[int, list] = field(default_factory=dict)
+    regions: dict[int, set[int]] = field(default_factory=dict)
     made: int = 0
+
+    def staff(self, community_id: int) -> list:
+        """The community's staff, asked once a run (the run takes minutes at most)."""
+        if community_id not in self.staff_users:
+            self.staff_users[community_id] = list(staff_covering([community_id]))
+        return self.staff_users[community_id]
 
 
 def make_visits(
@@ -106,7 +117,7 @@ def make_visits(
             ],
             types=["varchar", "varchar", "bigint", "timestamptz"],
         )
-        _tell(visits, end)
+        _tell(visits, end, run)
     run.made += len(visits)
     return visits
 
@@ -200,6 +211,7 @@ def _book(visits: list[Visit], start, end, run: Run) -> None:
         ],
         start,
         end,
+        regions=run.regions,
     )
     workers = {v.plan.worker.pk: v.plan.worker for v in visits if v.plan.worker_id}
     papers = papers_of(workers, valid_on=start)
@@ -218,25 +230,14 @@ def _lock_slots(visits: list[Visit]) -> dict[int, list]:
     """The visits' open slots, made first for days without any (as one visit would), then
     locked lowest id first (decision 0027's order): slot id → [capacity, booked, closed]."""
     times = {(v.item.service_id, v.starts_at) for v in visits}
-
-    def load() -> dict:
-        return {
-            (slot.service_id, slot.starts_at): slot
-            for slot in Slot.objects.filter(
-                service_id__in={service for service, _moment in times},
-                starts_at__in={moment for _service, moment in times},
-                closed=False,
-            )
-        }
-
-    found = load()
+    found = open_slots_at(times)
     missing = defaultdict(set)
     for visit in visits:
         if (visit.item.service_id, visit.starts_at) not in found:
             missing[visit.item.service].add(visit.day)
     if missing:
         materialise_days(missing)
-        found = load()
+        found = open_slots_at(times)
     for visit in visits:
         visit.slot = found.get((visit.item.service_id, visit.starts_at))
         if visit.slot is None:
@@ -298,15 +299,18 @@ def _place(visit: Visit, places, ledger: Ledger, papers, busy) -> Order | None:
 
 def _write(placed: list, places: dict, ledger: Ledger, run: Run) -> None:
     """One statement per table; the live pushes once the chunk has committed."""
-    orders = Order.objects.bulk_create([order for _visit, order in placed])
+    orders = insert_rows(Order, [order for _visit, order in placed])
     terms = [terms_for(v.plan, v.item, v.day) for v, _order in placed]
-    Payment.objects.bulk_create(
-        payment
-        for payment in (card_payment(t, order) for t, order in zip(terms, orders, strict=True))
-        if payment is not None
+    insert_rows(
+        Payment,
+        [
+            payment
+            for payment in (card_payment(t, order) for t, order in zip(terms, orders, strict=True))
+            if payment is not None
+        ],
     )
-    events = OrderEvent.objects.bulk_create(
-        placed_event(t, order) for t, order in zip(terms, orders, strict=True)
+    events = insert_rows(
+        OrderEvent, [placed_event(t, order) for t, order in zip(terms, orders, strict=True)]
     )
     taken = defaultdict(int)
     for order in orders:
@@ -318,14 +322,34 @@ def _write(placed: list, places: dict, ledger: Ledger, run: Run) -> None:
         types=["smallint"],
     )
     ledger.write()
-    transaction.on_commit(partial(push_orders_placed, events, staff_of=run.staff_of))
+    staff_of = {
+        community: {user.pk for user in run.staff(community)}
+        for community in {order.community_id for order in orders}
+    }
+    transaction.on_commit(partial(push_orders_placed, events, staff_of=staff_of))
 
 
-def _tell(visits: list[Visit], until: datetime.date) -> None:
+def _families(plans: list[CarePlan]) -> dict[int, list]:
+    """`CareRecipient.family_accounts` of these plans' people, in one query."""
+    family: dict[int, dict] = defaultdict(dict)
+    for plan in plans:
+        recipient = plan.care_recipient
+        if recipient.account_id:
+            family[recipient.pk][recipient.account_id] = recipient.account
+    for link in CareLink.objects.filter(
+        care_recipient_id__in={plan.care_recipient_id for plan in plans}
+    ).select_related("account"):
+        family[link.care_recipient_id][link.account_id] = link.account
+    return {pk: list(people.values()) for pk, people in family.items()}
+
+
+def _tell(visits: list[Visit], until: datetime.date, run: "Run") -> None:
     """One notice per plan and run: the visits held, not covered or costing more."""
     by_plan = defaultdict(list)
     for visit in visits:
         by_plan[visit.plan.pk].append(visit)
+    notices = []
+    family = _families([v.plan for v in visits if v.status != Status.BOOKED or v.costs_more])
     for plan_visits in by_plan.values():
         told = []
         for v in plan_visits:
@@ -336,12 +360,17 @@ def _tell(visits: list[Visit], until: datetime.date) -> None:
                 told.append((wording.UNCOVERED, params))
             elif v.costs_more:
                 told.append((wording.COSTS_MORE, {**params, "copay": wording.copay(v.order)}))
-        wording.tell_run_summary(
-            plan_visits[0].plan,
-            until=until,
-            booked=sum(v.status == Status.BOOKED for v in plan_visits),
-            told=told,
+        notices.append(
+            wording.run_summary(
+                plan_visits[0].plan,
+                until=until,
+                booked=sum(v.status == Status.BOOKED for v in plan_visits),
+                told=told,
+                family=family.get(plan_visits[0].plan.care_recipient_id, []),
+                staff=run.staff(plan_visits[0].plan.care_recipient.community_id),
+            )
         )
+    notify_each(notice for notice in notices if notice is not None)
 
 
 def terms_for(plan: CarePlan, item: PlanItem, day: datetime.date) -> PlanTerms:

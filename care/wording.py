@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-from accounts.notifications import in_each_language, notify
+from accounts.notifications import Notice, in_each_language, notify
 from accounts.roles import staff_covering
 from care.models import CarePlan, Occurrence
 from marketplace.money import yuan
@@ -182,7 +182,15 @@ def tell_visit_let_go(occurrence: Occurrence) -> None:
     )
 
 
-def tell_run_summary(plan: CarePlan, *, until, booked: int, told: list[tuple[str, dict]]) -> None:
+def run_summary(
+    plan: CarePlan,
+    *,
+    until,
+    booked: int,
+    told: list[tuple[str, dict]],
+    family: list,
+    staff: list,
+) -> Notice | None:
     """One notice per plan and run of its visits (decision 0030), to whoever would have been
     told of each visit: every visit held, not covered or costing more is in it, one line
     each in the reader's language. `told`: (message, the visit's parameters) in date
@@ -196,8 +204,9 @@ def tell_run_summary(plan: CarePlan, *, until, booked: int, told: list[tuple[str
                 gettext(message) % {key: _in(value, language) for key, value in params.items()}
                 for message, params in told
             )
-    notify(
-        users=_family(plan) + _staff(plan),
+    case_worker = [plan.case_worker] if plan.case_worker_id else []
+    return Notice(
+        users=family + staff + case_worker,
         kind="plan",
         message=RUN_SUMMARY,
         params=_plan_params(

@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from marketplace.models import DateException, Service, Slot, WeeklyHours
@@ -174,12 +174,7 @@ def materialise_days(days_of: dict[Service, set[datetime.date]]) -> None:
                 materialise_slots(service, start=day, days=1)
                 continue
             new.extend(
-                Slot(
-                    service=service,
-                    starts_at=plan.starts_at,
-                    ends_at=plan.ends_at,
-                    capacity=plan.capacity,
-                )
+                (service.pk, plan.starts_at, plan.ends_at, plan.capacity)
                 for plan in slots_of_plan(
                     service,
                     day,
@@ -189,12 +184,41 @@ def materialise_days(days_of: dict[Service, set[datetime.date]]) -> None:
                     sittings=sittings[service.venue_id],
                 )
             )
-    # Made meanwhile by the daily slot job or another run: the same slot either way.
-    Slot.objects.bulk_create(new, ignore_conflicts=True)
+    if not new:
+        return
+    # One statement for all (bulk_create's objects cost more than the insert). Made
+    # meanwhile by the daily slot job or another run: the same slot either way.
+    columns = list(zip(*new, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {Slot._meta.db_table}
+                (service_id, starts_at, ends_at, capacity, booked, closed)
+            SELECT *, 0, false FROM unnest(
+                %s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::smallint[])
+            ON CONFLICT (service_id, starts_at) DO NOTHING""",
+            [list(column) for column in columns],
+        )
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def open_slots_at(times) -> dict:
+    """The open slots at these (service id, start) pairs, by pair, in one query that reads
+    only them (not every start of every service asked about)."""
+    if not times:
+        return {}
+    services, moments = zip(*times, strict=True)
+    found = Slot.objects.raw(
+        f"""SELECT s.id, s.service_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.closed
+        FROM {Slot._meta.db_table} s
+        JOIN unnest(%s::bigint[], %s::timestamptz[]) AS w(service_id, starts_at)
+          ON s.service_id = w.service_id AND s.starts_at = w.starts_at
+        WHERE NOT s.closed""",
+        [list(services), list(moments)],
+    )
+    return {(slot.service_id, slot.starts_at): slot for slot in found}
 
 
 def materialise_all(*, today: datetime.date) -> int:

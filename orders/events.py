@@ -80,8 +80,9 @@ def push_orders_placed(events: list[OrderEvent], *, staff_of: dict[int, set[int]
     """After a chunk of plan visits commits (care.plan_runs): each person concerned by any
     of its orders hears once, with the last of their orders, and their open lists of
     visits refresh. Nobody can be watching the page of an order that did not exist, so
-    the orders' own groups are not sent to. `staff_of`: community → its staff, filled as
-    communities come up, kept by the caller for the whole run."""
+    the orders' own groups are not sent to. `staff_of`: community → its staff's ids
+    (`accounts.roles.staff_covering`), for every community of the orders, which the caller
+    keeps for its whole run."""
     if not events:
         return
     orders = [event.order for event in events]
@@ -97,8 +98,6 @@ def push_orders_placed(events: list[OrderEvent], *, staff_of: dict[int, set[int]
         .values_list("provider_id", "user_id")
     ):
         managers.setdefault(provider_id, set()).add(user_id)
-    for community_id in {order.community_id for order in orders} - set(staff_of):
-        staff_of[community_id] = set(staff_covering([community_id]).values_list("pk", flat=True))
     last: dict[int, OrderEvent] = {}
     for event in events:
         order = event.order
