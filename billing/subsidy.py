@@ -160,20 +160,51 @@ def quote(
 ) -> Split:
     """The split for booking `quantity` units of `service` for `care_recipient` on `on`.
     Of several programmes, the one that pays most is used (billing.split computes it)."""
+
+    def used(programme: Programme, month: datetime.date) -> tuple[int, int]:
+        usage = MonthlyUsage.objects.filter(
+            care_recipient=care_recipient, programme=programme, month=month
+        ).first()
+        return (usage.used_fen, usage.used_minutes) if usage else (0, 0)
+
+    commercial = service.funding_mode == FundingMode.COMMERCIAL
+    return quote_with(
+        service=service,
+        care_recipient=care_recipient,
+        quantity=quantity,
+        on=on,
+        programmes=[] if commercial else covering_programmes(service, care_recipient, on),
+        used=used,
+        budget_left=lambda programme: programme.budget_left_fen,
+    )
+
+
+def quote_with(
+    *,
+    service: Service,
+    care_recipient: CareRecipient,
+    quantity: int,
+    on: datetime.date,
+    programmes: Iterable[Programme],
+    used: Callable[[Programme, datetime.date], tuple[int, int]],
+    budget_left: Callable[[Programme], int],
+    level_of: Callable[[CareRecipient, datetime.date], CareLevel] = care_level_of,
+) -> Split:
+    """`quote`, given the programmes covering the visit that day and where the person's
+    month so far (fen, minutes), the budget left and the care level come from: the
+    database for one booking, a chunk's locked rows for the daily run of care plans."""
+    month = first_of_month(on)
     candidates = []
     if service.funding_mode != FundingMode.COMMERCIAL:
-        month = first_of_month(on)
-        for programme in covering_programmes(service, care_recipient, on):
-            usage = MonthlyUsage.objects.filter(
-                care_recipient=care_recipient, programme=programme, month=month
-            ).first()
+        for programme in programmes:
+            used_fen, used_minutes = used(programme, month)
             candidates.append(
                 Candidate(
                     programme=programme,
-                    allowance=allowance_for(programme, care_recipient, on),
-                    used_fen=usage.used_fen if usage else 0,
-                    used_minutes=usage.used_minutes if usage else 0,
-                    budget_left_fen=programme.budget_left_fen,
+                    allowance=allowance_for(programme, care_recipient, on, level_of=level_of),
+                    used_fen=used_fen,
+                    used_minutes=used_minutes,
+                    budget_left_fen=budget_left(programme),
                 )
             )
     return best_split(

@@ -12,8 +12,8 @@ from django.db.models import F
 from accounts.models import CareRecipient
 from assessments.levels import levels_over
 from billing.models import MonthlyUsage, Programme
-from billing.split import Candidate, Split, best_split, first_of_month
-from billing.subsidy import alert_if_crossed, allowance_for, covering_on, covers_over
+from billing.split import Split, first_of_month
+from billing.subsidy import alert_if_crossed, covering_on, covers_over, quote_with
 from linli.setwise import update_from_values
 from marketplace.models import FundingMode, Service
 
@@ -90,29 +90,18 @@ class Ledger:
         self, *, service: Service, care_recipient: CareRecipient, quantity: int, on: datetime.date
     ) -> Split:
         """As `billing.subsidy.quote`, against what this chunk has reserved so far."""
-        candidates = []
-        if service.funding_mode != FundingMode.COMMERCIAL:
-            month = first_of_month(on)
-            covers = self._covers.get((service.pk, care_recipient.pk), ())
-            for programme in covering_on(covers, on):
-                _pk, used_fen, used_minutes = self._usage[(care_recipient.pk, programme.pk, month)]
-                candidates.append(
-                    Candidate(
-                        programme=programme,
-                        allowance=allowance_for(
-                            programme, care_recipient, on, level_of=self._level_of
-                        ),
-                        used_fen=used_fen,
-                        used_minutes=used_minutes,
-                        budget_left_fen=self._budgets[programme.pk],
-                    )
-                )
-        return best_split(
+        covers = self._covers.get((service.pk, care_recipient.pk), ())
+        return quote_with(
             service=service,
+            care_recipient=care_recipient,
             quantity=quantity,
             on=on,
-            candidates=candidates,
-            recipient_name=care_recipient.name,
+            programmes=covering_on(covers, on),
+            used=lambda programme, month: tuple(
+                self._usage[(care_recipient.pk, programme.pk, month)][1:]
+            ),
+            budget_left=lambda programme: self._budgets[programme.pk],
+            level_of=self._level_of,
         )
 
     def reserve(self, split: Split, *, care_recipient: CareRecipient) -> None:
