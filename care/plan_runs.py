@@ -19,8 +19,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import CareLink
-from accounts.notifications import notify_each
 from accounts.roles import staff_covering
 from billing.models import Programme
 from billing.split import NotEligible
@@ -117,7 +115,7 @@ def make_visits(
             ],
             types=["varchar", "varchar", "bigint", "timestamptz"],
         )
-        _tell(visits, end, run)
+        wording.tell_run(visits, until=end, staff=run.staff)
     run.made += len(visits)
     return visits
 
@@ -327,50 +325,6 @@ def _write(placed: list, places: dict, ledger: Ledger, run: Run) -> None:
         for community in {order.community_id for order in orders}
     }
     transaction.on_commit(partial(push_orders_placed, events, staff_of=staff_of))
-
-
-def _families(plans: list[CarePlan]) -> dict[int, list]:
-    """`CareRecipient.family_accounts` of these plans' people, in one query."""
-    family: dict[int, dict] = defaultdict(dict)
-    for plan in plans:
-        recipient = plan.care_recipient
-        if recipient.account_id:
-            family[recipient.pk][recipient.account_id] = recipient.account
-    for link in CareLink.objects.filter(
-        care_recipient_id__in={plan.care_recipient_id for plan in plans}
-    ).select_related("account"):
-        family[link.care_recipient_id][link.account_id] = link.account
-    return {pk: list(people.values()) for pk, people in family.items()}
-
-
-def _tell(visits: list[Visit], until: datetime.date, run: "Run") -> None:
-    """One notice per plan and run: the visits held, not covered or costing more."""
-    by_plan = defaultdict(list)
-    for visit in visits:
-        by_plan[visit.plan.pk].append(visit)
-    notices = []
-    family = _families([v.plan for v in visits if v.status != Status.BOOKED or v.costs_more])
-    for plan_visits in by_plan.values():
-        told = []
-        for v in plan_visits:
-            params = wording.visit_params(v.plan, v.item.service, v.day, v.reason)
-            if v.status == Status.HELD:
-                told.append((wording.HELD, params))
-            elif v.status == Status.UNCOVERED:
-                told.append((wording.UNCOVERED, params))
-            elif v.costs_more:
-                told.append((wording.COSTS_MORE, {**params, "copay": wording.copay(v.order)}))
-        notices.append(
-            wording.run_summary(
-                plan_visits[0].plan,
-                until=until,
-                booked=sum(v.status == Status.BOOKED for v in plan_visits),
-                told=told,
-                family=family.get(plan_visits[0].plan.care_recipient_id, []),
-                staff=run.staff(plan_visits[0].plan.care_recipient.community_id),
-            )
-        )
-    notify_each(notice for notice in notices if notice is not None)
 
 
 def terms_for(plan: CarePlan, item: PlanItem, day: datetime.date) -> PlanTerms:

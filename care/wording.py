@@ -1,11 +1,16 @@
 """What families, staff and providers are told about care plans."""
 
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-from accounts.notifications import Notice, in_each_language, notify
+from accounts.models import CareLink
+from accounts.notifications import Notice, in_each_language, notify, notify_each
 from accounts.roles import staff_covering
 from care.models import CarePlan, Occurrence
 from marketplace.money import yuan
@@ -182,7 +187,7 @@ def tell_visit_let_go(occurrence: Occurrence) -> None:
     )
 
 
-def run_summary(
+def _run_summary(
     plan: CarePlan,
     *,
     until,
@@ -234,3 +239,50 @@ def _in(value, language: str) -> str:
     if isinstance(value, dict):
         return value.get(language) or value.get("zh-hans", "")
     return value
+
+
+def _families(plans: list[CarePlan]) -> dict[int, list]:
+    """`CareRecipient.family_accounts` of these plans' people, in one query."""
+    family: dict[int, dict] = defaultdict(dict)
+    for plan in plans:
+        recipient = plan.care_recipient
+        if recipient.account_id:
+            family[recipient.pk][recipient.account_id] = recipient.account
+    for link in CareLink.objects.filter(
+        care_recipient_id__in={plan.care_recipient_id for plan in plans}
+    ).select_related("account"):
+        family[link.care_recipient_id][link.account_id] = link.account
+    return {pk: list(people.values()) for pk, people in family.items()}
+
+
+def tell_run(visits: list, *, until: datetime.date, staff: Callable[[int], list]) -> None:
+    """One notice per plan and run of its visits (care.plan_runs' `Visit`s): the visits
+    held, not covered or costing more. `staff`: a community's staff, kept by the run."""
+    by_plan = defaultdict(list)
+    for visit in visits:
+        by_plan[visit.plan.pk].append(visit)
+    notices = []
+    family = _families(
+        [v.plan for v in visits if v.status != Occurrence.Status.BOOKED or v.costs_more]
+    )
+    for plan_visits in by_plan.values():
+        told = []
+        for v in plan_visits:
+            params = visit_params(v.plan, v.item.service, v.day, v.reason)
+            if v.status == Occurrence.Status.HELD:
+                told.append((HELD, params))
+            elif v.status == Occurrence.Status.UNCOVERED:
+                told.append((UNCOVERED, params))
+            elif v.costs_more:
+                told.append((COSTS_MORE, {**params, "copay": copay(v.order)}))
+        notices.append(
+            _run_summary(
+                plan_visits[0].plan,
+                until=until,
+                booked=sum(v.status == Occurrence.Status.BOOKED for v in plan_visits),
+                told=told,
+                family=family.get(plan_visits[0].plan.care_recipient_id, []),
+                staff=staff(plan_visits[0].plan.care_recipient.community_id),
+            )
+        )
+    notify_each(notice for notice in notices if notice is not None)
