@@ -24,7 +24,9 @@ from tests.assessments.conftest import MODERATE, assess
 from tests.billing.conftest import make_eligible, make_programme
 from tests.care.conftest import NINE, TUESDAY
 from tests.care.test_plans import mid_november, propose  # noqa: F401 (a fixture)
+from tests.care.test_venue_plans import meal  # noqa: F401 (a fixture)
 from tests.conftest import make_user
+from tests.orders.canteen import LUNCH
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +59,17 @@ def city(
     bureau_programme,
     carer,
     weifang_1,
+    meal,  # noqa: F811 (the imported fixture)
 ):
-    """Three plans on the same Tuesday and Friday baths at 09:00 (two places each), the
-    same carer on the first two:
+    """Plans on the same baths (Tuesday and Friday at 09:00, two places each), the same
+    carer on the first two, and one at a canteen:
     - grandma's, under the bureau's programme (two baths a month, then the family pays
       more), paused for a week, crossing into December;
     - grandpa's, under a programme that holds visits when its budget (three baths) is
       used up, paid by card;
-    - auntie's, self-paid by card, at 10:30 on Tuesdays.
+    - auntie's, self-paid by card, at 10:30 on Tuesdays only;
+    - grandma's lunches at a canteen on Mondays, at the venue's sitting, whose slots do
+      not exist yet.
     One Friday's slot is already full."""
     hold = make_programme(
         bureau,
@@ -88,7 +93,9 @@ def city(
             bath,
             patterns=[VisitPattern(bath, TUESDAY, datetime.time(10, 30))],
         ),
+        propose(covered_grandma, community_staff, meal, patterns=[VisitPattern(meal, 0, LUNCH)]),
     ]
+    Slot.objects.filter(service=meal).delete()
     CarePlan.objects.filter(pk__in=[p.pk for p in plans[:2]]).update(worker=carer)
     CarePlan.objects.filter(pk__in=[p.pk for p in plans[1:]]).update(pays_by=CarePlan.PaysBy.CARD)
     CarePlan.objects.filter(pk__in=[p.pk for p in plans]).update(status=CarePlan.Status.ACTIVE)
@@ -124,6 +131,7 @@ def test_the_set_wise_run_gives_every_visit_what_booking_it_alone_gives(city):
     assert any(row[6] and row[6][1] > 0 for row in batch["visits"])  # the family pays more
     assert batch["payments"] and any(row[6] and row[6][3] is None for row in batch["visits"])
     assert len({row[6][0].month for row in batch["visits"] if row[6]}) == 2  # Nov and Dec
+    assert any(row[6][14] for row in batch["visits"] if row[6])  # at the venue
     assert batch == alone
 
 
@@ -142,9 +150,12 @@ def _outcome(make) -> dict:
                     o.order_id is not None,
                     _order(o.order) if o.order_id else None,
                 )
-                for o in Occurrence.objects.select_related("order")
+                for o in Occurrence.objects.select_related("order__slot")
             ),
-            "places": sorted(Slot.objects.filter(booked__gt=0).values_list("pk", "booked")),
+            # Slots by time, not id: the slots made by the first way, rolled back, took ids.
+            "places": sorted(
+                Slot.objects.filter(booked__gt=0).values_list("service_id", "starts_at", "booked")
+            ),
             "usage": sorted(
                 MonthlyUsage.objects.values_list(
                     "care_recipient_id", "programme_id", "month", "used_fen", "used_minutes"
@@ -172,7 +183,7 @@ def _order(order: Order) -> tuple:
         order.worker_id,
         order.programme_id,
         order.subsidy_minutes,
-        order.slot_id,
+        (order.slot.service_id, order.slot.starts_at, order.slot.capacity),
         order.status,
         order.copay_offline,
         order.address,
