@@ -63,7 +63,7 @@ def make_all_occurrences(
         )
         .order_by("pk")
     )
-    run = Run()
+    run = Run(pushes_at_end=True)
     chunk = []
     with _commits_without_waiting():
         for plan in plans.iterator(chunk_size=CHUNK):
@@ -73,6 +73,7 @@ def make_all_occurrences(
                 chunk = []
         if chunk:
             make_visits(chunk, today=today, run=run)
+    run.push()
     return run.made
 
 

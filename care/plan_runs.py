@@ -28,7 +28,7 @@ from care.models import CarePlan, Occurrence, PlanItem, PlanPause
 from linli.setwise import insert_rows, update_from_values
 from marketplace.models import Service, Slot
 from marketplace.slots import materialise_days, open_slots_at
-from orders.events import push_orders_placed
+from orders.events import concerned_by_last_event, push_orders_placed
 from orders.models import Order, OrderEvent, Payment
 from orders.moves import FULL
 from orders.plan_visits import (
@@ -74,6 +74,22 @@ class Run:
     staff_users: dict[int, list] = field(default_factory=dict)
     regions: dict[int, set[int]] = field(default_factory=dict)
     made: int = 0
+    # The daily run tells each person concerned once, at its end, of their last new visit
+    # (a person concerned by orders in every chunk, as a district's staff are, would
+    # otherwise hear 40 times); a plan accepted or changed tells them at its commit.
+    pushes_at_end: bool = False
+    last_heard: dict[int, OrderEvent] = field(default_factory=dict)
+
+    def heard(self, events: list[OrderEvent], *, staff_of: dict[int, set[int]]) -> None:
+        """After a chunk's commit: whom its new orders concern."""
+        self.last_heard.update(concerned_by_last_event(events, staff_of=staff_of))
+        if not self.pushes_at_end:
+            self.push()
+
+    def push(self) -> None:
+        if self.last_heard:
+            push_orders_placed(self.last_heard)
+        self.last_heard = {}
 
     def staff(self, community_id: int) -> list:
         """The community's staff, asked once a run (the run takes minutes at most)."""
@@ -324,7 +340,8 @@ def _write(placed: list, places: dict, ledger: Ledger, run: Run) -> None:
         community: {user.pk for user in run.staff(community)}
         for community in {order.community_id for order in orders}
     }
-    transaction.on_commit(partial(push_orders_placed, events, staff_of=staff_of))
+    if events:
+        transaction.on_commit(partial(run.heard, events, staff_of=staff_of))
 
 
 def terms_for(plan: CarePlan, item: PlanItem, day: datetime.date) -> PlanTerms:

@@ -76,15 +76,13 @@ def push_order_event(event: OrderEvent) -> None:
     send_live([order_message] + [(user_group(pk), user_message) for pk in sorted(concerned)])
 
 
-def push_orders_placed(events: list[OrderEvent], *, staff_of: dict[int, set[int]]) -> None:
-    """After a chunk of plan visits commits (care.plan_runs): each person concerned by any
-    of its orders hears once, with the last of their orders, and their open lists of
-    visits refresh. Nobody can be watching the page of an order that did not exist, so
-    the orders' own groups are not sent to. `staff_of`: community → its staff's ids
-    (`accounts.roles.staff_covering`), for every community of the orders, which the caller
-    keeps for its whole run."""
-    if not events:
-        return
+def concerned_by_last_event(
+    events: list[OrderEvent], *, staff_of: dict[int, set[int]]
+) -> dict[int, OrderEvent]:
+    """Everyone concerned by any of these orders' events (as `concerned_user_ids` names
+    them), each with the last event of theirs, in two queries. `staff_of`: community →
+    its staff's ids (`accounts.roles.staff_covering`) for every community of the orders,
+    kept by the caller (the daily run of care plans) for the whole run."""
     orders = [event.order for event in events]
     family: dict[int, set[int]] = {}
     for recipient_id, account_id in CareLink.objects.filter(
@@ -111,6 +109,14 @@ def push_orders_placed(events: list[OrderEvent], *, staff_of: dict[int, set[int]
             concerned.add(order.worker.user_id)
         for user_id in concerned:
             last[user_id] = event
+    return last
+
+
+def push_orders_placed(last: dict[int, OrderEvent]) -> None:
+    """After orders were placed many at once (care plans' visits): each person concerned
+    hears once, of their last new order, and their open lists of visits refresh. Nobody
+    can be watching the page of an order that did not exist, so the orders' own groups are
+    not sent to: one message a person, not one an order."""
     send_live(
         [
             (
