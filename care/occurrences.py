@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Collection
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -73,7 +73,9 @@ def make_all_occurrences(
                 chunk = []
         if chunk:
             make_visits(chunk, today=today, run=run)
-    run.push()
+    # After the chunks' own commit callbacks (at once when the run is not inside a
+    # transaction, as the daily job is not).
+    transaction.on_commit(run.push)
     return run.made
 
 

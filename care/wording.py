@@ -44,7 +44,7 @@ BOOKED_BY_STAFF = gettext_noop(
 )
 RUN_SUMMARY = gettext_noop(
     "Visits of %(recipient)s's care plan up to %(until)s: %(booked)s booked. Not every visit "
-    "went as planned:\n%(visits)s"
+    "went as planned: %(visits)s"
 )
 LET_GO = gettext_noop(
     "The visit of %(service)s for %(recipient)s on %(day)s will not take place: %(reason)s"
@@ -205,7 +205,8 @@ def _run_summary(
     lines = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            lines[language] = "\n".join(
+            # One line of text: it is an e-mail's subject too, and pages wrap it.
+            lines[language] = " ".join(
                 gettext(message) % {key: _in(value, language) for key, value in params.items()}
                 for message, params in told
             )
