@@ -78,7 +78,7 @@ class Run:
     # (a person concerned by orders in every chunk, as a district's staff are, would
     # otherwise hear 40 times); a plan accepted or changed tells them at its commit.
     pushes_at_end: bool = False
-    last_heard: dict[int, OrderEvent] = field(default_factory=dict)
+    last_heard: dict[int, dict] = field(default_factory=dict)
 
     def heard(self, events: list[OrderEvent], *, staff_of: dict[int, set[int]]) -> None:
         """After a chunk's commit: whom its new orders concern."""

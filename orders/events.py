@@ -78,9 +78,10 @@ def push_order_event(event: OrderEvent) -> None:
 
 def concerned_by_last_event(
     events: list[OrderEvent], *, staff_of: dict[int, set[int]]
-) -> dict[int, OrderEvent]:
+) -> dict[int, dict]:
     """Everyone concerned by any of these orders' events (as `concerned_user_ids` names
-    them), each with the last event of theirs, in two queries. `staff_of`: community →
+    them), each with the payload of the last event of theirs (small: a run keeps them
+    until its end), in two queries. `staff_of`: community →
     its staff's ids (`accounts.roles.staff_covering`) for every community of the orders,
     kept by the caller (the daily run of care plans) for the whole run."""
     orders = [event.order for event in events]
@@ -96,9 +97,16 @@ def concerned_by_last_event(
         .values_list("provider_id", "user_id")
     ):
         managers.setdefault(provider_id, set()).add(user_id)
-    last: dict[int, OrderEvent] = {}
+    last: dict[int, dict] = {}
     for event in events:
         order = event.order
+        payload = {
+            "type": "order_event",
+            "code": order.code,
+            "status": event.to_status,
+            "action": event.action,
+            "event": event.pk,
+        }
         concerned = (
             {order.booked_by_id}
             | family.get(order.care_recipient_id, set())
@@ -108,30 +116,18 @@ def concerned_by_last_event(
         if order.worker_id:
             concerned.add(order.worker.user_id)
         for user_id in concerned:
-            last[user_id] = event
+            last[user_id] = payload
     return last
 
 
-def push_orders_placed(last: dict[int, OrderEvent]) -> None:
+def push_orders_placed(last: dict[int, dict]) -> None:
     """After orders were placed many at once (care plans' visits): each person concerned
     hears once, of their last new order, and their open lists of visits refresh. Nobody
     can be watching the page of an order that did not exist, so the orders' own groups are
     not sent to: one message a person, not one an order."""
     send_live(
         [
-            (
-                user_group(user_id),
-                {
-                    "type": "notify",
-                    "payload": {
-                        "type": "order_event",
-                        "code": event.order.code,
-                        "status": event.to_status,
-                        "action": event.action,
-                        "event": event.pk,
-                    },
-                },
-            )
-            for user_id, event in sorted(last.items())
+            (user_group(user_id), {"type": "notify", "payload": payload})
+            for user_id, payload in sorted(last.items())
         ]
     )
