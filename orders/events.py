@@ -52,17 +52,22 @@ def concerned_user_ids(
     return ids
 
 
-def push_order_event(event: OrderEvent) -> None:
-    """Run after the event's transaction commits, with the objects the service held: the
-    people concerned never change on an order, so nothing is read again but them."""
-    order = event.order
-    payload = {
+def _payload(event: OrderEvent) -> dict:
+    """What a page hears of an event: which order changed, to what; it fetches the rest."""
+    return {
         "type": "order_event",
-        "code": order.code,
+        "code": event.order.code,
         "status": event.to_status,
         "action": event.action,
         "event": event.pk,
     }
+
+
+def push_order_event(event: OrderEvent) -> None:
+    """Run after the event's transaction commits, with the objects the service held: the
+    people concerned never change on an order, so nothing is read again but them."""
+    order = event.order
+    payload = _payload(event)
     concerned = concerned_user_ids(
         booked_by_id=order.booked_by_id,
         care_recipient_id=order.care_recipient_id,
@@ -100,13 +105,7 @@ def concerned_by_last_event(
     last: dict[int, dict] = {}
     for event in events:
         order = event.order
-        payload = {
-            "type": "order_event",
-            "code": order.code,
-            "status": event.to_status,
-            "action": event.action,
-            "event": event.pk,
-        }
+        payload = _payload(event)
         concerned = (
             {order.booked_by_id}
             | family.get(order.care_recipient_id, set())
