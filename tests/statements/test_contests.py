@@ -6,7 +6,6 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -17,39 +16,13 @@ from statements.models import (
     ContestEvidence,
     LineContest,
     LineExclusion,
-    Statement,
     StatementLine,
 )
 from statements.policy import contest_until
 from statements.reconciliation import reconcile
-from tests.providers.conftest import png_bytes
+from tests.statements.conftest import REASON, evidence
 
 pytestmark = pytest.mark.django_db
-
-REASON = "老人签字的服务单在附件里，服务确已完成"
-
-
-def evidence(name: str = "visit-sheet.png", content: bytes | None = None) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content or png_bytes(), content_type="image/png")
-
-
-@pytest.fixture
-def approved(statement, three_visits, district_officer) -> Statement:
-    """The month approved with its 24-yuan line excluded for missing evidence."""
-    services.issue_statement(statement=statement, by=district_officer)
-    services.start_review(statement=statement, by=district_officer)
-    services.exclude_line(
-        line=statement.lines.get(subsidy_fen=2400),
-        by=district_officer,
-        reason="evidence_missing",
-        note="缺少服务照片",
-    )
-    return services.approve_statement(statement=statement, by=district_officer)
-
-
-@pytest.fixture
-def excluded(approved) -> StatementLine:
-    return approved.lines.get(exclusion__isnull=False)
 
 
 def contest(line, by, reason=REASON) -> LineContest:
