@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from billing.services import is_officer
 from providers.access import can_manage_provider
-from providers.uploads import check_document_upload
+from providers.uploads import check_document_upload, save_private_upload
 from statements import services, wording
 from statements.exceptions import StatementsError
 from statements.models import ContestEvent, ContestEvidence, LineContest, Statement, StatementLine
@@ -74,12 +74,7 @@ def contest_line(
         original_name=(evidence.name or "")[:200],
         uploaded_by=by,
     )
-    stored.file.save(checked.stored_name, evidence, save=False)
-    try:
-        stored.save()
-    except BaseException:
-        stored.file.delete(save=False)
-        raise
+    save_private_upload(stored, evidence, checked)
     ContestEvent.objects.create(contest=contest, status=Status.OPEN, actor=by, note=contest.reason)
     wording.tell_officers_of_contest(contest)
     return contest
