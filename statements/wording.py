@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
 from accounts.notifications import in_each_language, notify
+from billing.wording import officers_of
 from marketplace.money import yuan
 from providers.wording import managers_of
 from statements.models import LineContest, Statement
@@ -60,11 +60,8 @@ def _line_params(contest: LineContest) -> dict:
 
 def tell_officers_of_contest(contest: LineContest) -> None:
     statement = contest.line.statement
-    officers = User.objects.filter(
-        purchaser_offices__purchaser_id=statement.purchaser_id, is_active=True
-    ).distinct()
     notify(
-        users=list(officers),
+        users=officers_of(statement.purchaser_id),
         kind="statement",
         message=CONTESTED,
         params={
