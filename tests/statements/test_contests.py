@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Notification
+from accounts.notifications import text_for
 from providers.exceptions import ProvidersError
 from statements import contests, services
 from statements.exceptions import StatementsError
@@ -215,3 +216,21 @@ def test_each_step_tells_the_other_side(
 
     assert len(told(provider_manager)) == 2 and "照付" in told(provider_manager)[1]
     assert told(caregiver) == []  # a worker does not see the money
+
+
+def test_a_manager_reading_english_is_told_in_english(
+    statement, three_visits, district_officer, provider_manager
+):
+    provider_manager.language = "en"
+    provider_manager.save(update_fields=["language"])
+    services.issue_statement(statement=statement, by=district_officer)
+    services.start_review(statement=statement, by=district_officer)
+
+    approved = services.approve_statement(statement=statement, by=district_officer)
+
+    told = Notification.objects.get(user=provider_manager, kind="statement")
+    until = contest_until(approved)
+    assert text_for(told, provider_manager) == (
+        f"Pudong Civil Affairs approved your statement for {statement.month:%Y-%m}: ¥120.00 "
+        f"is payable. A line it excluded may be contested until {until.isoformat()}."
+    )
