@@ -18,7 +18,7 @@ from assessments.instrument import ITEM_FIELDS, barthel_score, care_level, wrong
 from assessments.models import Assessment, AssessmentEvidence, Cognition, LivingSituation
 from communities.scoping import may_act_on_community
 from linli.dates import months_after
-from providers.uploads import check_document_upload
+from providers.uploads import check_document_upload, save_private_upload
 
 
 def may_assess(user: User, recipient: CareRecipient) -> bool:
@@ -102,13 +102,7 @@ def add_evidence(
         description=description.strip()[:200],
         uploaded_by=by,
     )
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return save_private_upload(evidence, upload, checked)
 
 
 def send_reassessment_reminders(*, today: datetime.date) -> int:

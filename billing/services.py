@@ -31,7 +31,7 @@ from billing.models import (
 from communities.models import Region
 from communities.scoping import may_act_on_community, regions_covering
 from marketplace.money import yuan
-from providers.uploads import check_document_upload
+from providers.uploads import check_document_upload, save_private_upload
 
 STAFF = Role.COMMUNITY_STAFF
 
@@ -364,13 +364,7 @@ def add_evidence(
         description=description[:200],
         uploaded_by=by,
     )
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return save_private_upload(evidence, upload, checked)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from cms.workspace.access import CommunityStaffMenuItem
 from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
+from cms.workspace.contests import ContestsViewSet
 from cms.workspace.dashboard import WaitingForYouPanel
 from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.grades import GradesViewSet
@@ -49,6 +50,11 @@ def register_community_orders():
 @hooks.register("register_admin_viewset")
 def register_purchase():
     return PurchaseViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_contests():
+    return ContestsViewSet()
 
 
 @hooks.register("register_admin_viewset")

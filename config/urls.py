@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("care.urls")),
     path("", include("reviews.urls")),
+    path("", include("statements.urls")),
     path("", include("cms.urls")),
     path("prefs/language/", account_views.set_language, name="set_language"),
     path("prefs/elder-mode/", account_views.set_elder_mode, name="set_elder_mode"),

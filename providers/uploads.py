@@ -69,6 +69,18 @@ def check_document_upload(upload: UploadedFile) -> CheckedUpload:
     )
 
 
+def save_private_upload(row, upload: UploadedFile, checked: CheckedUpload):
+    """Stores a checked upload in `row.file`, then the row; a row that fails to save leaves
+    no file behind. Evidence rows of several apps keep their files this way."""
+    row.file.save(checked.stored_name, upload, save=False)
+    try:
+        row.save()
+    except BaseException:
+        row.file.delete(save=False)
+        raise
+    return row
+
+
 def check_photo_upload(upload: UploadedFile) -> CheckedUpload:
     """A picture for a public page: JPEG or PNG only."""
     checked = check_document_upload(upload)

@@ -9,8 +9,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from providers.models import private_storage
 from statements.exceptions import StatementsError
-from statements.querysets import StatementLineQuerySet, StatementQuerySet
+from statements.querysets import (
+    ContestEvidenceQuerySet,
+    LineContestQuerySet,
+    StatementLineQuerySet,
+    StatementQuerySet,
+)
 
 
 class FrozenRow(models.Model):
@@ -190,3 +196,89 @@ class Adjustment(FrozenRow):
 
     def __str__(self) -> str:
         return f"{self.statement} · {self.amount_fen}"
+
+
+class LineContest(models.Model):
+    """A provider's objection to an excluded line (decision 0035). The line and its exclusion
+    stay as they are; an upheld contest is paid as an adjustment on a later statement."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the officer")
+        UPHELD = "upheld", _("Upheld: paid on a later statement")
+        CONFIRMED = "confirmed", _("Exclusion confirmed")
+
+    line = models.OneToOneField(StatementLine, on_delete=models.PROTECT, related_name="contest")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.TextField(_("why the line should be paid"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("the officer's answer"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    adjustment = models.OneToOneField(
+        Adjustment, null=True, blank=True, on_delete=models.PROTECT, related_name="contest"
+    )
+
+    objects = LineContestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("contested line")
+        verbose_name_plural = _("contested lines")
+        constraints = [
+            # Upheld is exactly "paid by an adjustment"; nothing else carries one.
+            models.CheckConstraint(
+                condition=Q(status="upheld", adjustment__isnull=False)
+                | (~Q(status="upheld") & Q(adjustment__isnull=True)),
+                name="contest_upheld_has_adjustment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.get_status_display()}"
+
+
+class ContestEvidence(models.Model):
+    """A file the provider sends with a contest (a signed visit sheet, a photo)."""
+
+    contest = models.ForeignKey(LineContest, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(storage=private_storage, upload_to="contest-evidence/")
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ContestEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contest evidence")
+        verbose_name_plural = _("contest evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ContestEvent(models.Model):
+    """One step of a contest (opened, upheld, confirmed): who, when and what they wrote."""
+
+    contest = models.ForeignKey(LineContest, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("status"), max_length=10, choices=LineContest.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("contest step")
+        verbose_name_plural = _("contest steps")
+
+    def __str__(self) -> str:
+        return f"{self.contest_id} · {self.status}"

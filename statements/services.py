@@ -19,8 +19,10 @@ from billing.models import Purchaser
 from billing.services import is_officer
 from orders.models import Order, VisitRecord
 from providers.models import Provider
+from statements import wording
 from statements.exceptions import StatementsError
 from statements.models import Adjustment, LineExclusion, Statement, StatementLine
+from statements.policy import contest_until
 
 Status = Statement.Status
 
@@ -314,6 +316,9 @@ def approve_statement(*, statement: Statement, by: User) -> Statement:
     statement.approved_at = timezone.now()
     statement.approved_by = by
     statement.save(update_fields=["status", "approved_at", "approved_by"])
+    wording.tell_provider_of_approval(
+        statement, payable_fen=totals(statement).payable_fen, until=contest_until(statement)
+    )
     return statement
 
 

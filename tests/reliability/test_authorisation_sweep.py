@@ -141,6 +141,12 @@ FILL = [
     (r"cms-admin/purchase/statements/<int:pk>/$", lambda w: w["statement"].pk),
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
+    (r"cms-admin/contests/<int:pk>/$", lambda w: w["contest"].pk),
+    (r"cms-admin/contests/evidence/<int:pk>/$", lambda w: w["contest_evidence"].pk),
+    # The provider's side of the bill (decision 0035).
+    (r"^provider/statements/<int:pk>/$", lambda w: w["contest"].line.statement_id),
+    (r"^provider/statements/lines/<int:pk>/$", lambda w: w["contest"].line_id),
+    (r"^provider/statements/evidence/<int:pk>/$", lambda w: w["contest_evidence"].pk),
     # The platform admin's purchaser screens (404 to everyone else).
     (r"cms-admin/purchasers/<int:pk>/$", lambda w: w["programme"].purchaser_id),
     (
@@ -220,6 +226,7 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.SURVEY_ANSWER,
         elsewhere.ASSESSMENT_NOTE,
         elsewhere.PLAN_NOTE,
+        elsewhere.CONTEST,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]
