@@ -359,3 +359,11 @@ class MonthlyUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.care_recipient} · {self.programme} · {self.month:%Y-%m}"
+
+
+# Django finds an app's models through this module.
+from billing.application_models import (  # noqa: E402, F401
+    Application,
+    ApplicationEvent,
+    ApplicationEvidence,
+)

@@ -283,8 +283,11 @@ def _require_staff_of(by: User, recipient: CareRecipient) -> None:
         raise PermissionDenied
 
 
-def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.date) -> list:
-    """The programme's criteria this person does not meet, as labels (empty: all met)."""
+def criteria_unmet(
+    programme: Programme, recipient: CareRecipient, on: datetime.date, *, level: bool = True
+) -> list:
+    """The programme's criteria this person does not meet, as labels (empty: all met).
+    `level=False` leaves the care level out, for a person still to be assessed."""
     unmet = []
     age = recipient.age_on(on)
     if programme.min_age is not None and (age is None or age < programme.min_age):
@@ -295,12 +298,12 @@ def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.
         unmet.append(_("a minimum living allowance household"))
     if programme.requires_low_income and not recipient.low_income:
         unmet.append(_("a low-income household"))
-    if programme.min_disability_level is not None:
-        level = care_level_of(recipient, on)
-        if level.counts_as < programme.min_disability_level:
+    if level and programme.min_disability_level is not None:
+        held = care_level_of(recipient, on)
+        if held.counts_as < programme.min_disability_level:
             unmet.append(
                 _("care level %(level)s or higher (now: %(now)s)")
-                % {"level": programme.min_disability_level, "now": level.describe()}
+                % {"level": programme.min_disability_level, "now": held.describe()}
             )
     if programme.requires_special_care and not recipient.special_care:
         unmet.append(_("a special-care recipient"))
