@@ -18,6 +18,7 @@ from assessments import services as assessment_services
 from assessments.instrument import BARTHEL_ITEMS, ITEM_FIELDS
 from assessments.models import Assessment, AssessmentEvidence, Cognition, LivingSituation
 from cms.workspace.access import require_community_staff
+from cms.workspace.applications import to_assess
 from linli.downloads import private_file_response
 from linli.views import attempt
 
@@ -72,6 +73,26 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.in_scope_of(request.user).select_related("care_recipient", "assessor"),
         pk=pk,
+    )
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    """The people whose subsidy application waits for their needs assessment."""
+    waiting = (
+        to_assess(request.user)
+        .select_related("care_recipient__community", "programme")
+        .order_by("updated_at", "pk")
+    )
+    title = _("Assessments to do")
+    return render(
+        request,
+        "cms/workspace/assessments_queue.html",
+        {
+            "page_title": title,
+            "header_title": title,
+            "header_icon": "clipboard-list",
+            "waiting": waiting[:200],
+        },
     )
 
 
@@ -149,13 +170,15 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 class AssessmentsViewSet(ViewSet):
-    """No menu entry: staff come here from a person's eligibility page."""
+    """No menu entry: staff come here from a person's eligibility page, or from "waiting
+    for you" to the assessments that applications ask for."""
 
     name = "assessments"
     icon = "clipboard-list"
 
     def get_urlpatterns(self):
         return [
+            path("", queue, name="queue"),
             path("people/<int:pk>/new/", new, name="new"),
             path("<int:pk>/", detail, name="detail"),
             path("<int:pk>/evidence/", evidence, name="evidence"),

@@ -19,6 +19,7 @@ from accounts import services as account_services
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
 from billing import services as billing_services
+from billing.forms import ApplicationForm
 from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.models import Region
@@ -135,6 +136,8 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         recipient=recipient,
         circumstances=circumstances,
         eligibility_form=EligibilityForm(recipient=recipient),
+        application_form=ApplicationForm(recipient=recipient),
+        applications=recipient.applications.select_related("programme"),
         care_level=care_level_of(recipient, timezone.localdate()),
         assessments=recipient.assessments.all(),
         eligibilities=recipient.eligibilities.select_related(
