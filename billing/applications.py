@@ -23,12 +23,11 @@ from billing.models import (
     Programme,
 )
 from communities.scoping import may_act_on_community, regions_covering
-from providers.uploads import check_document_upload
+from providers.uploads import save_private_document
 
 S = Application.Status
 
 NEXT = {
-    "": {S.SUBMITTED},
     S.SUBMITTED: {S.MORE_NEEDED, S.AWAITING_ASSESSMENT, S.APPROVED, S.REFUSED},
     S.MORE_NEEDED: {S.SUBMITTED, S.REFUSED},
     S.AWAITING_ASSESSMENT: {S.MORE_NEEDED, S.APPROVED, S.REFUSED},
@@ -94,21 +93,10 @@ def _lock(application: Application) -> Application:
 def _store(
     application: Application, upload: UploadedFile, description: str, by: User
 ) -> ApplicationEvidence:
-    checked = check_document_upload(upload)
     evidence = ApplicationEvidence(
-        application=application,
-        content_type=checked.content_type,
-        original_name=(upload.name or "")[:200],
-        description=description.strip()[:200],
-        uploaded_by=by,
+        application=application, description=description.strip()[:200], uploaded_by=by
     )
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return save_private_document(evidence, upload)
 
 
 @transaction.atomic
@@ -149,7 +137,9 @@ def apply_for_programme(
     application = Application.objects.create(
         care_recipient=recipient, programme=programme, applied_by=by, note=note.strip()
     )
-    _move(application, to=S.SUBMITTED, by=by, note=note.strip())
+    ApplicationEvent.objects.create(
+        application=application, actor=by, new_status=S.SUBMITTED, note=note.strip()
+    )
     _store(application, upload, description, by)
     wording.tell_of_submission(application, by=by)
     return application

@@ -31,7 +31,7 @@ from billing.models import (
 from communities.models import Region
 from communities.scoping import may_act_on_community, regions_covering
 from marketplace.money import yuan
-from providers.uploads import check_document_upload
+from providers.uploads import save_private_document
 
 STAFF = Role.COMMUNITY_STAFF
 
@@ -359,21 +359,10 @@ def add_evidence(
 ) -> EligibilityEvidence:
     """Staff attach a scan of the evidence (低保证, disability certificate...)."""
     _require_staff_of(by, eligibility.care_recipient)
-    checked = check_document_upload(upload)
     evidence = EligibilityEvidence(
-        eligibility=eligibility,
-        content_type=checked.content_type,
-        original_name=(upload.name or "")[:200],
-        description=description[:200],
-        uploaded_by=by,
+        eligibility=eligibility, description=description[:200], uploaded_by=by
     )
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return save_private_document(evidence, upload)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from billing.forms import ApplicationForm
 from billing.models import Application, ApplicationEvidence
 from linli.downloads import private_file_response
 from linli.refusals import Refusal
-from linli.views import attempt
+from linli.views import attach_evidence, attempt
 
 
 @login_required
@@ -61,20 +61,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Please choose a file."))
-    else:
-        attempt(
-            request,
-            lambda: applications.add_application_evidence(
-                application=application,
-                by=request.user,
-                upload=upload,
-                description=request.POST.get("description", ""),
-            ),
-            success=_("The evidence is attached."),
-        )
+    attach_evidence(
+        request,
+        lambda upload, description: applications.add_application_evidence(
+            application=application, by=request.user, upload=upload, description=description
+        ),
+    )
     return redirect("applications:detail", pk=application.pk)
 
 

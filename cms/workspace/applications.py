@@ -152,30 +152,30 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("application_queue:detail", pk=application.pk)
 
 
-@require_POST
-def ask_for_more(request: HttpRequest, pk: int) -> HttpResponse:
+def _with_reason(request: HttpRequest, pk: int, step, success: str) -> HttpResponse:
     application = _application(request, pk)
+    reason = request.POST.get("reason", "")
     attempt(
         request,
-        lambda: applications.ask_for_more(
-            application=application, by=request.user, reason=request.POST.get("reason", "")
-        ),
-        success=_("The family is asked for more."),
+        lambda: step(application=application, by=request.user, reason=reason),
+        success=success,
     )
     return redirect("application_queue:detail", pk=application.pk)
+
+
+@require_POST
+def ask_for_more(request: HttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(request, pk, applications.ask_for_more, _("The family is asked for more."))
 
 
 @require_POST
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk)
-    attempt(
+    return _with_reason(
         request,
-        lambda: applications.refuse_application(
-            application=application, by=request.user, reason=request.POST.get("reason", "")
-        ),
-        success=_("The application is refused; the family is told why."),
+        pk,
+        applications.refuse_application,
+        _("The application is refused; the family is told why."),
     )
-    return redirect("application_queue:detail", pk=application.pk)
 
 
 @require_POST

@@ -3,7 +3,6 @@ communities, keep evidence with it, and read what it gave. Reached from the pers
 eligibility page."""
 
 from django import forms
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -20,7 +19,7 @@ from assessments.models import Assessment, AssessmentEvidence, Cognition, Living
 from cms.workspace.access import require_community_staff
 from cms.workspace.applications import to_assess
 from linli.downloads import private_file_response
-from linli.views import attempt
+from linli.views import attach_evidence, attempt
 
 
 class AssessmentForm(forms.Form):
@@ -139,20 +138,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Please choose a file."))
-    else:
-        attempt(
-            request,
-            lambda: assessment_services.add_evidence(
-                assessment=assessment,
-                by=request.user,
-                upload=upload,
-                description=request.POST.get("description", ""),
-            ),
-            success=_("The evidence is attached."),
-        )
+    attach_evidence(
+        request,
+        lambda upload, description: assessment_services.add_evidence(
+            assessment=assessment, by=request.user, upload=upload, description=description
+        ),
+    )
     return redirect("assessments:detail", pk=assessment.pk)
 
 

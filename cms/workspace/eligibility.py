@@ -25,7 +25,7 @@ from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
 from linli.downloads import private_file_response
-from linli.views import attempt
+from linli.views import attach_evidence, attempt
 
 CIRCUMSTANCES = [
     "birth_date",
@@ -172,20 +172,12 @@ def _eligibility(request: HttpRequest, pk: int) -> Eligibility:
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     eligibility = _eligibility(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Please choose a file."))
-    else:
-        attempt(
-            request,
-            lambda: billing_services.add_evidence(
-                eligibility=eligibility,
-                by=request.user,
-                upload=upload,
-                description=request.POST.get("description", ""),
-            ),
-            success=_("The evidence is attached."),
-        )
+    attach_evidence(
+        request,
+        lambda upload, description: billing_services.add_evidence(
+            eligibility=eligibility, by=request.user, upload=upload, description=description
+        ),
+    )
     return redirect("eligibility:recipient", pk=eligibility.care_recipient_id)
 
 
