@@ -3,6 +3,8 @@ approve (which records the eligibility, or first asks for a needs assessment), a
 family for more, or refuse with the reason. Staff also apply for someone without an
 account from the person's eligibility page."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
@@ -23,6 +25,7 @@ from billing.forms import ApplicationForm
 from billing.models import Application
 from billing.services import criteria_unmet
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from linli.dates import months_after
 from linli.refusals import Refusal
 from linli.views import attempt, report_form_errors
 
@@ -106,7 +109,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     recipient, programme = application.care_recipient, application.programme
     today = timezone.localdate()
-    until = min(programme.valid_until, today.replace(year=today.year + 1, day=1))
+    # A year by default, within the programme's own period.
+    until = min(programme.valid_until, months_after(today, 12) - datetime.timedelta(days=1))
     return _page(
         request,
         "application_detail.html",

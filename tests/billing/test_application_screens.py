@@ -54,7 +54,7 @@ def test_a_refused_application_shows_its_status_and_reason_on_her_page(
     client.force_login(daughter)
     page = client.get(reverse("accounts:care_recipient", args=[submitted.care_recipient_id]))
     body = page.content.decode()
-    assert "未获批准" in body or "Refused" in body
+    assert "未通过" in body
     assert "户籍不符" in body
 
 

@@ -67,10 +67,10 @@ def test_a_family_applies_and_staff_approve(
     expect(staff.locator("main")).to_contain_text("dibao.pdf")
     staff.get_by_test_id("approve").click()
     expect(staff.locator("body")).to_contain_text("已批准，资格认定已登记")
-    expect(staff.get_by_test_id("application-status")).to_have_text("已批准")
+    expect(staff.get_by_test_id("application-status")).to_have_text("已通过")
     screenshot(staff, "04-approved")
 
     family.goto(live_site.url + f"/me/care-recipients/{grandma_li.pk}/")
     expect(family.get_by_test_id("coverage")).to_contain_text("高龄助浴补贴")
-    expect(family.get_by_test_id("applications")).to_contain_text("已批准")
+    expect(family.get_by_test_id("applications")).to_contain_text("已通过")
     screenshot(family, "05-covered")
