@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing import applications
-from billing.models import Application
+from billing.models import Application, Entitlement
 from tests.providers.conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +164,25 @@ def test_staff_of_another_street_cannot_apply_for_her(
     )
     assert response.status_code == 404
     assert not Application.objects.exists()
+
+
+def test_an_application_waiting_for_an_assessment_is_on_staffs_assessments_to_do(
+    client, old_grandma, programme, daughter, community_staff
+):
+    Entitlement.objects.create(programme=programme, care_level=2, minutes_per_month=600)
+    application = applications.apply_for_programme(
+        care_recipient=old_grandma, programme=programme, by=daughter, upload=upload("a.pdf")
+    )
+    applications.approve_application(
+        application=application,
+        by=community_staff,
+        valid_from=timezone.localdate(),
+        valid_until=datetime.date(2027, 12, 31),
+    )
+    client.force_login(community_staff)
+
+    to_do = client.get(reverse("assessments:queue")).content.decode()
+    assert "李秀兰" in to_do
+    assert reverse("assessments:new", args=[old_grandma.pk]) in to_do
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "补贴申请等待的需求评估" in home

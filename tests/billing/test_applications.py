@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
 
+from accounts.notifications import text_for
 from billing import applications
 from billing.exceptions import BillingError
 from billing.models import Application, ApplicationEvent, Eligibility, Entitlement
@@ -307,3 +308,14 @@ def test_the_table_of_steps_has_no_way_out_of_a_decision():
     assert applications.NEXT[S.APPROVED] == set()
     assert applications.NEXT[S.REFUSED] == set()
     assert set(applications.NEXT) == set(S.values)
+
+
+def test_each_side_reads_the_notice_in_its_own_language(submitted, community_staff, daughter):
+    daughter.language = "en"
+    daughter.save(update_fields=["language"])
+    applications.refuse_application(application=submitted, by=community_staff, reason="户籍不符")
+
+    notice = daughter.notifications.get(kind="application")
+    assert text_for(notice, daughter) == (
+        "李秀兰's application for Bathing help for the very old was refused: 户籍不符"
+    )
