@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
-from providers.models import private_storage
+from providers.models import PrivateScan, private_storage
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -119,24 +119,14 @@ class ApplicationEvent(models.Model):
         return f"{self.application} · {self.new_status}"
 
 
-class ApplicationEvidence(models.Model):
+class ApplicationEvidence(PrivateScan):
     """A scan sent with an application. Private: served only through the
     permission-checking view; carried over to the eligibility on approval."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(storage=private_storage, upload_to="application-evidence/")
-    content_type = models.CharField(max_length=50)
-    original_name = models.CharField(max_length=200)
-    description = models.CharField(_("what it shows"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("application evidence")
         verbose_name_plural = _("application evidence")
-
-    def __str__(self) -> str:
-        return self.original_name
