@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.exceptions import BillingError
 from billing.querysets import PurchaserQuerySet
 from communities.models import in_english
-from providers.models import private_storage
+from providers.models import PrivateScan, private_storage
 
 
 class Purchaser(models.Model):
@@ -320,23 +320,13 @@ class Eligibility(models.Model):
         return self.revoked_at is None and self.valid_from <= day <= self.valid_until
 
 
-class EligibilityEvidence(models.Model):
+class EligibilityEvidence(PrivateScan):
     eligibility = models.ForeignKey(Eligibility, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(storage=private_storage, upload_to="eligibility-evidence/")
-    content_type = models.CharField(max_length=50)
-    original_name = models.CharField(max_length=200)
-    description = models.CharField(_("what it shows"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class MonthlyUsage(models.Model):
@@ -359,3 +349,11 @@ class MonthlyUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.care_recipient} · {self.programme} · {self.month:%Y-%m}"
+
+
+# Django finds an app's models through this module.
+from billing.application_models import (  # noqa: E402, F401
+    Application,
+    ApplicationEvent,
+    ApplicationEvidence,
+)

@@ -10,6 +10,7 @@ from cms import activities
 from cms.models import ActivityPage
 from cms.page_scope import pages_in_scope
 from cms.workspace.access import CommunityStaffMenuItem
+from cms.workspace.applications import ApplicationQueueViewSet
 from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
@@ -91,6 +92,11 @@ def purchaser_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_eligibility():
     return EligibilityViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_application_queue():
+    return ApplicationQueueViewSet()
 
 
 @hooks.register("register_admin_viewset")

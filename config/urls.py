@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("marketplace.urls")),
     path("", include("orders.urls")),
     path("", include("care.urls")),
+    path("", include("billing.urls")),
     path("", include("reviews.urls")),
     path("", include("statements.urls")),
     path("", include("cms.urls")),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from billing.services import is_officer
 from providers.access import can_manage_provider
-from providers.uploads import check_document_upload, save_private_upload
+from providers.uploads import save_private_document
 from statements import services, wording
 from statements.exceptions import StatementsError
 from statements.models import ContestEvent, ContestEvidence, LineContest, Statement, StatementLine
@@ -66,15 +66,9 @@ def contest_line(
         raise refusal
     if not reason.strip():
         raise StatementsError(_("Please say why the line should be paid."))
-    checked = check_document_upload(evidence)
     contest = LineContest.objects.create(line=line, reason=reason.strip(), opened_by=by)
-    stored = ContestEvidence(
-        contest=contest,
-        content_type=checked.content_type,
-        original_name=(evidence.name or "")[:200],
-        uploaded_by=by,
-    )
-    save_private_upload(stored, evidence, checked)
+    # A file that is not a readable PDF or image is refused here, which undoes the contest.
+    save_private_document(ContestEvidence(contest=contest, uploaded_by=by), evidence)
     ContestEvent.objects.create(contest=contest, status=Status.OPEN, actor=by, note=contest.reason)
     wording.tell_officers_of_contest(contest)
     return contest

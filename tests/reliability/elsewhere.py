@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Notification, Role
 from assessments import services as assessment_services
+from billing import applications
 from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
 from care.models import CarePlan, Occurrence, PlanItem
@@ -61,6 +62,7 @@ SURVEY_ANSWER = "隐秘调查意见"
 ASSESSMENT_NOTE = "隐秘评估记录"
 PLAN_NOTE = "隐秘照护备注"
 CONTEST = "隐秘申诉理由"
+APPLICATION_NOTE = "隐秘补贴申请说明"
 SECRET_PAGE = "隐秘草稿文章"
 # Titles of the other community's pages: no editor elsewhere may see them in the admin.
 PAGE_TITLES = (SECRET_PAGE, "隐秘活动", "外滩调查")
@@ -174,6 +176,19 @@ def build() -> dict:
     eligibility.save(update_fields=["note"])
     evidence = billing_services.add_evidence(
         eligibility=eligibility, by=staff, upload=upload("secret-dibao.pdf"), description=EVIDENCE
+    )
+
+    # Her daughter's application for another programme, with a private note and a scan
+    # (the programme covers no category, so the orders below do not draw on it).
+    meals = make_programme(purchaser, name_zh="黄浦助餐补贴")
+    meals.categories.clear()
+    application = applications.apply_for_programme(
+        care_recipient=recipient,
+        programme=meals,
+        by=stranger,
+        upload=upload("secret-hukou.pdf"),
+        description=APPLICATION_NOTE,
+        note=APPLICATION_NOTE,
     )
 
     # Her needs assessment, with a private note and a scan.
@@ -292,6 +307,8 @@ def build() -> dict:
         "eligibility": eligibility,
         "evidence": evidence,
         "assessment": assessment,
+        "application": application,
+        "application_evidence": application.evidence.get(),
         "assessment_evidence": assessment_evidence,
         "plan": plan,
         "occurrence": occurrence,

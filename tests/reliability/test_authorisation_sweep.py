@@ -158,6 +158,10 @@ FILL = [
     (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),
     (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
     (r"^cards/<int:pk>/$", lambda w: w["saved_card"].pk),
+    (r"^applications/evidence/<int:pk>/$", lambda w: w["application_evidence"].pk),
+    (r"^applications/<int:pk>/$", lambda w: w["application"].pk),
+    (r"cms-admin/application_queue/people/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"cms-admin/application_queue/<int:pk>/$", lambda w: w["application"].pk),
     (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"^care/plans/<int:pk>/$", lambda w: w["plan"].pk),
     (r"^care/visits/<int:pk>/$", lambda w: w["occurrence"].pk),
@@ -227,6 +231,7 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.ASSESSMENT_NOTE,
         elsewhere.PLAN_NOTE,
         elsewhere.CONTEST,
+        elsewhere.APPLICATION_NOTE,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]

@@ -12,6 +12,7 @@ from wagtail.models import Locale
 from accounts import services as account_services
 from accounts.models import CareLink, CareRecipient, User
 from assessments import services as assessment_services
+from billing import applications
 from billing import services as billing_services
 from billing.models import Entitlement, Programme, Purchaser
 from care import services as care_services
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
+        self._waiting_application()
         canteen_meal = self._canteen(vetting_staff)
         self._care_plan()
         self._todays_sitting(canteen_meal)
@@ -348,6 +350,21 @@ class Command(BaseCommand):
                     valid_until=today.replace(year=today.year + 1, month=12, day=31),
                     note="民政局名册核对",
                 )
+
+    def _waiting_application(self) -> None:
+        """An application a family sent, waiting in staff's queue (decision 0034)."""
+        name, programme_zh, note = demo_data.WAITING_APPLICATION
+        person = CareRecipient.objects.get(name=name)
+        if person.applications.exists():
+            return
+        applications.apply_for_programme(
+            care_recipient=person,
+            programme=Programme.objects.get(name_zh=programme_zh),
+            by=person.links.first().account,
+            upload=SimpleUploadedFile("hukou.pdf", demo_data.DEMO_PDF),
+            description="户口本 / household register",
+            note=note,
+        )
 
     def _canteen(self, vetting_staff: User) -> Service:
         """The provider's canteen with a lunch sitting every day, and the meal served there
