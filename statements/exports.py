@@ -182,7 +182,7 @@ def particulars(statement: Statement) -> list[tuple[str, object]]:
     """What identifies the document: its number, date and the two parties."""
     return [
         (_("Statement number"), statement.number or ""),
-        (_("Issued"), statement.issued_at),
+        (_("Issued on"), statement.issued_at),
         (_("Month"), f"{statement.month:%Y-%m}"),
         (_("Purchaser"), statement.purchaser.name),
         (_("Provider"), statement.provider.name),
