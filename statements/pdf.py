@@ -73,6 +73,12 @@ def _table(pdf: FPDF, widths: Sequence[int], columns: list[str], rows: Iterable[
             table.row([_text(value) for value in values])
 
 
+def _column(pdf: FPDF, x: float, lines: list[str]) -> None:
+    for line in lines:
+        pdf.set_x(x)
+        pdf.cell(text=line, new_x="LEFT", new_y="NEXT")
+
+
 def _section(pdf: FPDF, heading: str) -> None:
     pdf.ln(4)
     pdf.set_font("cjk", size=11)
@@ -119,11 +125,19 @@ def to_pdf(statement: Statement) -> bytes:
     pdf.set_font("cjk", size=11)
     pdf.cell(text=exports.title(statement), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    for label, value in exports.particulars(statement):
-        pdf.cell(text=f"{label}: {_text(value)}", new_x="LMARGIN", new_y="NEXT")
-    _section(pdf, _("Totals"))
-    for label, amount in exports.summary(statement):
-        pdf.cell(text=f"{label}: ¥{yuan(amount)}", new_x="LMARGIN", new_y="NEXT")
+    # Who and what on the left, the totals on the right: the first page keeps room for the
+    # signature blocks of a small statement.
+    top = pdf.get_y()
+    _column(
+        pdf,
+        pdf.l_margin,
+        [f"{label}: {_text(value)}" for label, value in exports.particulars(statement)],
+    )
+    bottom = pdf.get_y()
+    pdf.set_y(top)
+    totals = [f"{label}: ¥{yuan(amount)}" for label, amount in exports.summary(statement)]
+    _column(pdf, pdf.l_margin + pdf.epw / 2, [_("Totals"), *totals])
+    pdf.set_y(max(bottom, pdf.get_y()))
     _section(pdf, _("By programme and community"))
     _table(pdf, SUMMARY_WIDTHS, exports.summary_columns(), exports.summary_rows(statement))
     _section(pdf, _("Lines"))
