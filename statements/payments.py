@@ -15,6 +15,18 @@ from statements.models import PaymentRecord, Statement
 from statements.services import lock_for_officer
 
 Status = Statement.Status
+REFERENCE_LENGTH = PaymentRecord._meta.get_field("reference").max_length
+
+
+def _reference(typed: str) -> str:
+    reference = typed.strip()
+    if not reference:
+        raise StatementsError(_("Please give the payment reference."))
+    if len(reference) > REFERENCE_LENGTH:
+        raise StatementsError(
+            _("A payment reference has at most %(count)s characters.") % {"count": REFERENCE_LENGTH}
+        )
+    return reference
 
 
 def _check_date(statement: Statement, paid_on: datetime.date) -> None:
@@ -42,11 +54,10 @@ def record_payment(
 ) -> Statement:
     """The officer records the bank transfer that settled the statement."""
     statement = lock_for_officer(statement, by, expected={Status.APPROVED})
-    if not reference.strip():
-        raise StatementsError(_("Please give the payment reference."))
+    reference = _reference(reference)
     _check_date(statement, paid_on)
     record = PaymentRecord.objects.create(
-        statement=statement, paid_on=paid_on, reference=reference.strip(), recorded_by=by
+        statement=statement, paid_on=paid_on, reference=reference, recorded_by=by
     )
     _copy_to_statement(statement, record)
     return statement
@@ -64,20 +75,19 @@ def correct_payment(
     """The officer corrects a wrong payment record: a new record names the old one and says
     why; the old one stays as it was."""
     statement = lock_for_officer(statement, by, expected={Status.PAID})
-    if not reference.strip():
-        raise StatementsError(_("Please give the payment reference."))
+    reference = _reference(reference)
     if not reason.strip():
         raise StatementsError(_("Please say why the payment record is corrected."))
     _check_date(statement, paid_on)
     wrong = current_payment(statement)
     if wrong is None:
         raise StatementsError(_("This statement has no payment record to correct."))
-    if (wrong.paid_on, wrong.reference) == (paid_on, reference.strip()):
+    if (wrong.paid_on, wrong.reference) == (paid_on, reference):
         raise StatementsError(_("The correction changes neither the date nor the reference."))
     record = PaymentRecord.objects.create(
         statement=statement,
         paid_on=paid_on,
-        reference=reference.strip(),
+        reference=reference,
         corrects=wrong,
         reason=reason.strip()[:300],
         recorded_by=by,

@@ -134,6 +134,7 @@ def test_a_second_correction_corrects_the_first_one(paid, district_officer):
     [
         ("ZF-0002", 0, "  ", "Please say why the payment record is corrected."),
         ("", 0, "录错", "Please give the payment reference."),
+        ("Z" * 101, 0, "录错", "A payment reference has at most 100 characters."),
         ("ZF-0001", 0, "录错", "The correction changes neither the date nor the reference."),
         ("ZF-0002", 1, "录错", "The payment date cannot be in the future."),
     ],
@@ -159,25 +160,22 @@ def test_a_correction_without_reason_or_change_or_dated_tomorrow_is_refused(
 def test_only_a_paid_statement_is_corrected_and_only_by_its_officers(
     approved, district_officer, community_staff
 ):
-    with pytest.raises(StatementsError):
+    def correct(by):
         payments.correct_payment(
             statement=approved,
-            by=district_officer,
+            by=by,
             reference="ZF-0002",
             paid_on=timezone.localdate(),
             reason="录错",
         )
+
+    with pytest.raises(StatementsError):
+        correct(district_officer)
     payments.record_payment(
         statement=approved, by=district_officer, reference="ZF-0001", paid_on=timezone.localdate()
     )
     with pytest.raises(PermissionDenied):
-        payments.correct_payment(
-            statement=approved,
-            by=community_staff,
-            reference="ZF-0002",
-            paid_on=timezone.localdate(),
-            reason="录错",
-        )
+        correct(community_staff)
     assert PaymentRecord.objects.count() == 1
 
 
