@@ -57,6 +57,8 @@ def test_the_officer_pays_corrects_the_payment_and_reads_the_pdf(
     expect(officer.get_by_test_id("payment-records")).to_contain_text(
         f"取代 {today} · ZF-2026-0001: 凭证号录错，以银行回单为准"
     )
+    # The workspace scrolls inside its own frame: bring the history into the picture.
+    officer.get_by_test_id("payment-records").scroll_into_view_if_needed()
     screenshot(officer, "02-payment-corrected")
 
     with officer.expect_download() as download:
