@@ -23,16 +23,18 @@ class FrozenRow(models.Model):
     """Rows of an issued statement never change: corrections are adjustments on a later
     statement. A trigger enforces the same on PostgreSQL (migration)."""
 
+    frozen_message = _("Lines of an issued statement never change.")
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise FrozenStatement(_("Lines of an issued statement never change."))
+            raise FrozenStatement(self.frozen_message)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise FrozenStatement(_("Lines of an issued statement never change."))
+        raise FrozenStatement(self.frozen_message)
 
 
 class FrozenStatement(StatementsError):
@@ -62,6 +64,10 @@ class Statement(models.Model):
         related_name="statements",
     )
     month = models.DateField(_("month"))  # the first day of the month
+    # Given at issue: region code-purchaser-month-sequence (decision 0036).
+    number = models.CharField(
+        _("statement number"), max_length=40, unique=True, null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.DRAFT
     )
@@ -75,6 +81,7 @@ class Statement(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A copy of the latest PaymentRecord, written with it (decision 0036).
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     paid_recorded_by = models.ForeignKey(
@@ -282,3 +289,41 @@ class ContestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest_id} · {self.status}"
+
+
+class PaymentRecord(FrozenRow):
+    """The transfer that settled a statement, as the officer recorded it. A wrong record is
+    corrected by a later one that names it and says why, never edited (decision 0036)."""
+
+    frozen_message = _("A payment record never changes: record a correction instead.")
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="payment_records"
+    )
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=100)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
+    reason = models.CharField(_("why corrected"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("payment record")
+        verbose_name_plural = _("payment records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement"], condition=Q(corrects__isnull=True), name="one_first_payment"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""),
+                name="payment_correction_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.paid_on} · {self.reference}"

@@ -81,3 +81,35 @@ def huangpu_officer(db):
     purchaser = Purchaser.objects.create(name_zh="黄浦区民政局", name_en="Huangpu", region=huangpu)
     PurchaserOfficer.objects.create(purchaser=purchaser, user=officer)
     return officer
+
+
+@pytest.fixture
+def with_everything(
+    bureau, provider_a, district_officer, month, daughter, caregiver, bathing_slots, grandma_li,
+    grandma_eligible,
+) -> Statement:  # fmt: skip
+    """A statement under review with two billed lines, one of them excluded, and a
+    correction of the month before, whose reason would run as a formula in a spreadsheet."""
+    first = delivered(book(daughter, bathing_slots[0], grandma_li), caregiver, daughter)
+    earlier = services.open_statement(
+        purchaser=bureau, provider=provider_a, month=month, by=district_officer
+    )
+    services.issue_statement(statement=earlier, by=district_officer)
+    services.add_adjustment(
+        line=earlier.lines.get(order=first),
+        by=district_officer,
+        amount_fen=-850,
+        reason='=HYPERLINK("http://example.com") 少服务 20 分钟',
+    )
+    for slot in bathing_slots[1:3]:
+        delivered(book(daughter, slot, grandma_li), caregiver, daughter)
+    statement = Statement.objects.get(month=services.next_month(month), provider=provider_a)
+    services.issue_statement(statement=statement, by=district_officer)
+    statement = services.start_review(statement=statement, by=district_officer)
+    services.exclude_line(
+        line=statement.lines.order_by("pk").first(),
+        by=district_officer,
+        reason="evidence_missing",
+        note="-缺签到照片",
+    )
+    return statement

@@ -1,12 +1,11 @@
 """The provider's side of the bill in the provider console, and the officer's contested
 lines in the workspace: who sees what, and the screens calling their services."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from statements import contests, services
+from statements import contests, payments, services
 from statements.models import LineContest
 from tests.statements.conftest import REASON, evidence
 
@@ -40,18 +39,16 @@ def test_the_manager_sees_issued_statements_and_not_drafts(
 def test_the_statement_page_shows_lines_exclusions_and_the_payment(
     client, approved, excluded, provider_manager, district_officer
 ):
-    services.record_payment(
-        statement=approved,
-        by=district_officer,
-        reference="ZF2026120001",
-        paid_on=datetime.date(2026, 12, 20),
+    paid_on = timezone.localdate()  # the day of approval: no earlier, no later than today
+    payments.record_payment(
+        statement=approved, by=district_officer, reference="ZF2026120001", paid_on=paid_on
     )
     client.force_login(provider_manager)
 
     page = client.get(reverse("statements:statement", args=[approved.pk])).content.decode()
 
     assert "缺少服务照片" in page and excluded.order_code in page
-    assert "ZF2026120001" in page and "2026-12-20" in page
+    assert "ZF2026120001" in page and f"{paid_on:%Y-%m-%d}" in page
     assert "¥96.00" in page
     assert f'action="{reverse("statements:contest", args=[excluded.pk])}"' in page
 

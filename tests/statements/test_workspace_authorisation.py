@@ -26,6 +26,8 @@ def statement_urls(statement):
         ("get", reverse("purchase:export", args=[statement.pk, "pdf"])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "review"])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "approve"])),
+        ("post", reverse("purchase:statement_step", args=[statement.pk, "pay"])),
+        ("post", reverse("purchase:statement_step", args=[statement.pk, "correct-payment"])),
     ]
 
 
