@@ -4,9 +4,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient
-from billing.models import Eligibility, Programme, Purchaser, PurchaserOfficer
+from billing.models import Contract, Eligibility, Programme, Purchaser, PurchaserOfficer
 from marketplace.models import Category, Slot
 from marketplace.slots import materialise_slots
+from providers.models import Provider
 from tests.conftest import make_user
 from tests.marketplace.conftest import publish
 
@@ -22,7 +23,20 @@ def bureau(pudong, district_officer) -> Purchaser:
     return purchaser
 
 
-def make_programme(bureau, **overrides) -> Programme:
+def contract(programme, provider, **terms) -> Contract:
+    """A contract for the programme's whole period, covering all it covers at list price
+    unless items are added (decision 0033)."""
+    fields = {
+        "first_month": programme.valid_from.replace(day=1),
+        "last_month": programme.valid_until.replace(day=1),
+    }
+    fields.update(terms)
+    return Contract.objects.create(programme=programme, provider=provider, **fields)
+
+
+def make_programme(bureau, contracted=None, **overrides) -> Programme:
+    """A programme; it contracts `contracted` providers, by default every approved one
+    there is yet, so the cast's subsidised scenarios keep their subsidy."""
     fields = {
         "name_zh": "高龄助浴补贴",
         "name_en": "Bathing help for the very old",
@@ -39,11 +53,15 @@ def make_programme(bureau, **overrides) -> Programme:
     fields.update(overrides)
     programme = Programme.objects.create(purchaser=bureau, **fields)
     programme.categories.add(Category.objects.get(slug="bathing"))
+    if contracted is None:
+        contracted = Provider.objects.filter(status=Provider.Status.APPROVED)
+    for provider in contracted:
+        contract(programme, provider)
     return programme
 
 
 @pytest.fixture
-def programme(bureau) -> Programme:
+def programme(bureau, provider_a) -> Programme:
     return make_programme(bureau)
 
 
