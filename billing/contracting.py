@@ -174,8 +174,9 @@ def update_contract(*, contract: Contract, terms: ContractTerms, by: User) -> Co
     bookings' conditional updates wait for), and months already begun stay in it, so
     nothing booked loses its contract."""
     _require_officer(by, contract.programme)
-    Programme.objects.select_for_update().get(pk=contract.programme_id)
+    # The contract, then its programme: the order a booking takes them in (no deadlock).
     current = Contract.objects.select_for_update().get(pk=contract.pk)
+    Programme.objects.select_for_update().get(pk=contract.programme_id)
     _check_terms(current.programme, current.provider, terms)
     this_month = _this_month()
     if terms.first_month != current.first_month and (
