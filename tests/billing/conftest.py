@@ -1,15 +1,19 @@
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient
 from billing.models import Contract, Eligibility, Programme, Purchaser, PurchaserOfficer
 from marketplace.models import Category, Slot
 from marketplace.slots import materialise_slots
+from orders.exceptions import OrdersError
 from providers.models import Provider
 from tests.conftest import make_user
 from tests.marketplace.conftest import publish
+from tests.orders.conftest import book
 
 TODAY = timezone.localdate
 
@@ -91,6 +95,22 @@ def eligible_families(count, programme, community, prefix="family") -> list:
         make_eligible(recipient, programme)
         people.append((user, recipient))
     return people
+
+
+def book_all_at_once(slot, people, *, expected_copay_fen: int) -> list:
+    """Each (account, person) of `people` books the slot in a thread of its own, all at
+    once: an order or the OrdersError refusing it, for each, in the order of `people`."""
+
+    def attempt(user, recipient):
+        try:
+            return book(user, slot, recipient, expected_copay_fen=expected_copay_fen)
+        except OrdersError as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        return list(pool.map(lambda pair: attempt(*pair), people))
 
 
 @pytest.fixture

@@ -141,6 +141,8 @@ FILL = [
     (r"cms-admin/purchase/statements/<int:pk>/$", lambda w: w["statement"].pk),
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
+    (r"cms-admin/purchase/programmes/<int:programme_pk>/$", lambda w: w["programme"].pk),
+    (r"cms-admin/purchase/contracts/<int:pk>/$", lambda w: w["programme"].contracts.first().pk),
     # The platform admin's purchaser screens (404 to everyone else).
     (r"cms-admin/purchasers/<int:pk>/$", lambda w: w["programme"].purchaser_id),
     (
