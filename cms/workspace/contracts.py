@@ -4,6 +4,7 @@ else these screens do not exist (decision 0006)."""
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from billing import contracting
 from billing.models import Contract, ContractItem, Programme, Purchaser
 from linli.views import attempt
 from marketplace.forms import CategoryField, YuanField
-from marketplace.models import Category, Service
+from marketplace.models import Category, FundingMode, Service
 from providers.models import Provider
 
 MONTH_FORMAT = "%Y-%m"
@@ -127,16 +128,16 @@ def _terms(form: ContractForm, items) -> contracting.ContractTerms:
 
 
 def _services_for(programme: Programme):
+    """Services a contract line may name: approved providers' services the programme may
+    subsidise (commercial ones never are)."""
+    categories = programme.categories.all()
     return (
-        Service.objects.filter(
-            provider__status=Provider.Status.APPROVED,
-            category__in=programme.categories.all(),
-        )
-        | Service.objects.filter(
-            provider__status=Provider.Status.APPROVED,
-            category__parent__in=programme.categories.all(),
-        )
-    ).select_related("provider")
+        Service.objects.filter(provider__status=Provider.Status.APPROVED)
+        .exclude(funding_mode=FundingMode.COMMERCIAL)
+        .filter(Q(category__in=categories) | Q(category__parent__in=categories))
+        .distinct()
+        .select_related("provider")
+    )
 
 
 def _initial(contract: Contract) -> tuple[dict, list[dict]]:
