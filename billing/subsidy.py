@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
-from billing import wording
+from billing import contracts, wording
 from billing.exceptions import BillingError
-from billing.models import Eligibility, MonthlyUsage, Programme
+from billing.models import Contract, Eligibility, MonthlyUsage, Programme
 from communities.scoping import regions_covering
 from marketplace.models import FundingMode, Service
 from marketplace.money import percent_of, yuan
@@ -57,6 +57,25 @@ class Split:
     recognised_fen: int = 0
     rule_fen: int = 0
     allowance: Allowance | None = None
+    # The contract the programme pays under, and one unit's price by it (decision 0033).
+    contract_id: int | None = None
+    contracted_unit_fen: int | None = None
+    quantity: int = 1
+
+    @property
+    def price_fen(self) -> int:
+        """What the visit costs in all: the contracted price where a programme pays for it."""
+        if self.contracted_unit_fen is None:
+            return self.list_price_fen
+        return self.contracted_unit_fen * self.quantity
+
+    @property
+    def unit_price_fen(self) -> int:
+        return self.price_fen // self.quantity
+
+    @property
+    def below_list_price(self) -> bool:
+        return self.price_fen < self.list_price_fen
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -114,7 +133,8 @@ def within_monthly_cap(
 
 def covering_programmes(service: Service, recipient: CareRecipient, on: datetime.date):
     """Programmes that cover this service, where the recipient lives, for which staff have
-    recorded the recipient as eligible on that day."""
+    recorded the recipient as eligible on that day. Only those with a contract with the
+    service's provider pay for it: see `contracted_covers`."""
     eligible = Eligibility.objects.filter(
         care_recipient=recipient,
         revoked_at__isnull=True,
@@ -135,22 +155,32 @@ def covering_programmes(service: Service, recipient: CareRecipient, on: datetime
     )
 
 
+def contracted_covers(
+    service: Service, recipient: CareRecipient, on: datetime.date
+) -> list[contracts.Cover]:
+    """The programmes that pay for this service for this person on that day, each with its
+    contract with the provider and the contracted price."""
+    return contracts.contracted(covering_programmes(service, recipient, on), service, on)
+
+
 def quote(
     *, service: Service, care_recipient: CareRecipient, quantity: int, on: datetime.date
 ) -> Split:
     """The split for booking `quantity` units of `service` for `care_recipient` on `on`.
-    Of several programmes, the one that pays most is used."""
+    Of several programmes, the one that leaves the family least to pay is used (then the
+    cheaper visit, then the oldest programme)."""
     list_price = service.price_fen * quantity
     minutes = service.duration_minutes
     month = first_of_month(on)
-    best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price)
+    best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price, quantity=quantity)
     if service.funding_mode != FundingMode.COMMERCIAL:
-        for programme in covering_programmes(service, care_recipient, on):
+        for cover in contracted_covers(service, care_recipient, on):
+            programme, contract = cover.programme, cover.contract
             allowance = allowance_for(programme, care_recipient, on)
             if allowance is None:
                 continue
             recognised, by_rule = subsidy_by_rule(
-                programme, unit_price_fen=service.price_fen, quantity=quantity
+                programme, unit_price_fen=cover.unit_price_fen, quantity=quantity
             )
             usage = MonthlyUsage.objects.filter(
                 care_recipient=care_recipient, programme=programme, month=month
@@ -158,18 +188,29 @@ def quote(
             amount, counted = within_monthly_cap(
                 allowance, usage, amount_fen=by_rule, minutes=minutes
             )
+            # The contract's quota is left the way a monthly allowance is.
+            amount, counted = within_monthly_cap(
+                Allowance(contract.quota_fen, contract.quota_minutes),
+                contract,
+                amount_fen=amount,
+                minutes=counted,
+            )
             amount = min(amount, programme.budget_left_fen)
-            if amount > best.subsidy_fen:
+            price = cover.unit_price_fen * quantity
+            if amount > 0 and (price - amount, price) < (best.copay_fen, best.price_fen):
                 best = Split(
                     list_price_fen=list_price,
                     subsidy_fen=amount,
-                    copay_fen=list_price - amount,
+                    copay_fen=price - amount,
                     programme_id=programme.pk,
                     month=month,
                     minutes=counted,
                     recognised_fen=recognised,
                     rule_fen=by_rule,
                     allowance=allowance,
+                    contract_id=contract.pk,
+                    contracted_unit_fen=cover.unit_price_fen,
+                    quantity=quantity,
                 )
     if service.funding_mode == FundingMode.PUBLIC and best.copay_fen > 0:
         raise NotEligible(
@@ -212,6 +253,8 @@ def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
         != 1
     ):
         raise SubsidyChanged
+    if split.contract_id is not None and not _hold_quota(split):
+        raise SubsidyChanged
     taken = Programme.objects.filter(
         pk=programme.pk,
         reserved_fen__lte=F("budget_fen") - F("spent_fen") - split.subsidy_fen,
@@ -221,9 +264,26 @@ def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
     alert_if_crossed(programme.pk)
 
 
+def _hold_quota(split: Split) -> bool:
+    """Hold the split's share of its contract's quota: a conditional update, like the budget."""
+    return (
+        Contract.objects.filter(pk=split.contract_id)
+        .filter(Q(quota_fen__isnull=True) | Q(used_fen__lte=F("quota_fen") - split.subsidy_fen))
+        .filter(
+            Q(quota_minutes__isnull=True) | Q(used_minutes__lte=F("quota_minutes") - split.minutes)
+        )
+        .update(
+            used_fen=F("used_fen") + split.subsidy_fen,
+            used_minutes=F("used_minutes") + split.minutes,
+        )
+        == 1
+    )
+
+
 def release(
     *,
     programme_id: int,
+    provider_id: int,
     care_recipient_id: int,
     month: datetime.date,
     subsidy_fen: int,
@@ -234,6 +294,16 @@ def release(
         return
     MonthlyUsage.objects.filter(
         care_recipient_id=care_recipient_id, programme_id=programme_id, month=month
+    ).update(used_fen=F("used_fen") - subsidy_fen, used_minutes=F("used_minutes") - minutes)
+    # A contract whose period was cut short no longer covers the month: it holds nothing
+    # of this order's to give back (the guard keeps a counter from going below zero).
+    Contract.objects.filter(
+        programme_id=programme_id,
+        provider_id=provider_id,
+        first_month__lte=month,
+        last_month__gte=month,
+        used_fen__gte=subsidy_fen,
+        used_minutes__gte=minutes,
     ).update(used_fen=F("used_fen") - subsidy_fen, used_minutes=F("used_minutes") - minutes)
     Programme.objects.filter(pk=programme_id).update(reserved_fen=F("reserved_fen") - subsidy_fen)
 
@@ -295,14 +365,16 @@ def rearm_alerts(programme_id: int) -> None:
 def move_reservation(
     *,
     programme_id: int,
+    provider_id: int,
     care_recipient: CareRecipient,
     subsidy_fen: int,
     minutes: int,
     from_month: datetime.date,
     to_day: datetime.date,
 ) -> datetime.date:
-    """A booked visit moves to another month: what it held of the old month's allowance is
-    given back and the same amount is held in the new month's, in the caller's transaction.
+    """A booked visit moves to another month: what it held of the old month's allowance (and
+    contract quota) is given back and the same amount is held in the new month's, in the
+    caller's transaction. The new month needs a contract with the provider too.
     Raises NotEligible (with the reason) when the new month cannot hold it; the caller's
     rollback then keeps the old reservation. Returns the new month."""
     to_month = first_of_month(to_day)
@@ -311,6 +383,7 @@ def move_reservation(
     programme = Programme.objects.prefetch_related("entitlements").get(pk=programme_id)
     release(
         programme_id=programme_id,
+        provider_id=provider_id,
         care_recipient_id=care_recipient.pk,
         month=from_month,
         subsidy_fen=subsidy_fen,
@@ -330,7 +403,10 @@ def move_reservation(
             "booked": f"{from_month:%Y-%m}",
         }
     )
-    if allowance is None or not programme.is_valid_on(to_day):
+    contract = contracts.contract_for_month(
+        programme_id=programme_id, provider_id=provider_id, month=to_month
+    )
+    if allowance is None or contract is None or not programme.is_valid_on(to_day):
         raise refusal
     moved = Split(
         list_price_fen=0,
@@ -340,6 +416,7 @@ def move_reservation(
         month=to_month,
         minutes=minutes,
         allowance=allowance,
+        contract_id=contract.pk,
     )
     try:
         with transaction.atomic():

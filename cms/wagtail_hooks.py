@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from billing import contracting
 from billing import services as billing_services
 from cms import activities
 from cms.models import ActivityPage
@@ -61,6 +62,37 @@ def register_contests():
 @hooks.register("register_admin_viewset")
 def register_purchasers():
     return PurchasersViewSet()
+
+
+@hooks.register("register_log_actions")
+def contract_log_actions(actions):
+    """The audit log entries billing.contracting writes on a programme's contracts."""
+
+    class ContractFormatter(LogFormatter):
+        def format_message(self, log_entry):
+            data = log_entry.data
+            if "reason" in data:
+                return _("Ends after %(month)s: %(reason)s") % {
+                    "month": data.get("last_month", ""),
+                    "reason": data.get("reason", ""),
+                }
+            return _("%(provider)s, %(months)s: %(items)s") % {
+                "provider": data.get("provider", ""),
+                "months": data.get("months", ""),
+                "items": "; ".join(data.get("items") or [str(_("everything, at list price"))]),
+            }
+
+    @actions.register_action(contracting.CONTRACT_CREATED)
+    class Created(ContractFormatter):
+        label = _("Contract a provider")
+
+    @actions.register_action(contracting.CONTRACT_CHANGED)
+    class Changed(ContractFormatter):
+        label = _("Change a contract")
+
+    @actions.register_action(contracting.CONTRACT_ENDED)
+    class Ended(ContractFormatter):
+        label = _("End a contract")
 
 
 @hooks.register("register_log_actions")

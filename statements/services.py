@@ -298,6 +298,7 @@ def approve_statement(*, statement: Statement, by: User) -> Statement:
         order = line.order
         subsidy.release(
             programme_id=order.programme_id,
+            provider_id=order.provider_id,
             care_recipient_id=order.care_recipient_id,
             month=order.subsidy_month,
             subsidy_fen=order.subsidy_fen,

@@ -22,7 +22,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from billing import services as billing_services
 from billing.models import Eligibility, Programme, Purchaser
 from billing.subsidy import BUDGET_ALERTS
-from cms.workspace import entitlements
+from cms.workspace import contracts, entitlements
 from communities.models import Region
 from linli.refusals import Refusal
 from linli.views import attempt
@@ -422,6 +422,7 @@ class BudgetForm(forms.Form):
 def _programme_context(programme: Programme) -> dict:
     return {
         **entitlements.context_for(programme),
+        **contracts.context_for(programme),
         "budget": _budget_bar(programme),
         "budget_form": BudgetForm(),
         "alert_rule": _(
@@ -529,4 +530,11 @@ class PurchaseViewSet(ViewSet):
                 entitlements.set_entitlement,
                 name="programme_entitlement",
             ),
+            path(
+                "programmes/<int:programme_pk>/contracts/new/",
+                contracts.contract_edit,
+                name="contract_new",
+            ),
+            path("contracts/<int:pk>/", contracts.contract_edit, name="contract"),
+            path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),
         ]

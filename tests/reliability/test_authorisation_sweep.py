@@ -147,6 +147,8 @@ FILL = [
     (r"^provider/statements/<int:pk>/$", lambda w: w["contest"].line.statement_id),
     (r"^provider/statements/lines/<int:pk>/$", lambda w: w["contest"].line_id),
     (r"^provider/statements/evidence/<int:pk>/$", lambda w: w["contest_evidence"].pk),
+    (r"cms-admin/purchase/programmes/<int:programme_pk>/$", lambda w: w["programme"].pk),
+    (r"cms-admin/purchase/contracts/<int:pk>/$", lambda w: w["programme"].contracts.first().pk),
     # The platform admin's purchaser screens (404 to everyone else).
     (r"cms-admin/purchasers/<int:pk>/$", lambda w: w["programme"].purchaser_id),
     (
