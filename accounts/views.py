@@ -121,10 +121,17 @@ def care_recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage = recipient.eligibilities.filter(
         revoked_at__isnull=True, valid_until__gte=timezone.localdate()
     ).select_related("programme__purchaser")
+    applications = recipient.applications.select_related("programme")
     return render(
         request,
         "accounts/care_recipient_detail.html",
-        {"recipient": recipient, "links": links, "form": form, "coverage": coverage},
+        {
+            "recipient": recipient,
+            "links": links,
+            "form": form,
+            "coverage": coverage,
+            "applications": applications,
+        },
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.instrument import HIGHEST_LEVEL, LEVEL_NAMES
 from assessments.querysets import AssessmentQuerySet
-from providers.models import private_storage
+from providers.models import PrivateScan, private_storage
 
 
 class Cognition(models.TextChoices):
@@ -105,23 +105,13 @@ class Assessment(models.Model):
         return self.assessed_on <= day <= self.valid_until
 
 
-class AssessmentEvidence(models.Model):
+class AssessmentEvidence(PrivateScan):
     """A scan kept with an assessment (a doctor's letter, the signed form). Private: served
     only through the permission-checking view."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(storage=private_storage, upload_to="assessment-evidence/")
-    content_type = models.CharField(max_length=50)
-    original_name = models.CharField(max_length=200)
-    description = models.CharField(_("what it shows"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("assessment evidence")
         verbose_name_plural = _("assessment evidence")
-
-    def __str__(self) -> str:
-        return self.original_name

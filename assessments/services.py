@@ -18,7 +18,7 @@ from assessments.instrument import ITEM_FIELDS, barthel_score, care_level, wrong
 from assessments.models import Assessment, AssessmentEvidence, Cognition, LivingSituation
 from communities.scoping import may_act_on_community
 from linli.dates import months_after
-from providers.uploads import check_document_upload
+from providers.uploads import save_private_document
 
 
 def may_assess(user: User, recipient: CareRecipient) -> bool:
@@ -94,21 +94,10 @@ def add_evidence(
     """Staff keep a scan with the assessment (the signed form, a doctor's letter)."""
     if not may_assess(by, assessment.care_recipient):
         raise PermissionDenied
-    checked = check_document_upload(upload)
     evidence = AssessmentEvidence(
-        assessment=assessment,
-        content_type=checked.content_type,
-        original_name=(upload.name or "")[:200],
-        description=description.strip()[:200],
-        uploaded_by=by,
+        assessment=assessment, description=description.strip()[:200], uploaded_by=by
     )
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return save_private_document(evidence, upload)
 
 
 def send_reassessment_reminders(*, today: datetime.date) -> int:

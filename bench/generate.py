@@ -167,6 +167,7 @@ def main() -> None:
         created=joined,
     )
     programmes = people.build_programmes(district, officer, today)
+    people.contract_providers(programmes)
     people.record_eligibility(rng, ptables, recipients, programmes, staff, today, joined)
     clock.lap("people: generate")
     users.table.flush()
@@ -202,6 +203,9 @@ def main() -> None:
     )
     every += plans.pop("tables")
     clock.lap(f"care plans ({plans['plans']}, {plans['lines']} weekly lines)")
+    with connection.cursor() as cursor:
+        people.count_contract_use(cursor)
+    clock.lap("contracts' use counted")
     broken = {k: v for k, v in broken_foreign_keys([*every, usage]).items() if v}
     clock.lap("foreign keys checked")
     if broken:

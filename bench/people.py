@@ -10,9 +10,10 @@ from assessments.levels import CareLevel
 from bench import vocabulary as words
 from bench.bulk import Table
 from bench.catalogue import EMAIL_DOMAIN, Users, person_name
-from billing.models import Eligibility, Programme, Purchaser, PurchaserOfficer
+from billing.models import Contract, Eligibility, Programme, Purchaser, PurchaserOfficer
 from billing.services import criteria_unmet
 from marketplace.models import Category
+from providers.models import Provider
 
 
 @dataclass(slots=True)
@@ -204,3 +205,46 @@ def _record(rng, tables, recipients, programmes, staff_by_community, start, end,
                 verified_at=verified,
             )
             recipient.programmes.append(programme)
+
+
+def contract_providers(programmes: list[Programme]) -> int:
+    """Each programme contracts every provider that may have served (approved or since
+    suspended) for its whole period at list price: the generator's splits, worked out
+    without contracts, are then what billing.subsidy.quote gives (decision 0033)."""
+    providers = Provider.objects.filter(status__in=["approved", "suspended"]).values_list(
+        "pk", flat=True
+    )
+    made = Contract.objects.bulk_create(
+        Contract(
+            programme=programme,
+            provider_id=provider_id,
+            first_month=programme.valid_from.replace(day=1),
+            last_month=programme.valid_until.replace(day=1),
+        )
+        for programme in programmes
+        for provider_id in providers
+    )
+    return len(made)
+
+
+# Statuses whose orders hold no subsidy (orders.transitions.SUBSIDY_RELEASED).
+RELEASED = ("declined", "cancelled", "expired", "no_show")
+
+
+def count_contract_use(cursor) -> None:
+    """Each contract's used money and minutes: what its orders still hold, as bookings
+    would have counted them one by one."""
+    cursor.execute(
+        """
+        UPDATE billing_contract c SET used_fen = s.fen, used_minutes = s.minutes
+        FROM (
+            SELECT programme_id, provider_id, sum(subsidy_fen) AS fen,
+                   sum(subsidy_minutes) AS minutes
+            FROM orders_order
+            WHERE subsidy_fen > 0 AND NOT status = ANY(%s)
+            GROUP BY programme_id, provider_id
+        ) s
+        WHERE c.programme_id = s.programme_id AND c.provider_id = s.provider_id
+        """,
+        [list(RELEASED)],
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.exceptions import BillingError
 from billing.querysets import PurchaserQuerySet
 from communities.models import in_english
-from providers.models import private_storage
+from providers.models import PrivateScan, private_storage
 
 
 class Purchaser(models.Model):
@@ -320,23 +320,13 @@ class Eligibility(models.Model):
         return self.revoked_at is None and self.valid_from <= day <= self.valid_until
 
 
-class EligibilityEvidence(models.Model):
+class EligibilityEvidence(PrivateScan):
     eligibility = models.ForeignKey(Eligibility, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(storage=private_storage, upload_to="eligibility-evidence/")
-    content_type = models.CharField(max_length=50)
-    original_name = models.CharField(max_length=200)
-    description = models.CharField(_("what it shows"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class MonthlyUsage(models.Model):
@@ -359,3 +349,108 @@ class MonthlyUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.care_recipient} · {self.programme} · {self.month:%Y-%m}"
+
+
+class Contract(models.Model):
+    """A programme's contract (合同) with one provider: which of its services the programme
+    pays for, in which months, at what rate, up to an optional quota (decision 0033)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    # Whole months: a visit is covered when its month is in [first_month, last_month].
+    first_month = models.DateField(_("first month"))
+    last_month = models.DateField(_("last month"))
+    quota_fen = models.PositiveBigIntegerField(_("quota of money (fen)"), null=True, blank=True)
+    quota_minutes = models.PositiveIntegerField(_("quota of minutes"), null=True, blank=True)
+    # Held by bookings and given back when they are cancelled, like the budget's reserved
+    # money; written only by billing.subsidy with conditional updates.
+    used_fen = models.PositiveBigIntegerField(_("used (fen)"), default=0, editable=False)
+    used_minutes = models.PositiveIntegerField(_("used (minutes)"), default=0, editable=False)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["programme", "provider", "first_month"]
+        verbose_name = _("purchase contract")
+        verbose_name_plural = _("purchase contracts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_month__gte=F("first_month")), name="contract_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_month__day=1) & Q(last_month__day=1),
+                name="contract_whole_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_fen__isnull=True) | Q(used_fen__lte=F("quota_fen")),
+                name="contract_quota_fen_kept",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_minutes__isnull=True) | Q(used_minutes__lte=F("quota_minutes")),
+                name="contract_quota_minutes_kept",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.provider}"
+
+    def covers_month(self, month: datetime.date) -> bool:
+        return self.first_month <= month.replace(day=1) <= self.last_month
+
+
+class ContractItem(models.Model):
+    """One service or category a contract covers, at a contracted rate (None: the list
+    price). A contract without items covers everything its programme covers, at list price."""
+
+    class Per(models.TextChoices):
+        UNIT = "unit", _("per unit of the service")
+        HOUR = "hour", _("per hour")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="items")
+    service = models.ForeignKey(
+        "marketplace.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "marketplace.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rate_fen = models.PositiveIntegerField(_("contracted rate (fen)"), null=True, blank=True)
+    per = models.CharField(_("rate per"), max_length=4, choices=Per.choices, default=Per.UNIT)
+
+    class Meta:
+        verbose_name = _("contracted service")
+        verbose_name_plural = _("contracted services")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service__isnull=True, category__isnull=False)
+                | Q(service__isnull=False, category__isnull=True),
+                name="contract_item_service_or_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.service or self.category)
+
+
+# Django finds an app's models through this module.
+from billing.application_models import (  # noqa: E402, F401
+    Application,
+    ApplicationEvent,
+    ApplicationEvidence,
+)

@@ -31,7 +31,7 @@ from billing.models import (
 from communities.models import Region
 from communities.scoping import may_act_on_community, regions_covering
 from marketplace.money import yuan
-from providers.uploads import check_document_upload
+from providers.uploads import save_private_document
 
 STAFF = Role.COMMUNITY_STAFF
 
@@ -283,8 +283,11 @@ def _require_staff_of(by: User, recipient: CareRecipient) -> None:
         raise PermissionDenied
 
 
-def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.date) -> list:
-    """The programme's criteria this person does not meet, as labels (empty: all met)."""
+def criteria_unmet(
+    programme: Programme, recipient: CareRecipient, on: datetime.date, *, level: bool = True
+) -> list:
+    """The programme's criteria this person does not meet, as labels (empty: all met).
+    `level=False` leaves the care level out, for a person still to be assessed."""
     unmet = []
     age = recipient.age_on(on)
     if programme.min_age is not None and (age is None or age < programme.min_age):
@@ -295,12 +298,12 @@ def criteria_unmet(programme: Programme, recipient: CareRecipient, on: datetime.
         unmet.append(_("a minimum living allowance household"))
     if programme.requires_low_income and not recipient.low_income:
         unmet.append(_("a low-income household"))
-    if programme.min_disability_level is not None:
-        level = care_level_of(recipient, on)
-        if level.counts_as < programme.min_disability_level:
+    if level and programme.min_disability_level is not None:
+        held = care_level_of(recipient, on)
+        if held.counts_as < programme.min_disability_level:
             unmet.append(
                 _("care level %(level)s or higher (now: %(now)s)")
-                % {"level": programme.min_disability_level, "now": level.describe()}
+                % {"level": programme.min_disability_level, "now": held.describe()}
             )
     if programme.requires_special_care and not recipient.special_care:
         unmet.append(_("a special-care recipient"))
@@ -356,21 +359,10 @@ def add_evidence(
 ) -> EligibilityEvidence:
     """Staff attach a scan of the evidence (低保证, disability certificate...)."""
     _require_staff_of(by, eligibility.care_recipient)
-    checked = check_document_upload(upload)
     evidence = EligibilityEvidence(
-        eligibility=eligibility,
-        content_type=checked.content_type,
-        original_name=(upload.name or "")[:200],
-        description=description[:200],
-        uploaded_by=by,
+        eligibility=eligibility, description=description[:200], uploaded_by=by
     )
-    evidence.file.save(checked.stored_name, upload, save=False)
-    try:
-        evidence.save()
-    except BaseException:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return save_private_document(evidence, upload)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from billing.exceptions import BillingError
-from billing.models import Programme
+from billing.models import Contract, Programme
 from marketplace.models import FundingMode, Service
 from marketplace.money import percent_of
 
@@ -41,19 +41,50 @@ class Split:
     recognised_fen: int = 0
     rule_fen: int = 0
     allowance: Allowance | None = None
+    # The contract the programme pays under, and one unit's price by it (decision 0033).
+    contract_id: int | None = None
+    contracted_unit_fen: int | None = None
+    quantity: int = 1
+
+    @property
+    def price_fen(self) -> int:
+        """What the visit costs in all: the contracted price where a programme pays for it."""
+        if self.contracted_unit_fen is None:
+            return self.list_price_fen
+        return self.contracted_unit_fen * self.quantity
+
+    @property
+    def unit_price_fen(self) -> int:
+        return self.price_fen // self.quantity
+
+    @property
+    def below_list_price(self) -> bool:
+        return self.price_fen < self.list_price_fen
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One programme covering the visit, with what was loaded for it: the person's
-    allowance (None: their care level gets nothing), the month's usage so far and the
-    programme's budget left."""
+    """One programme paying for the visit under its contract with the provider, with what
+    was loaded for it: the person's allowance (None: their care level gets nothing), the
+    month's usage so far, the contract's quota used so far and the programme's budget left."""
 
     programme: Programme
     allowance: Allowance | None
     used_fen: int
     used_minutes: int
     budget_left_fen: int
+    contract: Contract
+    contracted_unit_fen: int
+    contract_used_fen: int
+    contract_used_minutes: int
+
+
+@dataclass(frozen=True)
+class Used:
+    """What has been used so far of an allowance or a quota."""
+
+    used_fen: int
+    used_minutes: int
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -103,33 +134,46 @@ def best_split(
     recipient_name: str,
 ) -> Split:
     """The split for `quantity` units of `service` on `on`: of several programmes, the one
-    that pays most (the first of equals, in the candidates' order). A public service
-    that no programme pays in full is refused (NotEligible)."""
+    that leaves the family least to pay (then the cheaper visit, then the first in the
+    candidates' order). A public service that no programme pays in full is refused
+    (NotEligible)."""
     list_price = service.price_fen * quantity
     month = first_of_month(on)
-    best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price)
+    best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price, quantity=quantity)
     if service.funding_mode != FundingMode.COMMERCIAL:
         for candidate in candidates:
             if candidate.allowance is None:
                 continue
             recognised, by_rule = subsidy_by_rule(
-                candidate.programme, unit_price_fen=service.price_fen, quantity=quantity
+                candidate.programme, unit_price_fen=candidate.contracted_unit_fen, quantity=quantity
             )
             amount, counted = within_monthly_cap(
                 candidate.allowance, candidate, amount_fen=by_rule, minutes=service.duration_minutes
             )
+            # The contract's quota is left the way a monthly allowance is.
+            contract = candidate.contract
+            amount, counted = within_monthly_cap(
+                Allowance(contract.quota_fen, contract.quota_minutes),
+                Used(candidate.contract_used_fen, candidate.contract_used_minutes),
+                amount_fen=amount,
+                minutes=counted,
+            )
             amount = min(amount, candidate.budget_left_fen)
-            if amount > best.subsidy_fen:
+            price = candidate.contracted_unit_fen * quantity
+            if amount > 0 and (price - amount, price) < (best.copay_fen, best.price_fen):
                 best = Split(
                     list_price_fen=list_price,
                     subsidy_fen=amount,
-                    copay_fen=list_price - amount,
+                    copay_fen=price - amount,
                     programme_id=candidate.programme.pk,
                     month=month,
                     minutes=counted,
                     recognised_fen=recognised,
                     rule_fen=by_rule,
                     allowance=candidate.allowance,
+                    contract_id=contract.pk,
+                    contracted_unit_fen=candidate.contracted_unit_fen,
+                    quantity=quantity,
                 )
     if service.funding_mode == FundingMode.PUBLIC and best.copay_fen > 0:
         raise NotEligible(

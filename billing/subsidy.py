@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
 from assessments.levels import CareLevel, care_level_of
-from billing import wording
-from billing.models import Eligibility, MonthlyUsage, Programme
+from billing import contracts, wording
+from billing.models import Contract, Eligibility, MonthlyUsage, Programme
 from billing.split import (  # noqa: F401 (the names callers know billing.subsidy by)
     Allowance,
     Candidate,
@@ -155,11 +155,20 @@ def covering_programmes(service: Service, recipient: CareRecipient, on: datetime
     return covering_on(covers.get((service.pk, recipient.pk), ()), on)
 
 
+def contracted_covers(
+    service: Service, recipient: CareRecipient, on: datetime.date
+) -> list[contracts.Cover]:
+    """The programmes that pay for this service for this person on that day, each with its
+    contract with the provider and the contracted price."""
+    return contracts.contracted(covering_programmes(service, recipient, on), service, on)
+
+
 def quote(
     *, service: Service, care_recipient: CareRecipient, quantity: int, on: datetime.date
 ) -> Split:
     """The split for booking `quantity` units of `service` for `care_recipient` on `on`.
-    Of several programmes, the one that pays most is used (billing.split computes it)."""
+    Of several programmes, the one that leaves the family least to pay is used (then the
+    cheaper visit, then the oldest programme; billing.split computes it)."""
 
     def used(programme: Programme, month: datetime.date) -> tuple[int, int]:
         usage = MonthlyUsage.objects.filter(
@@ -173,8 +182,9 @@ def quote(
         care_recipient=care_recipient,
         quantity=quantity,
         on=on,
-        programmes=[] if commercial else covering_programmes(service, care_recipient, on),
+        covers=[] if commercial else contracted_covers(service, care_recipient, on),
         used=used,
+        contract_used=lambda contract: (contract.used_fen, contract.used_minutes),
         budget_left=lambda programme: programme.budget_left_fen,
     )
 
@@ -185,19 +195,23 @@ def quote_with(
     care_recipient: CareRecipient,
     quantity: int,
     on: datetime.date,
-    programmes: Iterable[Programme],
+    covers: Iterable[contracts.Cover],
     used: Callable[[Programme, datetime.date], tuple[int, int]],
+    contract_used: Callable[[Contract], tuple[int, int]],
     budget_left: Callable[[Programme], int],
     level_of: Callable[[CareRecipient, datetime.date], CareLevel] = care_level_of,
 ) -> Split:
-    """`quote`, given the programmes covering the visit that day and where the person's
-    month so far (fen, minutes), the budget left and the care level come from: the
-    database for one booking, a chunk's locked rows for the daily run of care plans."""
+    """`quote`, given the programmes paying for the visit that day under a contract with
+    its provider, and where the person's month so far (fen, minutes), the contract's quota
+    used, the budget left and the care level come from: the database for one booking, a
+    chunk's locked rows for the daily run of care plans."""
     month = first_of_month(on)
     candidates = []
     if service.funding_mode != FundingMode.COMMERCIAL:
-        for programme in programmes:
+        for cover in covers:
+            programme = cover.programme
             used_fen, used_minutes = used(programme, month)
+            contract_used_fen, contract_used_minutes = contract_used(cover.contract)
             candidates.append(
                 Candidate(
                     programme=programme,
@@ -205,6 +219,10 @@ def quote_with(
                     used_fen=used_fen,
                     used_minutes=used_minutes,
                     budget_left_fen=budget_left(programme),
+                    contract=cover.contract,
+                    contracted_unit_fen=cover.unit_price_fen,
+                    contract_used_fen=contract_used_fen,
+                    contract_used_minutes=contract_used_minutes,
                 )
             )
     return best_split(
@@ -245,6 +263,8 @@ def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
         != 1
     ):
         raise SubsidyChanged
+    if split.contract_id is not None and not _hold_quota(split):
+        raise SubsidyChanged
     taken = Programme.objects.filter(
         pk=programme.pk,
         reserved_fen__lte=F("budget_fen") - F("spent_fen") - split.subsidy_fen,
@@ -254,9 +274,26 @@ def reserve(split: Split, *, care_recipient: CareRecipient) -> None:
     alert_if_crossed(programme.pk)
 
 
+def _hold_quota(split: Split) -> bool:
+    """Hold the split's share of its contract's quota: a conditional update, like the budget."""
+    return (
+        Contract.objects.filter(pk=split.contract_id)
+        .filter(Q(quota_fen__isnull=True) | Q(used_fen__lte=F("quota_fen") - split.subsidy_fen))
+        .filter(
+            Q(quota_minutes__isnull=True) | Q(used_minutes__lte=F("quota_minutes") - split.minutes)
+        )
+        .update(
+            used_fen=F("used_fen") + split.subsidy_fen,
+            used_minutes=F("used_minutes") + split.minutes,
+        )
+        == 1
+    )
+
+
 def release(
     *,
     programme_id: int,
+    provider_id: int,
     care_recipient_id: int,
     month: datetime.date,
     subsidy_fen: int,
@@ -267,6 +304,16 @@ def release(
         return
     MonthlyUsage.objects.filter(
         care_recipient_id=care_recipient_id, programme_id=programme_id, month=month
+    ).update(used_fen=F("used_fen") - subsidy_fen, used_minutes=F("used_minutes") - minutes)
+    # A contract whose period was cut short no longer covers the month: it holds nothing
+    # of this order's to give back (the guard keeps a counter from going below zero).
+    Contract.objects.filter(
+        programme_id=programme_id,
+        provider_id=provider_id,
+        first_month__lte=month,
+        last_month__gte=month,
+        used_fen__gte=subsidy_fen,
+        used_minutes__gte=minutes,
     ).update(used_fen=F("used_fen") - subsidy_fen, used_minutes=F("used_minutes") - minutes)
     Programme.objects.filter(pk=programme_id).update(reserved_fen=F("reserved_fen") - subsidy_fen)
 
@@ -328,14 +375,16 @@ def rearm_alerts(programme_id: int) -> None:
 def move_reservation(
     *,
     programme_id: int,
+    provider_id: int,
     care_recipient: CareRecipient,
     subsidy_fen: int,
     minutes: int,
     from_month: datetime.date,
     to_day: datetime.date,
 ) -> datetime.date:
-    """A booked visit moves to another month: what it held of the old month's allowance is
-    given back and the same amount is held in the new month's, in the caller's transaction.
+    """A booked visit moves to another month: what it held of the old month's allowance (and
+    contract quota) is given back and the same amount is held in the new month's, in the
+    caller's transaction. The new month needs a contract with the provider too.
     Raises NotEligible (with the reason) when the new month cannot hold it; the caller's
     rollback then keeps the old reservation. Returns the new month."""
     to_month = first_of_month(to_day)
@@ -344,6 +393,7 @@ def move_reservation(
     programme = Programme.objects.prefetch_related("entitlements").get(pk=programme_id)
     release(
         programme_id=programme_id,
+        provider_id=provider_id,
         care_recipient_id=care_recipient.pk,
         month=from_month,
         subsidy_fen=subsidy_fen,
@@ -363,7 +413,10 @@ def move_reservation(
             "booked": f"{from_month:%Y-%m}",
         }
     )
-    if allowance is None or not programme.is_valid_on(to_day):
+    contract = contracts.contract_for_month(
+        programme_id=programme_id, provider_id=provider_id, month=to_month
+    )
+    if allowance is None or contract is None or not programme.is_valid_on(to_day):
         raise refusal
     moved = Split(
         list_price_fen=0,
@@ -373,6 +426,7 @@ def move_reservation(
         month=to_month,
         minutes=minutes,
         allowance=allowance,
+        contract_id=contract.pk,
     )
     try:
         with transaction.atomic():

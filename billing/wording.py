@@ -62,13 +62,17 @@ def remind_renewal(eligibility: Eligibility) -> None:
     )
 
 
+def officers_of(purchaser_id: int) -> list[User]:
+    """The purchaser's officers, to be told about its money and statements."""
+    return list(
+        User.objects.filter(purchaser_offices__purchaser_id=purchaser_id, is_active=True).distinct()
+    )
+
+
 def alert_officers_of_budget(programme: Programme) -> None:
     """Officers of the programme's purchaser, once per threshold (billing.subsidy)."""
-    officers = User.objects.filter(
-        purchaser_offices__purchaser_id=programme.purchaser_id, is_active=True
-    ).distinct()
     notify(
-        users=list(officers),
+        users=officers_of(programme.purchaser_id),
         kind="budget",
         message=BUDGET_ALERT,
         params={

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient, Role, User
 from billing import subsidy
+from billing.contracts import contract_for_month
 from billing.models import Eligibility, Programme
 from care import wording
 from care.exceptions import CareError
@@ -68,6 +69,20 @@ def _check_programme(programme: Programme, recipient: CareRecipient, day: dateti
         )
 
 
+def _check_contracted(programme: Programme, provider: Provider, day: datetime.date) -> None:
+    """A plan paid by a programme is with one of the programme's contracted providers: only
+    they may bill it (decision 0033)."""
+    if contract_for_month(programme_id=programme.pk, provider_id=provider.pk, month=day) is None:
+        raise CareError(
+            _(
+                "%(provider)s has no contract with %(programme)s for %(month)s, so the "
+                "programme cannot pay for its visits. Choose one of the programme's "
+                "contracted providers, or ask the purchaser's officer to contract this one."
+            )
+            % {"provider": provider.name, "programme": programme.name, "month": f"{day:%Y-%m}"}
+        )
+
+
 def _check_who_pays(
     patterns: list[VisitPattern], recipient: CareRecipient, day: datetime.date
 ) -> None:
@@ -78,13 +93,14 @@ def _check_who_pays(
         service = pattern.service
         if service.funding_mode != FundingMode.PUBLIC:
             continue
-        pays = [
-            subsidy.subsidy_by_rule(
-                programme, unit_price_fen=service.price_fen, quantity=pattern.quantity
+        left_to_pay = [
+            cover.unit_price_fen * pattern.quantity
+            - subsidy.subsidy_by_rule(
+                cover.programme, unit_price_fen=cover.unit_price_fen, quantity=pattern.quantity
             )[1]
-            for programme in subsidy.covering_programmes(service, recipient, day)
+            for cover in subsidy.contracted_covers(service, recipient, day)
         ]
-        if max(pays, default=0) < service.price_fen * pattern.quantity:
+        if min(left_to_pay, default=1) > 0:
             raise CareError(
                 _(
                     "%(service)s is a public service, free only when a programme pays all of "
@@ -159,6 +175,7 @@ def propose_plan(
     check_patterns(patterns, provider_id=provider.pk, community_id=recipient.community_id)
     if programme is not None:
         _check_programme(programme, recipient, starts_on)
+        _check_contracted(programme, provider, starts_on)
     _check_who_pays(patterns, recipient, starts_on)
     if case_worker is not None and not _is_staff_for(case_worker, recipient):
         raise CareError(_("The case worker must be community staff of the person's community."))

@@ -111,7 +111,18 @@ CARE_RECIPIENTS = [
         False,
         [("zhang.wei@linli.local", "self")],
     ),
+    # Her application for meals waits for community staff (README: "Applying for a subsidy").
+    (
+        "周桂英",
+        "1943-09-02",
+        "310115004001",
+        "潍坊路 100 弄 7 号 201 室",
+        True,
+        [("wang.fang@linli.local", "relative")],
+    ),
 ]
+# person, programme, note: an application waiting for staff in the demo.
+WAITING_APPLICATION = ("周桂英", "居家助餐补贴", "姨妈一个人住，做饭不方便。")
 
 HOME_INTRO_EN = (
     "<p>Linli links residents with the community services around them: household, "

@@ -5,14 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from billing import contracting
 from billing import services as billing_services
 from cms import activities
 from cms.models import ActivityPage
 from cms.page_scope import pages_in_scope
 from cms.workspace.access import CommunityStaffMenuItem
+from cms.workspace.applications import ApplicationQueueViewSet
 from cms.workspace.assessments import AssessmentsViewSet
 from cms.workspace.channels import ChannelWorkViewSet
 from cms.workspace.complaints import ComplaintsViewSet
+from cms.workspace.contests import ContestsViewSet
 from cms.workspace.dashboard import WaitingForYouPanel
 from cms.workspace.eligibility import EligibilityViewSet
 from cms.workspace.grades import GradesViewSet
@@ -52,8 +55,44 @@ def register_purchase():
 
 
 @hooks.register("register_admin_viewset")
+def register_contests():
+    return ContestsViewSet()
+
+
+@hooks.register("register_admin_viewset")
 def register_purchasers():
     return PurchasersViewSet()
+
+
+@hooks.register("register_log_actions")
+def contract_log_actions(actions):
+    """The audit log entries billing.contracting writes on a programme's contracts."""
+
+    class ContractFormatter(LogFormatter):
+        def format_message(self, log_entry):
+            data = log_entry.data
+            if "reason" in data:
+                return _("Ends after %(month)s: %(reason)s") % {
+                    "month": data.get("last_month", ""),
+                    "reason": data.get("reason", ""),
+                }
+            return _("%(provider)s, %(months)s: %(items)s") % {
+                "provider": data.get("provider", ""),
+                "months": data.get("months", ""),
+                "items": "; ".join(data.get("items") or [str(_("everything, at list price"))]),
+            }
+
+    @actions.register_action(contracting.CONTRACT_CREATED)
+    class Created(ContractFormatter):
+        label = _("Contract a provider")
+
+    @actions.register_action(contracting.CONTRACT_CHANGED)
+    class Changed(ContractFormatter):
+        label = _("Change a contract")
+
+    @actions.register_action(contracting.CONTRACT_ENDED)
+    class Ended(ContractFormatter):
+        label = _("End a contract")
 
 
 @hooks.register("register_log_actions")
@@ -85,6 +124,11 @@ def purchaser_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_eligibility():
     return EligibilityViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_application_queue():
+    return ApplicationQueueViewSet()
 
 
 @hooks.register("register_admin_viewset")

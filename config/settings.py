@@ -427,6 +427,9 @@ VISIT_CHECK_IN_WITHIN_MINUTES = env_int("VISIT_CHECK_IN_WITHIN_MINUTES", 60)
 ASSESSMENT_VALID_MONTHS = env_int("ASSESSMENT_VALID_MONTHS", 12)
 ASSESSMENT_BACKDATE_DAYS = env_int("ASSESSMENT_BACKDATE_DAYS", 30)
 ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 30)
+# A provider may contest an excluded line this many days after the statement's approval
+# (decision 0035).
+STATEMENT_CONTEST_DAYS = env_int("STATEMENT_CONTEST_DAYS", 30)
 # Care plans make their visits this many weeks ahead (care/occurrences.py).
 CARE_PLAN_WEEKS_AHEAD = env_int("CARE_PLAN_WEEKS_AHEAD", 4)
 # A booking waits at most this long for rows another transaction holds, then asks the

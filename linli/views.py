@@ -3,7 +3,9 @@
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from linli.refusals import Refusal
 
@@ -27,3 +29,16 @@ def report_form_errors(request: HttpRequest, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def attach_evidence(request: HttpRequest, add: Callable[[UploadedFile, str], object]) -> bool:
+    """A posted scan (`file`, with `description`: what it shows) handed to a service that
+    keeps it as evidence; says whether it was kept."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Please choose a file."))
+        return False
+    description = request.POST.get("description", "")
+    return attempt(
+        request, lambda: add(upload, description), success=_("The evidence is attached.")
+    )

@@ -77,6 +77,17 @@ class BookingForm(forms.Form):
             self.data["quoted"] = self.initial["quoted"]
 
         def one(recipient: CareRecipient, quote) -> str:
+            if quote.subsidy_fen and quote.below_list_price:
+                return _(
+                    "%(name)s: list price ¥%(list)s, contracted price ¥%(contracted)s, "
+                    "subsidy ¥%(subsidy)s, pays ¥%(copay)s"
+                ) % {
+                    "name": recipient.name,
+                    "list": yuan(quote.list_price_fen),
+                    "contracted": yuan(quote.price_fen),
+                    "subsidy": yuan(quote.subsidy_fen),
+                    "copay": yuan(quote.copay_fen),
+                }
             if quote.subsidy_fen:
                 return _("%(name)s: pays ¥%(copay)s (subsidy ¥%(subsidy)s)") % {
                     "name": recipient.name,

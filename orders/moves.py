@@ -57,6 +57,7 @@ def move(order: Order, action: str, *, by: User | None, reason: str = "") -> Ord
     if action in RELEASES_SUBSIDY:
         subsidy.release(
             programme_id=order.programme_id,
+            provider_id=order.provider_id,
             care_recipient_id=order.care_recipient_id,
             month=order.subsidy_month,
             subsidy_fen=order.subsidy_fen,

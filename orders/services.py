@@ -231,8 +231,8 @@ def _place_order(
             venue_id=service.venue_id,
             notes=notes.strip(),
             quantity=quantity,
-            unit_price_fen=service.price_fen,
-            list_price_fen=split.list_price_fen,
+            unit_price_fen=split.unit_price_fen,
+            list_price_fen=split.price_fen,
             subsidy_fen=split.subsidy_fen,
             copay_fen=split.copay_fen,
             programme_id=split.programme_id,
@@ -435,6 +435,7 @@ def reschedule_order(*, order: Order, by: User, slot: Slot) -> Order:
         try:
             order.subsidy_month = subsidy.move_reservation(
                 programme_id=order.programme_id,
+                provider_id=order.provider_id,
                 care_recipient=order.care_recipient,
                 subsidy_fen=order.subsidy_fen,
                 minutes=order.subsidy_minutes,

@@ -26,6 +26,26 @@ def private_storage():
     return storages["private"]
 
 
+class PrivateScan(models.Model):
+    """What every kept scan says of itself (eligibility, assessment and application
+    evidence); each adds its `file` (in private storage) and what it belongs to, and is
+    saved through providers.uploads.save_private_document."""
+
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=200)
+    description = models.CharField(_("what it shows"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Provider(models.Model):
     """An organisation that offers services: a property company, social organisation or
     merchant (DESIGN §1), with its admission status."""

@@ -116,3 +116,18 @@ def _check_image(upload: UploadedFile) -> None:
         raise ProvidersError(_("This image file is damaged or incomplete.")) from None
     finally:
         upload.seek(0)
+
+
+def save_private_document(row, upload: UploadedFile):
+    """Check an upload and save it with its row (one with `file`, `content_type` and
+    `original_name`, as evidence rows have): no file is kept without its row."""
+    checked = check_document_upload(upload)
+    row.content_type = checked.content_type
+    row.original_name = (upload.name or "")[:200]
+    row.file.save(checked.stored_name, upload, save=False)
+    try:
+        row.save()
+    except BaseException:
+        row.file.delete(save=False)
+        raise
+    return row

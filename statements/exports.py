@@ -1,27 +1,27 @@
-"""A statement as CSV, XLSX and PDF. All three read `services.lines_for_export` and
-`services.totals`, so their totals cannot differ."""
+"""A statement as CSV, XLSX and PDF (`statements.pdf`). All three read the same rows, built
+here from `services.lines_for_export` and `services.totals`, so their totals cannot differ.
+A row holds text, `Fen` amounts and aware datetimes; each format writes them its own way:
+CSV as text (money as plain numbers, text that a spreadsheet would run as a formula
+neutralised), XLSX as numbers in the yuan format and dates, PDF as text."""
 
 import csv
+import datetime
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
-from django.conf import settings
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from billing.models import Programme
 from marketplace.money import yuan
 from statements import xlsx
-from statements.exceptions import StatementsError
 from statements.models import LineExclusion, Statement, StatementLine
 from statements.services import lines_for_export, totals
-from statements.xlsx import Bold
+from statements.xlsx import Bold, Fen
 
 
-def _columns() -> list[str]:
+def line_columns() -> list[str]:
     return [
         _("Order number"),
         _("Line"),
@@ -37,6 +37,27 @@ def _columns() -> list[str]:
         _("Paid by the resident"),
         _("Excluded"),
         _("Why"),
+    ]
+
+
+def adjustment_columns() -> list[str]:
+    return [
+        _("Corrects order"),
+        _("Of statement"),
+        _("Amount"),
+        _("Reason"),
+        _("Recorded"),
+    ]
+
+
+def summary_columns() -> list[str]:
+    return [
+        _("Programme"),
+        _("Community"),
+        _("Billed lines"),
+        _("Billed"),
+        _("Excluded"),
+        _("Billed less excluded"),
     ]
 
 
@@ -60,17 +81,21 @@ EXPORTED = (
 )
 
 
-def _when(moment) -> str:
+def when(moment: datetime.datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def iter_rows(statement: Statement) -> Iterator[list[str]]:
+def _programme_names(statement: Statement) -> dict[int, str]:
+    used = statement.lines.values("programme_id")
+    return {p.pk: p.name for p in Programme.objects.filter(pk__in=used)}
+
+
+def iter_rows(statement: Statement) -> Iterator[list]:
     """The lines one by one, read from the database in chunks as plain values: a month of
     a large provider has a hundred thousand of them."""
     kinds = dict(StatementLine.Kind.choices)
     reasons = dict(LineExclusion.Reason.choices)
-    used = statement.lines.values("programme_id")
-    programmes = {p.pk: p.name for p in Programme.objects.filter(pk__in=used)}
+    programmes = _programme_names(statement)
     for line in lines_for_export(statement).values_list(*EXPORTED).iterator(chunk_size=2000):
         (code, kind, programme_id, recipient, community, service, worker, started, ended) = line[:9]
         list_price_fen, subsidy_fen, copay_fen, hold_reason, excluded, reason, note = line[9:]
@@ -83,28 +108,65 @@ def iter_rows(statement: Statement) -> Iterator[list[str]]:
             community,
             service,
             worker,
-            _when(started),
-            _when(ended),
-            yuan(list_price_fen),
-            yuan(subsidy_fen),
-            yuan(copay_fen),
+            started,
+            ended,
+            Fen(list_price_fen),
+            Fen(subsidy_fen),
+            Fen(copay_fen),
             _("yes") if excluded else "",
             why,
         ]
 
 
-def rows(statement: Statement) -> list[list[str]]:
+def rows(statement: Statement) -> list[list]:
     return list(iter_rows(statement))
 
 
-def summary(statement: Statement) -> list[tuple[str, str]]:
+def adjustment_rows(statement: Statement) -> list[list]:
+    """Each correction of an earlier statement's line that this statement carries."""
+    adjustments = statement.adjustments.order_by("created_at", "pk").values_list(
+        "corrects__order_code", "corrects__statement__number", "amount_fen", "reason", "created_at"
+    )
+    return [
+        [code, number or "", Fen(amount), reason, created]
+        for code, number, amount, reason, created in adjustments
+    ]
+
+
+def summary_rows(statement: Statement) -> list[list]:
+    """The billed lines by programme and community, with what each group is owed."""
+    programmes = _programme_names(statement)
+    groups = (
+        statement.lines.filter(kind=StatementLine.Kind.BILLED)
+        .values("programme_id", "community_name")
+        .annotate(
+            count=Count("pk"),
+            billed=Sum("subsidy_fen"),
+            excluded=Sum("subsidy_fen", filter=Q(exclusion__isnull=False), default=0),
+        )
+        .order_by("programme_id", "community_name")
+    )
+    return [
+        [
+            programmes[group["programme_id"]],
+            group["community_name"],
+            group["count"],
+            Fen(group["billed"]),
+            Fen(group["excluded"]),
+            Fen(group["billed"] - group["excluded"]),
+        ]
+        for group in groups
+    ]
+
+
+def summary(statement: Statement) -> list[tuple[str, Fen]]:
     total = totals(statement)
     return [
-        (_("Billed"), yuan(total.billed_fen)),
-        (_("Excluded"), yuan(total.excluded_fen)),
-        (_("Adjustments"), yuan(total.adjustments_fen)),
-        (_("Payable"), yuan(total.payable_fen)),
-        (_("Held, not billed"), yuan(total.held_fen)),
+        (_("Billed"), Fen(total.billed_fen)),
+        (_("Excluded"), Fen(total.excluded_fen)),
+        (_("Adjustments"), Fen(total.adjustments_fen)),
+        (_("Payable"), Fen(total.payable_fen)),
+        (_("Held, not billed"), Fen(total.held_fen)),
     ]
 
 
@@ -116,64 +178,58 @@ def title(statement: Statement) -> str:
     }
 
 
+def particulars(statement: Statement) -> list[tuple[str, object]]:
+    """What identifies the document: its number, date and the two parties."""
+    return [
+        (_("Statement number"), statement.number or ""),
+        (_("Issued on"), statement.issued_at),
+        (_("Month"), f"{statement.month:%Y-%m}"),
+        (_("Purchaser"), statement.purchaser.name),
+        (_("Provider"), statement.provider.name),
+    ]
+
+
+def _document(statement: Statement) -> Iterator[list]:
+    """Every row of the CSV and XLSX exports, in order."""
+    yield [Bold(title(statement))]
+    yield from (list(pair) for pair in particulars(statement))
+    yield []
+    yield line_columns()
+    yield from iter_rows(statement)
+    adjustments = adjustment_rows(statement)
+    if adjustments:
+        yield []
+        yield [Bold(_("Corrections of earlier statements"))]
+        yield adjustment_columns()
+        yield from adjustments
+    yield []
+    yield from (list(pair) for pair in summary(statement))
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"); a leading apostrophe makes it text. Money is written from numbers, never
+# through this, so "-8.00" stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Fen):
+        return yuan(value)
+    if isinstance(value, datetime.datetime):
+        return when(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(statement: Statement) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([title(statement)])
-    writer.writerow(_columns())
-    writer.writerows(iter_rows(statement))
-    writer.writerow([])
-    writer.writerows(summary(statement))
+    writer.writerows([csv_cell(value) for value in row] for row in _document(statement))
     # A byte-order mark so that spreadsheet programs read the Chinese correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(statement: Statement) -> bytes:
-    def sheet_rows():
-        yield [Bold(title(statement))]
-        yield _columns()
-        yield from iter_rows(statement)
-        yield []
-        yield from (list(pair) for pair in summary(statement))
-
-    return xlsx.workbook(f"{statement.month:%Y-%m}", sheet_rows())
-
-
-def cjk_font() -> tuple[Path, int]:
-    """A font that has the Chinese characters, embedded in the PDF (OS package
-    fonts-noto-cjk, or PDF_CJK_FONT)."""
-    for path, index in settings.PDF_CJK_FONTS:
-        if Path(path).exists():
-            return Path(path), index
-    raise StatementsError(
-        _(
-            "PDF export needs a Chinese font: install the fonts-noto-cjk package "
-            "or set PDF_CJK_FONT."
-        )
-    )
-
-
-def to_pdf(statement: Statement) -> bytes:
-    path, index = cjk_font()
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.add_font("cjk", fname=str(path), collection_font_number=index)
-    pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.add_page()
-    pdf.set_font("cjk", size=13)
-    pdf.cell(text=title(statement), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=8)
-    pdf.ln(2)
-    widths = [17, 11, 24, 17, 20, 28, 15, 24, 24, 17, 17, 17, 11, 35]
-    # No bold in the headings: the embedded font has one weight.
-    headings = FontFace(emphasis="", fill_color=(230, 230, 230))
-    with pdf.table(
-        col_widths=widths, text_align="LEFT", line_height=5, headings_style=headings
-    ) as table:
-        table.row(_columns())
-        for values in iter_rows(statement):
-            table.row(values)
-    pdf.ln(4)
-    pdf.set_font("cjk", size=11)
-    for label, amount in summary(statement):
-        pdf.cell(text=f"{label}: ¥{amount}", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return xlsx.workbook(f"{statement.month:%Y-%m}", _document(statement))

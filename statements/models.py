@@ -9,24 +9,32 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from providers.models import private_storage
 from statements.exceptions import StatementsError
-from statements.querysets import StatementLineQuerySet, StatementQuerySet
+from statements.querysets import (
+    ContestEvidenceQuerySet,
+    LineContestQuerySet,
+    StatementLineQuerySet,
+    StatementQuerySet,
+)
 
 
 class FrozenRow(models.Model):
     """Rows of an issued statement never change: corrections are adjustments on a later
     statement. A trigger enforces the same on PostgreSQL (migration)."""
 
+    frozen_message = _("Lines of an issued statement never change.")
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise FrozenStatement(_("Lines of an issued statement never change."))
+            raise FrozenStatement(self.frozen_message)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise FrozenStatement(_("Lines of an issued statement never change."))
+        raise FrozenStatement(self.frozen_message)
 
 
 class FrozenStatement(StatementsError):
@@ -56,6 +64,10 @@ class Statement(models.Model):
         related_name="statements",
     )
     month = models.DateField(_("month"))  # the first day of the month
+    # Given at issue: region code-purchaser-month-sequence (decision 0036).
+    number = models.CharField(
+        _("statement number"), max_length=40, unique=True, null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.DRAFT
     )
@@ -69,6 +81,7 @@ class Statement(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A copy of the latest PaymentRecord, written with it (decision 0036).
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     paid_recorded_by = models.ForeignKey(
@@ -190,3 +203,127 @@ class Adjustment(FrozenRow):
 
     def __str__(self) -> str:
         return f"{self.statement} · {self.amount_fen}"
+
+
+class LineContest(models.Model):
+    """A provider's objection to an excluded line (decision 0035). The line and its exclusion
+    stay as they are; an upheld contest is paid as an adjustment on a later statement."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the officer")
+        UPHELD = "upheld", _("Upheld: paid on a later statement")
+        CONFIRMED = "confirmed", _("Exclusion confirmed")
+
+    line = models.OneToOneField(StatementLine, on_delete=models.PROTECT, related_name="contest")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.TextField(_("why the line should be paid"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("the officer's answer"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    adjustment = models.OneToOneField(
+        Adjustment, null=True, blank=True, on_delete=models.PROTECT, related_name="contest"
+    )
+
+    objects = LineContestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("contested line")
+        verbose_name_plural = _("contested lines")
+        constraints = [
+            # Upheld is exactly "paid by an adjustment"; nothing else carries one.
+            models.CheckConstraint(
+                condition=Q(status="upheld", adjustment__isnull=False)
+                | (~Q(status="upheld") & Q(adjustment__isnull=True)),
+                name="contest_upheld_has_adjustment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.get_status_display()}"
+
+
+class ContestEvidence(models.Model):
+    """A file the provider sends with a contest (a signed visit sheet, a photo)."""
+
+    contest = models.ForeignKey(LineContest, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(storage=private_storage, upload_to="contest-evidence/")
+    content_type = models.CharField(max_length=50)
+    original_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ContestEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contest evidence")
+        verbose_name_plural = _("contest evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ContestEvent(models.Model):
+    """One step of a contest (opened, upheld, confirmed): who, when and what they wrote."""
+
+    contest = models.ForeignKey(LineContest, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("status"), max_length=10, choices=LineContest.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("contest step")
+        verbose_name_plural = _("contest steps")
+
+    def __str__(self) -> str:
+        return f"{self.contest_id} · {self.status}"
+
+
+class PaymentRecord(FrozenRow):
+    """The transfer that settled a statement, as the officer recorded it. A wrong record is
+    corrected by a later one that names it and says why, never edited (decision 0036)."""
+
+    frozen_message = _("A payment record never changes: record a correction instead.")
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="payment_records"
+    )
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=100)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
+    reason = models.CharField(_("why corrected"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("payment record")
+        verbose_name_plural = _("payment records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement"], condition=Q(corrects__isnull=True), name="one_first_payment"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""),
+                name="payment_correction_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.paid_on} · {self.reference}"

@@ -19,8 +19,11 @@ from billing.models import Purchaser
 from billing.services import is_officer
 from orders.models import Order, VisitRecord
 from providers.models import Provider
+from statements import wording
 from statements.exceptions import StatementsError
 from statements.models import Adjustment, LineExclusion, Statement, StatementLine
+from statements.numbers import next_number
+from statements.policy import contest_until
 
 Status = Statement.Status
 
@@ -232,14 +235,19 @@ def issue_statement(*, statement: Statement, by: User) -> Statement:
     for start in range(0, len(ids), LINES_PER_CHUNK):
         chunk = ids[start : start + LINES_PER_CHUNK]
         StatementLine.objects.bulk_create(_held_lines(statement, held, chunk))
+    # Numbers follow the order of issue within a purchaser's month: its row is the lock.
+    Purchaser.objects.select_for_update().get(pk=statement.purchaser_id)
+    statement.number = next_number(statement)
     statement.status = Status.ISSUED
     statement.issued_at = timezone.now()
     statement.issued_by = by
-    statement.save(update_fields=["status", "issued_at", "issued_by"])
+    statement.save(update_fields=["number", "status", "issued_at", "issued_by"])
     return statement
 
 
-def _officer_statement(statement: Statement, by: User, *, expected: set[str]) -> Statement:
+def lock_for_officer(statement: Statement, by: User, *, expected: set[str]) -> Statement:
+    """The statement, locked, once `by` is shown to be its purchaser's officer and the
+    statement in one of the `expected` states."""
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if not is_officer(by, statement.purchaser):
         raise PermissionDenied
@@ -253,7 +261,7 @@ def _officer_statement(statement: Statement, by: User, *, expected: set[str]) ->
 
 @transaction.atomic
 def start_review(*, statement: Statement, by: User) -> Statement:
-    statement = _officer_statement(statement, by, expected={Status.ISSUED})
+    statement = lock_for_officer(statement, by, expected={Status.ISSUED})
     statement.status = Status.UNDER_REVIEW
     statement.review_started_at = timezone.now()
     statement.save(update_fields=["status", "review_started_at"])
@@ -263,7 +271,7 @@ def start_review(*, statement: Statement, by: User) -> Statement:
 @transaction.atomic
 def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> LineExclusion:
     """The officer refuses to pay one line, with a reason code and a note."""
-    _officer_statement(line.statement, by, expected={Status.UNDER_REVIEW})
+    lock_for_officer(line.statement, by, expected={Status.UNDER_REVIEW})
     if line.kind != StatementLine.Kind.BILLED:
         raise StatementsError(_("A held line is not billed, so there is nothing to exclude."))
     if reason not in LineExclusion.Reason.values:
@@ -279,7 +287,7 @@ def exclude_line(*, line: StatementLine, by: User, reason: str, note: str) -> Li
 def approve_statement(*, statement: Statement, by: User) -> Statement:
     """The officer approves: what is billed moves from reserved to spent in each
     programme's budget, and the adjustments count as spent; what is excluded goes back."""
-    statement = _officer_statement(statement, by, expected={Status.UNDER_REVIEW})
+    statement = lock_for_officer(statement, by, expected={Status.UNDER_REVIEW})
     billed = statement.lines.filter(kind=StatementLine.Kind.BILLED)
     # Lines the officer excluded, and orders community staff left off, give their subsidy back.
     given_back = statement.lines.filter(
@@ -290,6 +298,7 @@ def approve_statement(*, statement: Statement, by: User) -> Statement:
         order = line.order
         subsidy.release(
             programme_id=order.programme_id,
+            provider_id=order.provider_id,
             care_recipient_id=order.care_recipient_id,
             month=order.subsidy_month,
             subsidy_fen=order.subsidy_fen,
@@ -314,22 +323,9 @@ def approve_statement(*, statement: Statement, by: User) -> Statement:
     statement.approved_at = timezone.now()
     statement.approved_by = by
     statement.save(update_fields=["status", "approved_at", "approved_by"])
-    return statement
-
-
-@transaction.atomic
-def record_payment(
-    *, statement: Statement, by: User, reference: str, paid_on: datetime.date
-) -> Statement:
-    """The officer records the bank transfer that settled the statement."""
-    statement = _officer_statement(statement, by, expected={Status.APPROVED})
-    if not reference.strip():
-        raise StatementsError(_("Please give the payment reference."))
-    statement.status = Status.PAID
-    statement.payment_reference = reference.strip()
-    statement.paid_on = paid_on
-    statement.paid_recorded_by = by
-    statement.save(update_fields=["status", "payment_reference", "paid_on", "paid_recorded_by"])
+    wording.tell_provider_of_approval(
+        statement, payable_fen=totals(statement).payable_fen, until=contest_until(statement)
+    )
     return statement
 
 

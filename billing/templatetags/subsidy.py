@@ -2,6 +2,7 @@ from django import template
 from django.db.models import Q
 from django.utils import timezone
 
+from billing.contracts import contracted
 from billing.models import Programme
 from billing.subsidy import subsidy_by_rule
 from marketplace.models import FundingMode, Service
@@ -12,7 +13,8 @@ register = template.Library()
 @register.simple_tag
 def lowest_eligible_price(service: Service) -> int | None:
     """What an eligible person pays at least for one unit, under the most generous
-    programme covering this service today; None when no programme covers it."""
+    programme paying for this service today (under a contract with its provider); None
+    when no programme does."""
     if service.funding_mode == FundingMode.COMMERCIAL:
         return None
     today = timezone.localdate()
@@ -22,11 +24,33 @@ def lowest_eligible_price(service: Service) -> int | None:
         .distinct()
     )
     best = None
-    for programme in programmes:
-        _recognised, paid = subsidy_by_rule(programme, unit_price_fen=service.price_fen, quantity=1)
-        copay = service.price_fen - paid
+    for cover in contracted(programmes, service, today):
+        _recognised, paid = subsidy_by_rule(
+            cover.programme, unit_price_fen=cover.unit_price_fen, quantity=1
+        )
+        copay = cover.unit_price_fen - paid
         best = copay if best is None else min(best, copay)
     return best
+
+
+@register.simple_tag
+def contracted_prices(service: Service) -> list:
+    """The programmes that pay for this service this month under a contract at a price
+    below the list price, with that price: for the service page."""
+    if service.funding_mode == FundingMode.COMMERCIAL:
+        return []
+    today = timezone.localdate()
+    programmes = (
+        Programme.objects.filter(valid_from__lte=today, valid_until__gte=today)
+        .filter(models_q(service))
+        .distinct()
+        .select_related("purchaser")
+    )
+    return [
+        cover
+        for cover in contracted(programmes, service, today)
+        if cover.unit_price_fen < service.price_fen
+    ]
 
 
 def models_q(service: Service) -> Q:

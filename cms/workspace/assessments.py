@@ -3,7 +3,6 @@ communities, keep evidence with it, and read what it gave. Reached from the pers
 eligibility page."""
 
 from django import forms
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,8 +17,9 @@ from assessments import services as assessment_services
 from assessments.instrument import BARTHEL_ITEMS, ITEM_FIELDS
 from assessments.models import Assessment, AssessmentEvidence, Cognition, LivingSituation
 from cms.workspace.access import require_community_staff
+from cms.workspace.applications import to_assess
 from linli.downloads import private_file_response
-from linli.views import attempt
+from linli.views import attach_evidence, attempt
 
 
 class AssessmentForm(forms.Form):
@@ -75,6 +75,26 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     )
 
 
+def queue(request: HttpRequest) -> HttpResponse:
+    """The people whose subsidy application waits for their needs assessment."""
+    waiting = (
+        to_assess(request.user)
+        .select_related("care_recipient__community", "programme")
+        .order_by("updated_at", "pk")
+    )
+    title = _("Assessments to do")
+    return render(
+        request,
+        "cms/workspace/assessments_queue.html",
+        {
+            "page_title": title,
+            "header_title": title,
+            "header_icon": "clipboard-list",
+            "waiting": waiting[:200],
+        },
+    )
+
+
 def new(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
@@ -118,20 +138,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Please choose a file."))
-    else:
-        attempt(
-            request,
-            lambda: assessment_services.add_evidence(
-                assessment=assessment,
-                by=request.user,
-                upload=upload,
-                description=request.POST.get("description", ""),
-            ),
-            success=_("The evidence is attached."),
-        )
+    attach_evidence(
+        request,
+        lambda upload, description: assessment_services.add_evidence(
+            assessment=assessment, by=request.user, upload=upload, description=description
+        ),
+    )
     return redirect("assessments:detail", pk=assessment.pk)
 
 
@@ -149,13 +161,15 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 class AssessmentsViewSet(ViewSet):
-    """No menu entry: staff come here from a person's eligibility page."""
+    """No menu entry: staff come here from a person's eligibility page, or from "waiting
+    for you" to the assessments that applications ask for."""
 
     name = "assessments"
     icon = "clipboard-list"
 
     def get_urlpatterns(self):
         return [
+            path("", queue, name="queue"),
             path("people/<int:pk>/new/", new, name="new"),
             path("<int:pk>/", detail, name="detail"),
             path("<int:pk>/evidence/", evidence, name="evidence"),

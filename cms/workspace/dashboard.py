@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
+from cms.workspace import applications
 from cms.workspace.access import is_community_staff
 from marketplace.models import Service, ServiceChange
 from orders import settling
@@ -76,6 +77,16 @@ class WaitingForYouPanel(Component):
                 _("Refunds Stripe could not make"),
                 settling.refunds_for_staff(user).count(),
                 reverse("money:index"),
+            ),
+            (
+                _("Subsidy applications to decide"),
+                applications.to_decide(user).count(),
+                reverse("application_queue:queue"),
+            ),
+            (
+                _("Needs assessments that applications wait for"),
+                applications.to_assess(user).count(),
+                reverse("assessments:queue"),
             ),
             (
                 _("Reviews to read"),

@@ -19,12 +19,13 @@ from accounts import services as account_services
 from accounts.models import CareRecipient
 from assessments.levels import care_level_of
 from billing import services as billing_services
+from billing.forms import ApplicationForm
 from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
 from linli.downloads import private_file_response
-from linli.views import attempt
+from linli.views import attach_evidence, attempt
 
 CIRCUMSTANCES = [
     "birth_date",
@@ -135,6 +136,8 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         recipient=recipient,
         circumstances=circumstances,
         eligibility_form=EligibilityForm(recipient=recipient),
+        application_form=ApplicationForm(recipient=recipient),
+        applications=recipient.applications.select_related("programme"),
         care_level=care_level_of(recipient, timezone.localdate()),
         assessments=recipient.assessments.all(),
         eligibilities=recipient.eligibilities.select_related(
@@ -169,20 +172,12 @@ def _eligibility(request: HttpRequest, pk: int) -> Eligibility:
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     eligibility = _eligibility(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Please choose a file."))
-    else:
-        attempt(
-            request,
-            lambda: billing_services.add_evidence(
-                eligibility=eligibility,
-                by=request.user,
-                upload=upload,
-                description=request.POST.get("description", ""),
-            ),
-            success=_("The evidence is attached."),
-        )
+    attach_evidence(
+        request,
+        lambda upload, description: billing_services.add_evidence(
+            eligibility=eligibility, by=request.user, upload=upload, description=description
+        ),
+    )
     return redirect("eligibility:recipient", pk=eligibility.care_recipient_id)
 
 

@@ -22,7 +22,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from billing import services as billing_services
 from billing.models import Eligibility, Programme, Purchaser
 from billing.subsidy import BUDGET_ALERTS
-from cms.workspace import entitlements
+from cms.workspace import contracts, entitlements
 from communities.models import Region
 from linli.refusals import Refusal
 from linli.views import attempt
@@ -32,7 +32,7 @@ from marketplace.money import fen_from_yuan
 from orders.models import Order
 from orders.transitions import SUBSIDY_RELEASED
 from providers.models import Provider
-from statements import exports, services
+from statements import exports, payments, pdf, services
 from statements.models import LineExclusion, Statement, StatementLine
 from statements.reconciliation import reconcile
 
@@ -212,7 +212,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         statement=statement,
         totals=services.totals(statement),
         lines=services.lines_for_export(statement),
-        adjustments=statement.adjustments.select_related("corrects"),
+        adjustments=statement.adjustments.select_related("corrects__statement"),
+        payment_records=statement.payment_records.select_related("recorded_by", "corrects"),
+        today=timezone.localdate(),
         preview_billed=preview_billed,
         preview_held=preview_held,
         reasons=LineExclusion.Reason.choices,
@@ -226,21 +228,26 @@ STEPS = {
 }
 
 
+PAYMENT_STEPS = {"pay": payments.record_payment, "correct-payment": payments.correct_payment}
+
+
 @require_POST
 def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     statement = _statement(request, pk)
-    if step == "pay":
+    if step in PAYMENT_STEPS:
         try:
             paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
         except ValueError:
             messages.error(request, _("Please give the payment date."))
             return redirect("purchase:statement", pk=statement.pk)
+        reason = {"reason": request.POST.get("reason", "")} if step == "correct-payment" else {}
         action = partial(
-            services.record_payment,
+            PAYMENT_STEPS[step],
             statement=statement,
             by=request.user,
             reference=request.POST.get("reference", ""),
             paid_on=paid_on,
+            **reason,
         )
     elif step in STEPS:
         action = partial(STEPS[step], statement=statement, by=request.user)
@@ -294,7 +301,7 @@ def line_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 FORMATS = {
     "csv": (exports.to_csv, "text/csv; charset=utf-8"),
     "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (exports.to_pdf, "application/pdf"),
+    "pdf": (pdf.to_pdf, "application/pdf"),
 }
 
 
@@ -309,7 +316,7 @@ def statement_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("purchase:statement", pk=statement.pk)
     response = HttpResponse(body, content_type=content_type)
-    name = f"statement-{statement.month:%Y-%m}-{statement.provider_id}.{fmt}"
+    name = f"statement-{statement.number}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -415,6 +422,7 @@ class BudgetForm(forms.Form):
 def _programme_context(programme: Programme) -> dict:
     return {
         **entitlements.context_for(programme),
+        **contracts.context_for(programme),
         "budget": _budget_bar(programme),
         "budget_form": BudgetForm(),
         "alert_rule": _(
@@ -522,4 +530,11 @@ class PurchaseViewSet(ViewSet):
                 entitlements.set_entitlement,
                 name="programme_entitlement",
             ),
+            path(
+                "programmes/<int:programme_pk>/contracts/new/",
+                contracts.contract_edit,
+                name="contract_new",
+            ),
+            path("contracts/<int:pk>/", contracts.contract_edit, name="contract"),
+            path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),
         ]

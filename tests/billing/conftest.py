@@ -1,14 +1,19 @@
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient
-from billing.models import Eligibility, Programme, Purchaser, PurchaserOfficer
+from billing.models import Contract, Eligibility, Programme, Purchaser, PurchaserOfficer
 from marketplace.models import Category, Slot
 from marketplace.slots import materialise_slots
+from orders.exceptions import OrdersError
+from providers.models import Provider
 from tests.conftest import make_user
 from tests.marketplace.conftest import publish
+from tests.orders.conftest import book
 
 TODAY = timezone.localdate
 
@@ -22,7 +27,20 @@ def bureau(pudong, district_officer) -> Purchaser:
     return purchaser
 
 
-def make_programme(bureau, **overrides) -> Programme:
+def contract(programme, provider, **terms) -> Contract:
+    """A contract for the programme's whole period, covering all it covers at list price
+    unless items are added (decision 0033)."""
+    fields = {
+        "first_month": programme.valid_from.replace(day=1),
+        "last_month": programme.valid_until.replace(day=1),
+    }
+    fields.update(terms)
+    return Contract.objects.create(programme=programme, provider=provider, **fields)
+
+
+def make_programme(bureau, contracted=None, **overrides) -> Programme:
+    """A programme; it contracts `contracted` providers, by default every approved one
+    there is yet, so the cast's subsidised scenarios keep their subsidy."""
     fields = {
         "name_zh": "高龄助浴补贴",
         "name_en": "Bathing help for the very old",
@@ -39,11 +57,15 @@ def make_programme(bureau, **overrides) -> Programme:
     fields.update(overrides)
     programme = Programme.objects.create(purchaser=bureau, **fields)
     programme.categories.add(Category.objects.get(slug="bathing"))
+    if contracted is None:
+        contracted = Provider.objects.filter(status=Provider.Status.APPROVED)
+    for provider in contracted:
+        contract(programme, provider)
     return programme
 
 
 @pytest.fixture
-def programme(bureau) -> Programme:
+def programme(bureau, provider_a) -> Programme:
     return make_programme(bureau)
 
 
@@ -73,6 +95,22 @@ def eligible_families(count, programme, community, prefix="family") -> list:
         make_eligible(recipient, programme)
         people.append((user, recipient))
     return people
+
+
+def book_all_at_once(slot, people, *, expected_copay_fen: int) -> list:
+    """Each (account, person) of `people` books the slot in a thread of its own, all at
+    once: an order or the OrdersError refusing it, for each, in the order of `people`."""
+
+    def attempt(user, recipient):
+        try:
+            return book(user, slot, recipient, expected_copay_fen=expected_copay_fen)
+        except OrdersError as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        return list(pool.map(lambda pair: attempt(*pair), people))
 
 
 @pytest.fixture

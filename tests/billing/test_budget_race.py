@@ -1,16 +1,12 @@
 """Twenty people book at once against a budget with room for five."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from billing.models import Programme
 from marketplace.models import Slot
 from orders.exceptions import OrdersError
 from orders.models import Order
-from tests.billing.conftest import eligible_families
-from tests.orders.conftest import book
+from tests.billing.conftest import book_all_at_once, eligible_families
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,16 +22,7 @@ def test_twenty_bookings_against_a_budget_for_five_give_exactly_five_subsidies(
     Slot.objects.filter(pk=slot.pk).update(capacity=50)
     people = eligible_families(20, programme, weifang_1)
 
-    def attempt(user, recipient):
-        try:
-            return book(user, slot, recipient, expected_copay_fen=2700)
-        except OrdersError as exc:
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(lambda pair: attempt(*pair), people))
+    results = book_all_at_once(slot, people, expected_copay_fen=2700)
 
     orders = [r for r in results if isinstance(r, Order)]
     refusals = [r for r in results if isinstance(r, OrdersError)]

@@ -33,7 +33,7 @@ def bath(provider_a):
 
 
 @pytest.fixture
-def bureau_programme(bureau) -> Programme:  # noqa: F811 (the imported fixture)
+def bureau_programme(bureau, provider_a) -> Programme:  # noqa: F811 (the imported fixture)
     """Pays the whole price; level 2 is entitled to 180 minutes (two baths) a month."""
     programme = make_programme(
         bureau, rule=Programme.Rule.FULL, rate_cap_fen=None, monthly_cap_fen=None, min_age=None

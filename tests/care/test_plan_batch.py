@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import CareLink, CareRecipient
-from billing.models import MonthlyUsage, Programme
+from billing.models import Contract, ContractItem, MonthlyUsage, Programme
 from care.models import CarePlan, Occurrence, PlanPause
 from care.occurrences import make_all_occurrences
 from care.patterns import VisitPattern
@@ -66,11 +66,12 @@ def city(
     - grandma's, under the bureau's programme (two baths a month, then the family pays
       more), paused for a week, crossing into December;
     - grandpa's, under a programme that holds visits when its budget (three baths) is
-      used up, paid by card;
+      used up, paid by card, whose contract's quota (two baths) runs out first;
     - auntie's, self-paid by card, at 10:30 on Tuesdays only;
     - grandma's lunches at a canteen on Mondays, at the venue's sitting, whose slots do
       not exist yet.
-    One Friday's slot is already full."""
+    The bureau's programme buys the baths at a contracted rate below the list price
+    (decision 0033). One Friday's slot is already full."""
     hold = make_programme(
         bureau,
         rule=Programme.Rule.FULL,
@@ -81,6 +82,12 @@ def city(
         when_used_up=Programme.WhenUsedUp.HOLD,
         name_zh="助浴补贴（保留）",
         name_en="Bathing help that holds",
+    )
+    Contract.objects.filter(programme=hold).update(quota_fen=2 * bath.price_fen)
+    ContractItem.objects.create(
+        contract=Contract.objects.get(programme=bureau_programme, provider=bath.provider),
+        service=bath,
+        rate_fen=bath.price_fen - 1500,
     )
     grandpa = person("张伯伯", weifang_1, community_staff, hold)
     auntie = person("刘阿姨", weifang_1, community_staff)
@@ -132,6 +139,9 @@ def test_the_set_wise_run_gives_every_visit_what_booking_it_alone_gives(city):
     assert batch["payments"] and any(row[6] and row[6][3] is None for row in batch["visits"])
     assert len({row[6][0].month for row in batch["visits"] if row[6]}) == 2  # Nov and Dec
     assert any(row[6][14] for row in batch["visits"] if row[6])  # at the venue
+    prices = {row[6][13] for row in batch["visits"] if row[6]}
+    assert ContractItem.objects.get(rate_fen__isnull=False).rate_fen in prices  # contracted
+    assert any(used for _pk, used, _minutes in batch["contracts"])  # a quota was drawn on
     assert batch == alone
 
 
@@ -162,6 +172,11 @@ def _outcome(make) -> dict:
                 ).filter(used_fen__gt=0)
             ),
             "budgets": sorted(Programme.objects.values_list("pk", "reserved_fen")),
+            "contracts": sorted(
+                Contract.objects.values_list("pk", "used_fen", "used_minutes").filter(
+                    quota_fen__isnull=False
+                )
+            ),
             "payments": sorted(
                 Payment.objects.values_list("order__idempotency_key", "amount_fen", "kind")
             ),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
+from billing.models import Application
 from cms import demo_data
 from communities.models import Region
 from marketplace.models import Service
@@ -146,3 +147,13 @@ def test_the_demo_care_plan_can_be_tried_at_once(client):
     client.force_login(User.objects.get(email="wang.fang@linli.local"))
     page = client.get(reverse("care:person", args=[grandma.pk])).content.decode()
     assert "中度失能" in page and f"/care/plans/{plan.pk}/" in page
+
+
+def test_the_demo_has_an_application_waiting_for_staff_with_its_evidence():
+    seed()
+    seed()
+
+    waiting = Application.objects.get()
+    assert waiting.status == Application.Status.SUBMITTED
+    assert waiting.care_recipient.name == "周桂英"
+    assert waiting.evidence.count() == 1

@@ -8,10 +8,12 @@ stranger may contain one.
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import CareLink, CareRecipient, Notification, Role
 from assessments import services as assessment_services
+from billing import applications
 from billing import services as billing_services
 from billing.models import Purchaser, PurchaserOfficer
 from care.models import CarePlan, Occurrence, PlanItem
@@ -36,6 +38,7 @@ from providers.models import (
 )
 from reviews import services as review_services
 from reviews.models import FeedbackRequest
+from statements import contests
 from statements import services as statement_services
 from tests.assessments.conftest import MODERATE
 from tests.billing.conftest import make_eligible, make_programme
@@ -58,6 +61,8 @@ NOTICE = "隐秘通知正文"
 SURVEY_ANSWER = "隐秘调查意见"
 ASSESSMENT_NOTE = "隐秘评估记录"
 PLAN_NOTE = "隐秘照护备注"
+CONTEST = "隐秘申诉理由"
+APPLICATION_NOTE = "隐秘补贴申请说明"
 SECRET_PAGE = "隐秘草稿文章"
 # Titles of the other community's pages: no editor elsewhere may see them in the admin.
 PAGE_TITLES = (SECRET_PAGE, "隐秘活动", "外滩调查")
@@ -173,6 +178,19 @@ def build() -> dict:
         eligibility=eligibility, by=staff, upload=upload("secret-dibao.pdf"), description=EVIDENCE
     )
 
+    # Her daughter's application for another programme, with a private note and a scan
+    # (the programme covers no category, so the orders below do not draw on it).
+    meals = make_programme(purchaser, name_zh="黄浦助餐补贴")
+    meals.categories.clear()
+    application = applications.apply_for_programme(
+        care_recipient=recipient,
+        programme=meals,
+        by=stranger,
+        upload=upload("secret-hukou.pdf"),
+        description=APPLICATION_NOTE,
+        note=APPLICATION_NOTE,
+    )
+
     # Her needs assessment, with a private note and a scan.
     assessment = assessment_services.record_assessment(
         care_recipient=recipient,
@@ -240,6 +258,7 @@ def build() -> dict:
         purchaser=purchaser, provider=provider, month=closed.starts_at.date(), by=officer
     )
     statement = statement_services.issue_statement(statement=statement, by=officer)
+    contested = _contested_line(statement, officer, owner, slot, stranger, recipient, worker_user)
     # The complaint comes after the statement, so the line is billed (and can be excluded).
     complaint = review_services.file_complaint(
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
@@ -288,6 +307,8 @@ def build() -> dict:
         "eligibility": eligibility,
         "evidence": evidence,
         "assessment": assessment,
+        "application": application,
+        "application_evidence": application.evidence.get(),
         "assessment_evidence": assessment_evidence,
         "plan": plan,
         "occurrence": occurrence,
@@ -299,9 +320,35 @@ def build() -> dict:
         "feedback": feedback,
         "statement": statement,
         "line": statement.lines.get(),
+        "contest": contested,
+        "contest_evidence": contested.evidence.get(),
         "stuck_refund": stuck_refund,
-        "codes": [requested.code, closed.code, *(order.code for order in later.values())],
+        "codes": [
+            requested.code,
+            closed.code,
+            contested.line.order_code,
+            *(order.code for order in later.values()),
+        ],
     }
+
+
+def _contested_line(statement, officer, owner, slot, stranger, recipient, worker_user):
+    """The next month's statement, approved with its one line excluded, which the provider
+    contests (decision 0035). Made after the first statement, so its line is not on it."""
+    order = delivered(book(stranger, slot, recipient), worker_user, stranger)
+    following = statement_services.open_statement(
+        purchaser=statement.purchaser,
+        provider=statement.provider,
+        month=statement_services.next_month(statement.month),
+        by=officer,
+    )
+    statement_services.issue_statement(statement=following, by=officer)
+    statement_services.start_review(statement=following, by=officer)
+    line = following.lines.get(order=order)
+    statement_services.exclude_line(line=line, by=officer, reason="other", note=CONTEST)
+    statement_services.approve_statement(statement=following, by=officer)
+    evidence = SimpleUploadedFile("sheet.png", png_bytes(), content_type="image/png")
+    return contests.contest_line(line=line, by=owner, reason=CONTEST, evidence=evidence)
 
 
 def _orders_further_along(slot, stranger, recipient, worker) -> dict:

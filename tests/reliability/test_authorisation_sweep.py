@@ -141,6 +141,14 @@ FILL = [
     (r"cms-admin/purchase/statements/<int:pk>/$", lambda w: w["statement"].pk),
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
+    (r"cms-admin/contests/<int:pk>/$", lambda w: w["contest"].pk),
+    (r"cms-admin/contests/evidence/<int:pk>/$", lambda w: w["contest_evidence"].pk),
+    # The provider's side of the bill (decision 0035).
+    (r"^provider/statements/<int:pk>/$", lambda w: w["contest"].line.statement_id),
+    (r"^provider/statements/lines/<int:pk>/$", lambda w: w["contest"].line_id),
+    (r"^provider/statements/evidence/<int:pk>/$", lambda w: w["contest_evidence"].pk),
+    (r"cms-admin/purchase/programmes/<int:programme_pk>/$", lambda w: w["programme"].pk),
+    (r"cms-admin/purchase/contracts/<int:pk>/$", lambda w: w["programme"].contracts.first().pk),
     # The platform admin's purchaser screens (404 to everyone else).
     (r"cms-admin/purchasers/<int:pk>/$", lambda w: w["programme"].purchaser_id),
     (
@@ -152,6 +160,10 @@ FILL = [
     (r"cms-admin/assessments/evidence/<int:pk>/$", lambda w: w["assessment_evidence"].pk),
     (r"cms-admin/assessments/<int:pk>/$", lambda w: w["assessment"].pk),
     (r"^cards/<int:pk>/$", lambda w: w["saved_card"].pk),
+    (r"^applications/evidence/<int:pk>/$", lambda w: w["application_evidence"].pk),
+    (r"^applications/<int:pk>/$", lambda w: w["application"].pk),
+    (r"cms-admin/application_queue/people/<int:pk>/$", lambda w: w["recipient"].pk),
+    (r"cms-admin/application_queue/<int:pk>/$", lambda w: w["application"].pk),
     (r"^care/people/<int:pk>/$", lambda w: w["recipient"].pk),
     (r"^care/plans/<int:pk>/$", lambda w: w["plan"].pk),
     (r"^care/visits/<int:pk>/$", lambda w: w["occurrence"].pk),
@@ -220,6 +232,8 @@ def secrets_in(body: str, world: dict) -> list[str]:
         elsewhere.SURVEY_ANSWER,
         elsewhere.ASSESSMENT_NOTE,
         elsewhere.PLAN_NOTE,
+        elsewhere.CONTEST,
+        elsewhere.APPLICATION_NOTE,
         *world["codes"],
     ]
     return [secret for secret in secrets if secret in body]

@@ -18,10 +18,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseForm, BaseFormSet
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from statements import payments as statement_payments
 from statements import services as statement_services
 from tests.reliability import elsewhere
 from tests.reliability.forms import Field, Form, forms_on
@@ -55,6 +57,17 @@ OUR_APPS = (
 def under_review(world) -> str:
     statement_services.start_review(statement=world["statement"], by=world["officer"])
     return reverse("purchase:statement", args=[world["statement"].pk])
+
+
+def paid(world) -> str:
+    """A paid statement: the page offers the correction of its payment record."""
+    statement, officer = world["statement"], world["officer"]
+    statement_services.start_review(statement=statement, by=officer)
+    statement_services.approve_statement(statement=statement, by=officer)
+    statement_payments.record_payment(
+        statement=statement, by=officer, reference="ZF-1", paid_on=timezone.localdate()
+    )
+    return reverse("purchase:statement", args=[statement.pk])
 
 
 SHARED_FORMS = ("/prefs/",)
@@ -97,6 +110,7 @@ PAGES = {
     "service review": ("staff", lambda w: reverse("service_review:queue")),
     "review moderation": ("staff", lambda w: reverse("review_moderation:queue")),
     "statement under review": ("officer", under_review),
+    "paid statement": ("officer", paid),
     "new programme": ("officer", lambda w: reverse("purchase:programme_new")),
 }
 NASTY = [

@@ -122,7 +122,7 @@ def test_a_connection_dropped_while_issuing_a_statement_leaves_it_a_draft_withou
 
     assert changed_counts(before, row_counts()) == {}
     draft.refresh_from_db()
-    assert (draft.status, draft.issued_at) == (Statement.Status.DRAFT, None)
+    assert (draft.status, draft.issued_at, draft.number) == (Statement.Status.DRAFT, None, None)
     # Issued again, it bills the visit once.
     issued = statement_services.issue_statement(statement=draft, by=district_officer)
     assert list(issued.lines.values_list("order_id", flat=True)) == [visit.pk]

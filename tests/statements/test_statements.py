@@ -2,18 +2,18 @@
 exports that agree, and reconciliation to the fen."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from billing.models import Programme
 from orders import services as order_services
 from orders.models import Order
-from statements import exports, services
+from statements import exports, payments, pdf, services
 from statements.exceptions import StatementsError
 from statements.models import FrozenStatement, Statement, StatementLine
 from statements.reconciliation import reconcile
@@ -154,11 +154,11 @@ def test_review_exclusion_approval_and_payment_move_the_budget(
     programme.refresh_from_db()
     assert (programme.spent_fen, programme.reserved_fen) == (9600, 0)
     assert services.totals(statement).payable_fen == 9600
-    services.record_payment(
+    payments.record_payment(
         statement=statement,
         by=district_officer,
         reference="ZF2026120001",
-        paid_on=datetime.date(2026, 12, 20),
+        paid_on=timezone.localdate(),
     )
     statement.refresh_from_db()
     assert (statement.status, statement.payment_reference) == ("paid", "ZF2026120001")
@@ -208,11 +208,11 @@ def test_the_workflow_refuses_steps_out_of_order(statement, three_visits, distri
     with pytest.raises(StatementsError):
         services.issue_statement(statement=statement, by=district_officer)
     with pytest.raises(StatementsError):
-        services.record_payment(
+        payments.record_payment(
             statement=statement,
             by=district_officer,
             reference="x",
-            paid_on=datetime.date(2026, 12, 1),
+            paid_on=timezone.localdate(),
         )
 
 
@@ -228,16 +228,16 @@ def test_csv_xlsx_and_pdf_have_the_same_lines_and_totals(statement, three_visits
     payable = "96.00"
 
     table = list(csv.reader(io.StringIO(exports.to_csv(statement).decode("utf-8-sig"))))
-    codes = sorted(o.code for o in three_visits)
-    assert sorted(row[0] for row in table[2:5]) == codes
+    codes = {o.code for o in three_visits}
+    assert len([row for row in table if row and row[0] in codes]) == 3
     assert ["应付", payable] in table
 
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(statement))).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert sorted(row[0] for row in values[2:5]) == codes
-    assert ("应付", payable) in [tuple(row[:2]) for row in values]
+    assert len([row for row in values if row and row[0] in codes]) == 3
+    assert ("应付", 96) in [tuple(row[:2]) for row in values]
 
-    extracted = PdfReader(io.BytesIO(exports.to_pdf(statement))).pages[0].extract_text()
+    extracted = PdfReader(io.BytesIO(pdf.to_pdf(statement))).pages[0].extract_text()
     text = "".join(extracted.replace("\x00", "").split())
     assert f"应付:¥{payable}" in text
     assert all(order.code in text for order in three_visits)

@@ -6,28 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role, RoleAssignment
-from billing.models import Purchaser, PurchaserOfficer
-from communities.models import Region
 from statements import services
-from tests.conftest import make_user, with_second_factor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def huangpu_officer(db):
-    from django.contrib.auth.models import Group
-
-    huangpu = Region.objects.create(
-        code="310101", level="district", name_zh="黄浦区", name_en="Huangpu"
-    )
-    officer = with_second_factor(make_user("officer@huangpu.example.cn", "黄浦官员"))
-    RoleAssignment.objects.create(user=officer, role=Role.PURCHASER_OFFICER, region=huangpu)
-    officer.groups.add(Group.objects.get(name="purchaser_officer"))
-    purchaser = Purchaser.objects.create(name_zh="黄浦区民政局", name_en="Huangpu", region=huangpu)
-    PurchaserOfficer.objects.create(purchaser=purchaser, user=officer)
-    return officer
 
 
 @pytest.fixture
@@ -45,6 +26,8 @@ def statement_urls(statement):
         ("get", reverse("purchase:export", args=[statement.pk, "pdf"])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "review"])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "approve"])),
+        ("post", reverse("purchase:statement_step", args=[statement.pk, "pay"])),
+        ("post", reverse("purchase:statement_step", args=[statement.pk, "correct-payment"])),
     ]
 
 

@@ -1,10 +1,11 @@
 """The statement's own XLSX writer: what a spreadsheet program reads back."""
 
+import datetime
 import io
 
 from openpyxl import load_workbook
 
-from statements.xlsx import Bold, workbook
+from statements.xlsx import Bold, Fen, workbook
 
 
 def read_back(data: bytes):
@@ -40,3 +41,16 @@ def test_columns_past_z_are_named_as_spreadsheets_name_them():
     sheet = read_back(workbook("wide", [[str(n) for n in range(30)]]))
 
     assert sheet["Z1"].value == "25" and sheet["AA1"].value == "26" and sheet["AD1"].value == "29"
+
+
+def test_money_is_a_yuan_number_and_a_time_a_local_date_to_the_second():
+    # 16:30:59 UTC is 00:30:59 the next day in Shanghai.
+    moment = datetime.datetime(2026, 11, 30, 16, 30, 59, tzinfo=datetime.UTC)
+    sheet = read_back(workbook("x", [[Fen(-850), Fen(123456), Fen(0), moment]]))
+
+    assert [sheet["A1"].value, sheet["B1"].value, sheet["C1"].value] == [-8.5, 1234.56, 0]
+    assert {sheet[ref].number_format for ref in ("A1", "B1", "C1")} == {'"¥"#,##0.00;-"¥"#,##0.00'}
+    # Spreadsheets know no zones: the reader gets the Shanghai wall-clock time, naive.
+    shanghai = datetime.datetime(2026, 12, 1, 0, 30, 59)  # noqa: DTZ001
+    assert sheet["D1"].value == shanghai
+    assert sheet["D1"].number_format == "yyyy-mm-dd hh:mm"

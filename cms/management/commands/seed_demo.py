@@ -12,6 +12,7 @@ from wagtail.models import Locale
 from accounts import services as account_services
 from accounts.models import CareLink, CareRecipient, User
 from assessments import services as assessment_services
+from billing import applications, contracting
 from billing import services as billing_services
 from billing.models import Entitlement, Programme, Purchaser
 from care import services as care_services
@@ -79,7 +80,9 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
+        self._waiting_application()
         canteen_meal = self._canteen(vetting_staff)
+        self._contracts()
         self._care_plan()
         self._todays_sitting(canteen_meal)
         self._last_quarters_grades(vetting_staff)
@@ -349,6 +352,21 @@ class Command(BaseCommand):
                     note="民政局名册核对",
                 )
 
+    def _waiting_application(self) -> None:
+        """An application a family sent, waiting in staff's queue (decision 0034)."""
+        name, programme_zh, note = demo_data.WAITING_APPLICATION
+        person = CareRecipient.objects.get(name=name)
+        if person.applications.exists():
+            return
+        applications.apply_for_programme(
+            care_recipient=person,
+            programme=Programme.objects.get(name_zh=programme_zh),
+            by=person.links.first().account,
+            upload=SimpleUploadedFile("hukou.pdf", demo_data.DEMO_PDF),
+            description="户口本 / household register",
+            note=note,
+        )
+
     def _canteen(self, vetting_staff: User) -> Service:
         """The provider's canteen with a lunch sitting every day, and the meal served there
         (decision 0028)."""
@@ -440,6 +458,25 @@ class Command(BaseCommand):
             OrderEvent.objects.create(
                 order=order, actor=staff, action="place", to_status=order.status
             )
+
+    def _contracts(self) -> None:
+        """Every programme contracts every approved demo provider for its whole period, at
+        list price, so the README's subsidised journeys keep their prices (decision 0033)."""
+        officer = User.objects.get(email=demo_data.PURCHASER[3])
+        for programme in Programme.objects.select_related("purchaser"):
+            for provider in Provider.objects.filter(status=Provider.Status.APPROVED):
+                if programme.contracts.filter(provider=provider).exists():
+                    continue
+                contracting.create_contract(
+                    programme=programme,
+                    provider=provider,
+                    terms=contracting.ContractTerms(
+                        first_month=programme.valid_from.replace(day=1),
+                        last_month=programme.valid_until.replace(day=1),
+                        note="演示合同 / demo contract",
+                    ),
+                    by=officer,
+                )
 
     def _care_plan(self) -> None:
         """李秀兰 is assessed (level 2), her programmes grant by level, and her plan of weekly

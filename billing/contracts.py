@@ -1,0 +1,110 @@
+"""Which contract lets a programme pay for a service, and at what price (decision 0033).
+
+A programme pays only for services of providers it has contracted for the month of the
+visit. `contracted` answers, for the programmes that would otherwise cover a service: which
+of them have such a contract, and what one unit of the service then costs. The split
+(billing.subsidy.quote) applies the programme's rule to that price."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from billing.models import Contract, ContractItem, Programme
+from marketplace.models import Service
+
+MINUTES_IN_AN_HOUR = 60
+
+
+@dataclass(frozen=True)
+class Cover:
+    programme: Programme
+    contract: Contract
+    # What one unit of the service costs under the contract: never more than its list price.
+    unit_price_fen: int
+
+
+def unit_minutes(service: Service) -> int:
+    """The minutes one unit of the service lasts: an hour for services sold by the hour."""
+    if service.unit == Service.Unit.HOUR:
+        return MINUTES_IN_AN_HOUR
+    return service.duration_minutes
+
+
+def item_for(contract: Contract, service: Service) -> ContractItem | None:
+    """The contract's most specific item covering the service: the service itself, then its
+    category, then the parent category. Reads the prefetched items."""
+    items = list(contract.items.all())
+    for matches in (
+        lambda item: item.service_id == service.pk,
+        lambda item: item.category_id is not None and item.category_id == service.category_id,
+        lambda item: (
+            item.category_id is not None and item.category_id == service.category.parent_id
+        ),
+    ):
+        for item in items:
+            if matches(item):
+                return item
+    return None
+
+
+def unit_price(item: ContractItem | None, service: Service) -> int:
+    """One unit's contracted price. A rate above the list price is cut to it: a family
+    never pays more for a programme's visit than anybody else pays for the same visit."""
+    if item is None or item.rate_fen is None:
+        return service.price_fen
+    rate = item.rate_fen
+    if item.per == ContractItem.Per.HOUR:
+        rate = rate * unit_minutes(service) // MINUTES_IN_AN_HOUR
+    return min(rate, service.price_fen)
+
+
+def contracted(programmes: Iterable[Programme], service: Service, on: datetime.date) -> list[Cover]:
+    """Of these programmes (those covering the service for the person), the ones with a
+    contract with the service's provider for `on`'s month that covers the service."""
+    by_id = {programme.pk: programme for programme in programmes}
+    if not by_id:
+        return []
+    month = on.replace(day=1)
+    found = Contract.objects.filter(
+        programme_id__in=by_id,
+        provider_id=service.provider_id,
+        first_month__lte=month,
+        last_month__gte=month,
+    ).prefetch_related("items")
+    return covers_among(by_id.values(), service, on, found)
+
+
+def covers_among(
+    programmes: Iterable[Programme],
+    service: Service,
+    on: datetime.date,
+    contracts: Iterable[Contract],
+) -> list[Cover]:
+    """`contracted`, from contracts already loaded (their items prefetched; any provider,
+    any months): the daily run of care plans loads a chunk's contracts at once."""
+    by_id = {programme.pk: programme for programme in programmes}
+    month = on.replace(day=1)
+    covers = []
+    for contract in sorted(contracts, key=lambda contract: (contract.programme_id, contract.pk)):
+        if (
+            contract.programme_id not in by_id
+            or contract.provider_id != service.provider_id
+            or not contract.covers_month(month)
+        ):
+            continue
+        has_items = bool(contract.items.all())
+        item = item_for(contract, service)
+        if has_items and item is None:
+            continue
+        covers.append(Cover(by_id[contract.programme_id], contract, unit_price(item, service)))
+    return covers
+
+
+def contract_for_month(*, programme_id: int, provider_id: int, month: datetime.date):
+    """The contract between them for that month, if any: periods never overlap."""
+    return Contract.objects.filter(
+        programme_id=programme_id,
+        provider_id=provider_id,
+        first_month__lte=month,
+        last_month__gte=month,
+    ).first()
