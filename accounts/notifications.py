@@ -8,6 +8,7 @@ the caller's transaction commits.
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -15,6 +16,7 @@ from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import translation
 from redis.exceptions import RedisError
 
@@ -35,12 +37,34 @@ def notify(
     email: bool = True,
 ) -> list[Notification]:
     """Any service tells these people something; delivered after commit."""
-    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    return notify_each([Notice(users, kind, message, params, url)], email=email)
+
+
+@dataclass(frozen=True)
+class Notice:
+    users: Iterable[User]
+    kind: str
+    message: str
+    params: dict | None = None
+    url: str = ""
+
+
+def notify_each(notices: Iterable[Notice], *, email: bool = True) -> list[Notification]:
+    """Many notices at once (the daily run of care plans): one insert, one delivery after
+    commit."""
     rows = Notification.objects.bulk_create(
-        Notification(user_id=user_id, kind=kind, message=message, params=params or {}, url=url)
-        for user_id in recipients
+        Notification(
+            user_id=user_id,
+            kind=notice.kind,
+            message=notice.message,
+            params=notice.params or {},
+            url=notice.url,
+        )
+        for notice in notices
+        for user_id in {user.pk for user in notice.users if user is not None and user.is_active}
     )
-    transaction.on_commit(partial(deliver, [row.pk for row in rows], email=email))
+    if rows:
+        transaction.on_commit(partial(deliver, [row.pk for row in rows], email=email))
     return rows
 
 
@@ -77,20 +101,28 @@ def deliver(notification_ids: list[int], *, email: bool) -> None:
     notifications = list(
         Notification.objects.filter(pk__in=notification_ids).select_related("user")
     )
-    send_live([live_message(notification) for notification in notifications])
+    unread = dict(
+        Notification.objects.filter(
+            user_id__in={n.user_id for n in notifications}, read_at__isnull=True
+        )
+        .values_list("user_id")
+        .annotate(n=Count("pk"))
+    )
+    send_live([live_message(n, unread=unread.get(n.user_id, 0)) for n in notifications])
     if email:
         for notification in notifications:
             send_notification_email.enqueue(notification_id=notification.pk)
 
 
-def live_message(notification: Notification) -> tuple[str, dict]:
+def live_message(notification: Notification, *, unread: int | None = None) -> tuple[str, dict]:
+    """`unread`: the reader's unread count, if the caller counted many readers' at once."""
     payload = {
         "type": "notification",
         "id": notification.pk,
         "kind": notification.kind,
         "text": text_for(notification, notification.user),
         "url": notification.url,
-        "unread": unread_count(notification.user),
+        "unread": unread_count(notification.user) if unread is None else unread,
     }
     return user_group(notification.user_id), {"type": "notify", "payload": payload}
 

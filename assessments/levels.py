@@ -57,8 +57,29 @@ def care_level_of(recipient: CareRecipient, on: datetime.date) -> CareLevel:
         .order_by("-assessed_on", "-pk")
         .first()
     )
+    return level_from(recipient, latest, on)
+
+
+def level_from(recipient: CareRecipient, latest: Assessment | None, on: datetime.date) -> CareLevel:
+    """The care level on `on`, given the person's latest assessment made by then."""
     if latest is None:
         return CareLevel(level=recipient.disability_level)
     if latest.valid_until < on:
         return CareLevel(level=None, lapsed_on=latest.valid_until)
     return CareLevel(level=latest.care_level, assessment=latest)
+
+
+def levels_over(recipient_ids, until: datetime.date):
+    """`care_level_of` for many people and days with one query: a function of (recipient,
+    day) for days up to `until`, from their assessments loaded at once."""
+    assessments: dict[int, list[Assessment]] = {}
+    for assessment in Assessment.objects.filter(
+        care_recipient_id__in=recipient_ids, assessed_on__lte=until
+    ).order_by("-assessed_on", "-pk"):
+        assessments.setdefault(assessment.care_recipient_id, []).append(assessment)
+
+    def level_of(recipient: CareRecipient, on: datetime.date) -> CareLevel:
+        latest = next((a for a in assessments.get(recipient.pk, ()) if a.assessed_on <= on), None)
+        return level_from(recipient, latest, on)
+
+    return level_of

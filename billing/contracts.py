@@ -65,14 +65,33 @@ def contracted(programmes: Iterable[Programme], service: Service, on: datetime.d
     if not by_id:
         return []
     month = on.replace(day=1)
-    contracts = Contract.objects.filter(
+    found = Contract.objects.filter(
         programme_id__in=by_id,
         provider_id=service.provider_id,
         first_month__lte=month,
         last_month__gte=month,
     ).prefetch_related("items")
+    return covers_among(by_id.values(), service, on, found)
+
+
+def covers_among(
+    programmes: Iterable[Programme],
+    service: Service,
+    on: datetime.date,
+    contracts: Iterable[Contract],
+) -> list[Cover]:
+    """`contracted`, from contracts already loaded (their items prefetched; any provider,
+    any months): the daily run of care plans loads a chunk's contracts at once."""
+    by_id = {programme.pk: programme for programme in programmes}
+    month = on.replace(day=1)
     covers = []
-    for contract in contracts.order_by("programme_id"):
+    for contract in sorted(contracts, key=lambda contract: (contract.programme_id, contract.pk)):
+        if (
+            contract.programme_id not in by_id
+            or contract.provider_id != service.provider_id
+            or not contract.covers_month(month)
+        ):
+            continue
         has_items = bool(contract.items.all())
         item = item_for(contract, service)
         if has_items and item is None:

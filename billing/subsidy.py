@@ -10,6 +10,8 @@ alerts at 80 % and 95 % are docs/decisions/0032.
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -19,140 +21,138 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient
-from assessments.levels import care_level_of
+from assessments.levels import CareLevel, care_level_of
 from billing import contracts, wording
-from billing.exceptions import BillingError
 from billing.models import Contract, Eligibility, MonthlyUsage, Programme
+from billing.split import (  # noqa: F401 (the names callers know billing.subsidy by)
+    Allowance,
+    Candidate,
+    NotEligible,
+    Split,
+    best_split,
+    first_of_month,
+    subsidy_by_rule,
+    within_monthly_cap,
+)
 from communities.scoping import regions_covering
 from marketplace.models import FundingMode, Service
-from marketplace.money import percent_of, yuan
-
-
-class NotEligible(BillingError):
-    """No subsidy for this person and service, where the service is free only with one."""
+from marketplace.money import yuan
 
 
 class SubsidyChanged(Exception):
     """The cap or budget was taken by someone else between the quote and the reservation."""
 
 
-@dataclass(frozen=True)
-class Allowance:
-    """What one person may use of a programme in a month; None: no limit of that kind.
-    From the entitlement of their care level, or the programme's flat monthly cap."""
-
-    monthly_cap_fen: int | None
-    monthly_cap_minutes: int | None
-
-
-@dataclass(frozen=True)
-class Split:
-    list_price_fen: int
-    subsidy_fen: int
-    copay_fen: int
-    programme_id: int | None = None
-    month: datetime.date | None = None
-    minutes: int = 0
-    # Figures for the receipt: the capped price and what the rule alone would pay.
-    recognised_fen: int = 0
-    rule_fen: int = 0
-    allowance: Allowance | None = None
-    # The contract the programme pays under, and one unit's price by it (decision 0033).
-    contract_id: int | None = None
-    contracted_unit_fen: int | None = None
-    quantity: int = 1
-
-    @property
-    def price_fen(self) -> int:
-        """What the visit costs in all: the contracted price where a programme pays for it."""
-        if self.contracted_unit_fen is None:
-            return self.list_price_fen
-        return self.contracted_unit_fen * self.quantity
-
-    @property
-    def unit_price_fen(self) -> int:
-        return self.price_fen // self.quantity
-
-    @property
-    def below_list_price(self) -> bool:
-        return self.price_fen < self.list_price_fen
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def subsidy_by_rule(programme: Programme, *, unit_price_fen: int, quantity: int) -> tuple[int, int]:
-    """(recognised price, what the rule pays) for one order, before any cap. Pure."""
-    unit = unit_price_fen
-    if programme.rate_cap_fen is not None:
-        unit = min(unit, programme.rate_cap_fen)
-    recognised = unit * quantity
-    if programme.rule == Programme.Rule.FULL:
-        paid = recognised
-    elif programme.rule == Programme.Rule.PERCENTAGE:
-        paid = percent_of(recognised, programme.percent)
-    else:
-        paid = min(programme.fixed_fen, recognised)
-    return recognised, paid
-
-
 def allowance_for(
-    programme: Programme, recipient: CareRecipient, on: datetime.date
+    programme: Programme,
+    recipient: CareRecipient,
+    on: datetime.date,
+    *,
+    level_of: Callable[[CareRecipient, datetime.date], CareLevel] = care_level_of,
 ) -> Allowance | None:
     """The person's monthly allowance under the programme on that day. A programme with
     entitlements grants by care level (assessed, or typed in where no assessment exists
-    yet); a level it names no entitlement for gets nothing (None)."""
+    yet); a level it names no entitlement for gets nothing (None). `level_of`: where the
+    care level comes from (the daily run of plans passes the levels it loaded at once)."""
     entitlements = {e.care_level: e for e in programme.entitlements.all()}
     if not entitlements:
         return Allowance(programme.monthly_cap_fen, programme.monthly_cap_minutes)
-    level = care_level_of(recipient, on).level
-    entitlement = entitlements.get(level)
+    entitlement = entitlements.get(level_of(recipient, on).level)
     if entitlement is None:
         return None
     return Allowance(entitlement.fen_per_month, entitlement.minutes_per_month)
 
 
-def within_monthly_cap(
-    allowance: Allowance, usage: MonthlyUsage | None, *, amount_fen: int, minutes: int
-) -> tuple[int, int]:
-    """(amount, minutes counted) that the person's monthly allowance still leaves. Pure.
+@dataclass(frozen=True)
+class Cover:
+    """A programme covering a service for a person from `first` to `last` (their
+    eligibility and the programme's validity both hold)."""
 
-    An allowance in minutes of service pays for the minutes left, pro rata, rounded down."""
-    used_fen = usage.used_fen if usage else 0
-    used_minutes = usage.used_minutes if usage else 0
-    if allowance.monthly_cap_fen is not None:
-        amount_fen = min(amount_fen, max(allowance.monthly_cap_fen - used_fen, 0))
-    if allowance.monthly_cap_minutes is not None and minutes:
-        minutes_left = max(allowance.monthly_cap_minutes - used_minutes, 0)
-        if minutes_left < minutes:
-            amount_fen = amount_fen * minutes_left // minutes
-            minutes = minutes_left
-    return amount_fen, minutes
+    programme: Programme
+    first: datetime.date
+    last: datetime.date
+
+
+def covers_over(
+    pairs: Iterable[tuple[Service, CareRecipient]],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    regions: dict[int, set[int]] | None = None,
+) -> dict[tuple[int, int], list[Cover]]:
+    """For each (service, person): the programmes that cover this service, where the person
+    lives, for which staff have recorded the person as eligible, on days between `start`
+    and `end`. The only place the rule lives: one visit (`covering_programmes`) and a
+    day's run of care plans both ask here, in a handful of queries however many pairs.
+    `regions`: community → the regions covering it, kept by a caller asking many times."""
+    pairs = list(pairs)
+    recipients = {recipient.pk: recipient for _service, recipient in pairs}
+    eligible = list(
+        Eligibility.objects.filter(
+            care_recipient_id__in=recipients,
+            revoked_at__isnull=True,
+            valid_from__lte=end,
+            valid_until__gte=start,
+            programme__valid_from__lte=end,
+            programme__valid_until__gte=start,
+        ).values_list("care_recipient_id", "programme_id", "valid_from", "valid_until")
+    )
+    if not eligible:
+        return {}
+    programmes = {
+        p.pk: p
+        for p in Programme.objects.filter(pk__in={row[1] for row in eligible}).prefetch_related(
+            "entitlements"
+        )
+    }
+    services = defaultdict(set)
+    for programme_id, service_id in Programme.services.through.objects.filter(
+        programme_id__in=programmes
+    ).values_list("programme_id", "service_id"):
+        services[programme_id].add(service_id)
+    categories = defaultdict(set)
+    for programme_id, category_id in Programme.categories.through.objects.filter(
+        programme_id__in=programmes
+    ).values_list("programme_id", "category_id"):
+        categories[programme_id].add(category_id)
+    regions = {} if regions is None else regions
+    for community in {recipients[row[0]].community_id for row in eligible} - set(regions):
+        regions[community] = set(regions_covering([community]).values_list("pk", flat=True))
+    by_recipient = defaultdict(list)
+    for recipient_id, programme_id, valid_from, valid_until in eligible:
+        by_recipient[recipient_id].append((programmes[programme_id], valid_from, valid_until))
+    found: dict[tuple[int, int], list[Cover]] = {}
+    for service, recipient in pairs:
+        service_categories = {service.category_id, service.category.parent_id} - {None}
+        found[(service.pk, recipient.pk)] = [
+            Cover(
+                programme,
+                max(valid_from, programme.valid_from),
+                min(valid_until, programme.valid_until),
+            )
+            for programme, valid_from, valid_until in by_recipient.get(recipient.pk, ())
+            if programme.region_id in regions[recipient.community_id]
+            and (
+                service.pk in services[programme.pk]
+                or service_categories & categories[programme.pk]
+            )
+        ]
+    return found
+
+
+def covering_on(covers: Iterable[Cover], on: datetime.date) -> list[Programme]:
+    """Of these covers, the programmes covering on that day, each once, by id."""
+    return sorted(
+        {c.programme.pk: c.programme for c in covers if c.first <= on <= c.last}.values(),
+        key=lambda programme: programme.pk,
+    )
 
 
 def covering_programmes(service: Service, recipient: CareRecipient, on: datetime.date):
     """Programmes that cover this service, where the recipient lives, for which staff have
-    recorded the recipient as eligible on that day. Only those with a contract with the
-    service's provider pay for it: see `contracted_covers`."""
-    eligible = Eligibility.objects.filter(
-        care_recipient=recipient,
-        revoked_at__isnull=True,
-        valid_from__lte=on,
-        valid_until__gte=on,
-    ).values("programme_id")
-    return (
-        Programme.objects.filter(pk__in=eligible, valid_from__lte=on, valid_until__gte=on)
-        .filter(region__in=regions_covering([recipient.community_id]))
-        .filter(
-            Q(services=service)
-            | Q(categories=service.category_id)
-            | Q(categories=service.category.parent_id)
-        )
-        .distinct()
-        .order_by("pk")
-        .prefetch_related("entitlements")
-    )
+    recorded the recipient as eligible on that day."""
+    covers = covers_over([(service, recipient)], on, on)
+    return covering_on(covers.get((service.pk, recipient.pk), ()), on)
 
 
 def contracted_covers(
@@ -168,60 +168,70 @@ def quote(
 ) -> Split:
     """The split for booking `quantity` units of `service` for `care_recipient` on `on`.
     Of several programmes, the one that leaves the family least to pay is used (then the
-    cheaper visit, then the oldest programme)."""
-    list_price = service.price_fen * quantity
-    minutes = service.duration_minutes
+    cheaper visit, then the oldest programme; billing.split computes it)."""
+
+    def used(programme: Programme, month: datetime.date) -> tuple[int, int]:
+        usage = MonthlyUsage.objects.filter(
+            care_recipient=care_recipient, programme=programme, month=month
+        ).first()
+        return (usage.used_fen, usage.used_minutes) if usage else (0, 0)
+
+    commercial = service.funding_mode == FundingMode.COMMERCIAL
+    return quote_with(
+        service=service,
+        care_recipient=care_recipient,
+        quantity=quantity,
+        on=on,
+        covers=[] if commercial else contracted_covers(service, care_recipient, on),
+        used=used,
+        contract_used=lambda contract: (contract.used_fen, contract.used_minutes),
+        budget_left=lambda programme: programme.budget_left_fen,
+    )
+
+
+def quote_with(
+    *,
+    service: Service,
+    care_recipient: CareRecipient,
+    quantity: int,
+    on: datetime.date,
+    covers: Iterable[contracts.Cover],
+    used: Callable[[Programme, datetime.date], tuple[int, int]],
+    contract_used: Callable[[Contract], tuple[int, int]],
+    budget_left: Callable[[Programme], int],
+    level_of: Callable[[CareRecipient, datetime.date], CareLevel] = care_level_of,
+) -> Split:
+    """`quote`, given the programmes paying for the visit that day under a contract with
+    its provider, and where the person's month so far (fen, minutes), the contract's quota
+    used, the budget left and the care level come from: the database for one booking, a
+    chunk's locked rows for the daily run of care plans."""
     month = first_of_month(on)
-    best = Split(list_price_fen=list_price, subsidy_fen=0, copay_fen=list_price, quantity=quantity)
+    candidates = []
     if service.funding_mode != FundingMode.COMMERCIAL:
-        for cover in contracted_covers(service, care_recipient, on):
-            programme, contract = cover.programme, cover.contract
-            allowance = allowance_for(programme, care_recipient, on)
-            if allowance is None:
-                continue
-            recognised, by_rule = subsidy_by_rule(
-                programme, unit_price_fen=cover.unit_price_fen, quantity=quantity
-            )
-            usage = MonthlyUsage.objects.filter(
-                care_recipient=care_recipient, programme=programme, month=month
-            ).first()
-            amount, counted = within_monthly_cap(
-                allowance, usage, amount_fen=by_rule, minutes=minutes
-            )
-            # The contract's quota is left the way a monthly allowance is.
-            amount, counted = within_monthly_cap(
-                Allowance(contract.quota_fen, contract.quota_minutes),
-                contract,
-                amount_fen=amount,
-                minutes=counted,
-            )
-            amount = min(amount, programme.budget_left_fen)
-            price = cover.unit_price_fen * quantity
-            if amount > 0 and (price - amount, price) < (best.copay_fen, best.price_fen):
-                best = Split(
-                    list_price_fen=list_price,
-                    subsidy_fen=amount,
-                    copay_fen=price - amount,
-                    programme_id=programme.pk,
-                    month=month,
-                    minutes=counted,
-                    recognised_fen=recognised,
-                    rule_fen=by_rule,
-                    allowance=allowance,
-                    contract_id=contract.pk,
+        for cover in covers:
+            programme = cover.programme
+            used_fen, used_minutes = used(programme, month)
+            contract_used_fen, contract_used_minutes = contract_used(cover.contract)
+            candidates.append(
+                Candidate(
+                    programme=programme,
+                    allowance=allowance_for(programme, care_recipient, on, level_of=level_of),
+                    used_fen=used_fen,
+                    used_minutes=used_minutes,
+                    budget_left_fen=budget_left(programme),
+                    contract=cover.contract,
                     contracted_unit_fen=cover.unit_price_fen,
-                    quantity=quantity,
+                    contract_used_fen=contract_used_fen,
+                    contract_used_minutes=contract_used_minutes,
                 )
-    if service.funding_mode == FundingMode.PUBLIC and best.copay_fen > 0:
-        raise NotEligible(
-            _(
-                "This public service is free for eligible people only, and %(name)s has no "
-                "subsidy left for it (not registered as eligible, or this month's allowance or "
-                "the programme's budget is used up). Community staff can help."
             )
-            % {"name": care_recipient.name}
-        )
-    return best
+    return best_split(
+        service=service,
+        quantity=quantity,
+        on=on,
+        candidates=candidates,
+        recipient_name=care_recipient.name,
+    )
 
 
 def reserve(split: Split, *, care_recipient: CareRecipient) -> None:

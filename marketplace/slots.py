@@ -6,12 +6,14 @@ bookings are never deleted (they are closed to new bookings if the plan dropped 
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from marketplace.models import Service, Slot
+from marketplace.models import DateException, Service, Slot, WeeklyHours
+from providers.models import VenueSitting
 
 # How far ahead slots exist, whatever a service's own booking window.
 HORIZON_DAYS = 42
@@ -26,17 +28,38 @@ class PlannedSlot:
 
 def planned_slots(service: Service, start: datetime.date, days: int) -> list[PlannedSlot]:
     """What the plan says, day by day, in local time (pure apart from reading the plan)."""
-    weekly = list(service.weekly_hours.all())
     exceptions = {
         e.date: e
         for e in service.exceptions.filter(
             date__gte=start, date__lt=start + datetime.timedelta(days=days)
         )
     }
+    sittings = list(service.venue.sittings.all()) if service.venue_id else []
+    return slots_of_plan(
+        service,
+        start,
+        days,
+        weekly=list(service.weekly_hours.all()),
+        exceptions=exceptions,
+        sittings=sittings,
+    )
+
+
+def slots_of_plan(
+    service: Service,
+    start: datetime.date,
+    days: int,
+    *,
+    weekly: list,
+    exceptions: dict,
+    sittings: list,
+) -> list[PlannedSlot]:
+    """What the plan says, given its weekly hours, its exceptions by date and (a service at
+    a venue) the venue's sittings. Pure."""
     length = datetime.timedelta(minutes=service.duration_minutes)
     planned = []
     if service.venue_id:
-        return _planned_sittings(service, start, days, exceptions)
+        return _planned_sittings(start, days, exceptions, sittings)
     for offset in range(days):
         day = start + datetime.timedelta(days=offset)
         exception = exceptions.get(day)
@@ -61,11 +84,10 @@ def planned_slots(service: Service, start: datetime.date, days: int) -> list[Pla
 
 
 def _planned_sittings(
-    service: Service, start: datetime.date, days: int, exceptions: dict
+    start: datetime.date, days: int, exceptions: dict, sittings: list
 ) -> list[PlannedSlot]:
     """A service served at a venue: one slot per sitting of the venue, as long as the
     sitting and with its places (decision 0028). A day the service is closed has none."""
-    sittings = list(service.venue.sittings.all())
     planned = []
     for offset in range(days):
         day = start + datetime.timedelta(days=offset)
@@ -118,6 +140,87 @@ def materialise_slots(service: Service, *, start: datetime.date, days: int = HOR
     return len(new)
 
 
+def materialise_days(days_of: dict[Service, set[datetime.date]]) -> None:
+    """Make the slots of these services on these days, as `materialise_slots(start=day,
+    days=1)` would, for many at once (the daily run of care plans): a day with no slot
+    yet gets the plan's slots in one insert for all; a day that has some is brought in
+    line by `materialise_slots` itself."""
+    if not days_of:
+        return
+    services = {service.pk: service for service in days_of}
+    every_day = {day for days in days_of.values() for day in days}
+    first, last = min(every_day), max(every_day)
+    weekly, exceptions, sittings = defaultdict(list), defaultdict(dict), defaultdict(list)
+    for hours in WeeklyHours.objects.filter(service_id__in=services):
+        weekly[hours.service_id].append(hours)
+    for exception in DateException.objects.filter(
+        service_id__in=services, date__gte=first, date__lte=last
+    ):
+        exceptions[exception.service_id][exception.date] = exception
+    venues = {service.venue_id for service in services.values() if service.venue_id}
+    for sitting in VenueSitting.objects.filter(venue_id__in=venues):
+        sittings[sitting.venue_id].append(sitting)
+    with_slots = set(
+        Slot.objects.filter(
+            service_id__in=services,
+            starts_at__gte=_midnight(first),
+            starts_at__lt=_midnight(last + datetime.timedelta(days=1)),
+        ).values_list("service_id", "starts_at__date")
+    )
+    new = []
+    for service, days in sorted(days_of.items(), key=lambda pair: pair[0].pk):
+        for day in sorted(days):
+            if (service.pk, day) in with_slots:
+                materialise_slots(service, start=day, days=1)
+                continue
+            new.extend(
+                (service.pk, plan.starts_at, plan.ends_at, plan.capacity)
+                for plan in slots_of_plan(
+                    service,
+                    day,
+                    1,
+                    weekly=weekly[service.pk],
+                    exceptions=exceptions[service.pk],
+                    sittings=sittings[service.venue_id],
+                )
+            )
+    if not new:
+        return
+    # One statement for all (bulk_create's objects cost more than the insert). Made
+    # meanwhile by the daily slot job or another run: the same slot either way.
+    columns = list(zip(*new, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {Slot._meta.db_table}
+                (service_id, starts_at, ends_at, capacity, booked, closed)
+            SELECT *, 0, false FROM unnest(
+                %s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::smallint[])
+            ON CONFLICT (service_id, starts_at) DO NOTHING""",
+            [list(column) for column in columns],
+        )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def open_slots_at(times) -> dict:
+    """The open slots at these (service id, start) pairs, by pair, in one query that reads
+    only them (not every start of every service asked about)."""
+    if not times:
+        return {}
+    services, moments = zip(*times, strict=True)
+    found = Slot.objects.raw(
+        f"""SELECT s.id, s.service_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.closed
+        FROM {Slot._meta.db_table} s
+        JOIN unnest(%s::bigint[], %s::timestamptz[]) AS w(service_id, starts_at)
+          ON s.service_id = w.service_id AND s.starts_at = w.starts_at
+        WHERE NOT s.closed""",
+        [list(services), list(moments)],
+    )
+    return {(slot.service_id, slot.starts_at): slot for slot in found}
+
+
 def materialise_all(*, today: datetime.date) -> int:
     """The daily job: keep every published service's slots six weeks ahead."""
     created = 0
@@ -140,8 +243,6 @@ def _sitting_changed(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
-
-    from providers.models import VenueSitting
 
     post_save.connect(_sitting_changed, sender=VenueSitting, dispatch_uid="venue_sitting_saved")
     post_delete.connect(_sitting_changed, sender=VenueSitting, dispatch_uid="venue_sitting_deleted")

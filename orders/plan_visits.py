@@ -81,12 +81,9 @@ def place_plan_visit(
     if starts_at <= now:
         raise OrdersError(_("This visit's time has passed."))
     if not Service.objects.bookable().filter(pk=service.pk).exists():
-        raise OrdersError(_("This service cannot be booked at the moment."))
+        raise OrdersError(NOT_BOOKABLE)
     if not service.communities.filter(pk=care_recipient.community_id).exists():
-        raise OrdersError(
-            _("This service is not offered in %(community)s, where %(name)s lives.")
-            % {"community": care_recipient.community.name, "name": care_recipient.name}
-        )
+        raise OrdersError(not_offered(care_recipient))
     if slot is None or slot.service_id != service.pk or slot.starts_at != starts_at:
         slot = slot_at(service, starts_at)
     if slot is None:
@@ -94,7 +91,7 @@ def place_plan_visit(
         materialise_slots(service, start=timezone.localdate(starts_at), days=1)
         slot = slot_at(service, starts_at)
     if slot is None:
-        raise OrdersError(_("The provider offers no visit of this service at this time."))
+        raise OrdersError(NO_SLOT)
     take_place(slot.pk)
     split = subsidy.quote(
         service=service,
@@ -102,17 +99,9 @@ def place_plan_visit(
         quantity=quantity,
         on=timezone.localdate(starts_at),
     )
-    # Used up: no programme pays, or the paying one's cap or budget cut what its rule pays.
-    # Another programme paying a visit in full (her meals under the meal programme on a
-    # bathing plan) is not.
-    used_up = bool(terms.programme_id) and (
-        split.programme_id is None or split.subsidy_fen < split.rule_fen
-    )
+    used_up = allowance_used_up(terms, split)
     if used_up and terms.hold_when_used_up:
-        raise AllowanceUsedUp(
-            _("The programme's allowance or budget for %(month)s is used up.")
-            % {"month": f"{starts_at:%Y-%m}"}
-        )
+        raise AllowanceUsedUp(held_because(starts_at))
     if split.subsidy_fen:
         try:
             with transaction.atomic():
@@ -125,7 +114,66 @@ def place_plan_visit(
         and worker_is_free(worker, slot.starts_at, slot.ends_at)
     ):
         worker = None
-    order = Order.objects.create(
+    order = plan_order(
+        terms=terms,
+        service=service,
+        slot=slot,
+        care_recipient=care_recipient,
+        quantity=quantity,
+        split=split,
+        worker=worker,
+    )
+    order.save(force_insert=True)
+    payment = card_payment(terms, order)
+    if payment is not None:
+        payment.save(force_insert=True)
+    event = placed_event(terms, order)
+    event.save(force_insert=True)
+    transaction.on_commit(partial(push_order_event, event))
+    if worker is not None and tell_carer:
+        wording.tell_worker(order)
+    return PlanVisit(order=order, allowance_used_up=used_up)
+
+
+NOT_BOOKABLE = _("This service cannot be booked at the moment.")
+NO_SLOT = _("The provider offers no visit of this service at this time.")
+
+
+def not_offered(care_recipient: CareRecipient) -> str:
+    return _("This service is not offered in %(community)s, where %(name)s lives.") % {
+        "community": care_recipient.community.name,
+        "name": care_recipient.name,
+    }
+
+
+def held_because(starts_at: datetime.datetime) -> str:
+    return _("The programme's allowance or budget for %(month)s is used up.") % {
+        "month": f"{starts_at:%Y-%m}"
+    }
+
+
+def allowance_used_up(terms: PlanTerms, split: subsidy.Split) -> bool:
+    """Used up: no programme pays, or the paying one's cap or budget cut what its rule pays.
+    Another programme paying a visit in full (her meals under the meal programme on a
+    bathing plan) is not."""
+    return bool(terms.programme_id) and (
+        split.programme_id is None or split.subsidy_fen < split.rule_fen
+    )
+
+
+def plan_order(
+    *,
+    terms: PlanTerms,
+    service: Service,
+    slot: Slot,
+    care_recipient: CareRecipient,
+    quantity: int,
+    split: subsidy.Split,
+    worker: ProviderMember | None,
+) -> Order:
+    """The visit's order, not yet saved: one visit saves it, the daily run of plans saves
+    a chunk's at once (care.plan_runs)."""
+    return Order(
         status=Order.Status.CONFIRMED,
         service=service,
         provider=service.provider,
@@ -155,22 +203,29 @@ def place_plan_visit(
         late_cancel_fee_percent=service.late_cancel_fee_percent,
         idempotency_key=terms.reference,
     )
-    by_card = terms.pays_by_card and split.copay_fen > 0
-    if by_card:
-        Payment.objects.create(
-            order=order, amount_fen=order.copay_fen, kind=Payment.Kind.SAVED_CARD
-        )
+
+
+def card_payment(terms: PlanTerms, order: Order) -> Payment | None:
+    """The saved-card charge to come (decision 0029), not yet saved; None: paid at the door
+    or nothing to pay."""
+    if not (terms.pays_by_card and order.copay_fen > 0):
+        return None
+    return Payment(order=order, amount_fen=order.copay_fen, kind=Payment.Kind.SAVED_CARD)
+
+
+def placed_event(terms: PlanTerms, order: Order) -> OrderEvent:
+    """The order's first event, not yet saved, saying who pays what and how."""
+    if terms.pays_by_card and order.copay_fen > 0:
         reason = _(
             "From the care plan; %(copay)s is charged to the saved card a day and a half before "
             "the visit."
         )
     else:
         reason = _("From the care plan; the family pays %(copay)s at the door.")
-    reason = str(reason) % {"copay": "¥" + yuan(split.copay_fen)}
-    event = OrderEvent.objects.create(
-        order=order, actor=terms.booked_by, action="place", to_status=order.status, reason=reason
+    return OrderEvent(
+        order=order,
+        actor=terms.booked_by,
+        action="place",
+        to_status=order.status,
+        reason=str(reason) % {"copay": "¥" + yuan(order.copay_fen)},
     )
-    transaction.on_commit(partial(push_order_event, event))
-    if worker is not None and tell_carer:
-        wording.tell_worker(order)
-    return PlanVisit(order=order, allowance_used_up=used_up)

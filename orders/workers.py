@@ -31,18 +31,45 @@ def qualified_workers(provider: Provider, service: Service, on: datetime.date) -
     return members
 
 
+def papers_of(member_ids, *, valid_on: datetime.date) -> dict[int, dict[str, datetime.date]]:
+    """Each member's approved papers still valid on `valid_on`: kind → latest expiry."""
+    papers: dict[int, dict[str, datetime.date]] = {}
+    for member_id, kind, expires_on in ProviderDocument.objects.filter(
+        member_id__in=member_ids,
+        status=ProviderDocument.Status.APPROVED,
+        expires_on__gte=valid_on,
+    ).values_list("member_id", "kind", "expires_on"):
+        held = papers.setdefault(member_id, {})
+        held[kind] = max(expires_on, held.get(kind, expires_on))
+    return papers
+
+
+def missing_from(
+    papers: dict[str, datetime.date], service: Service, on: datetime.date
+) -> list[str]:
+    """The kinds the service asks for that these papers (kind → expiry) lack on `on`."""
+    return [
+        kind for kind in worker_documents_for(service) if kind not in papers or papers[kind] < on
+    ]
+
+
 def missing_papers(member: ProviderMember, service: Service, on: datetime.date) -> list[str]:
-    required = worker_documents_for(service)
-    held = set(
-        member.documents.filter(
-            kind__in=required, status=ProviderDocument.Status.APPROVED, expires_on__gte=on
-        ).values_list("kind", flat=True)
-    )
-    return [kind for kind in required if kind not in held]
+    return missing_from(papers_of([member.pk], valid_on=on).get(member.pk, {}), service, on)
 
 
-def worker_is_qualified(member: ProviderMember, service: Service, on: datetime.date) -> bool:
-    return member.suspended_at is None and not missing_papers(member, service, on)
+def worker_is_qualified(
+    member: ProviderMember,
+    service: Service,
+    on: datetime.date,
+    *,
+    papers: dict[int, dict[str, datetime.date]] | None = None,
+) -> bool:
+    """`papers`: every worker's loaded at once (`papers_of`, the daily run of plans)."""
+    if member.suspended_at is not None:
+        return False
+    if papers is None:
+        return not missing_papers(member, service, on)
+    return not missing_from(papers.get(member.pk, {}), service, on)
 
 
 def why_not_sendable(member: ProviderMember, order: Order) -> str:

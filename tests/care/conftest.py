@@ -1,8 +1,9 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.models import Notification
 from billing.models import Entitlement, Programme
 from care.patterns import VisitPattern
 from marketplace.slots import materialise_slots
@@ -59,3 +60,11 @@ def twice_a_week(service) -> list[VisitPattern]:
 
 def tomorrow() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=1)
+
+
+def told_in_english(words: str, **who) -> bool:
+    """Whether a notification (of these people, or anyone's) says `words` in English. Plan
+    visits' troubles come grouped, one notice per plan and run (decision 0030), so the
+    words are in the text, not in the stored message."""
+    with translation.override("en"):
+        return any(words in n.text for n in Notification.objects.filter(**who))

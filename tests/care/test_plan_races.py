@@ -17,7 +17,7 @@ from accounts.models import CareLink, CareRecipient
 from billing.models import MonthlyUsage, Programme
 from care import services
 from care.models import CarePlan, Occurrence
-from care.occurrences import make_occurrences
+from care.occurrences import make_all_occurrences, make_occurrences
 from marketplace.models import Slot
 from orders.models import Order
 from orders.moves import take_place
@@ -153,3 +153,40 @@ def test_a_plan_accepted_while_a_booking_holds_its_second_visits_place_waits_wit
     assert results[0] == "booked"
     assert not isinstance(results[1], Exception), results[1]
     assert Occurrence.objects.filter(plan=plan, day=days[1], status="booked").exists()
+
+
+def test_two_daily_runs_and_a_booking_at_once_sell_no_place_or_fen_twice_and_make_nothing_twice(
+    covered_grandma, community_staff, bath, bureau_programme, weifang_1
+):
+    # As above, but the plans are already active and two daily runs make their visits
+    # set-wise (decision 0030) while the booking reaches for the first Tuesday's last place
+    # and the budget's last fen.
+    Programme.objects.filter(pk=bureau_programme.pk).update(budget_fen=3 * 7500)
+    _family_b, grandpa = neighbour("张伯伯", weifang_1, bureau_programme, community_staff)
+    family_c, auntie = neighbour("刘阿姨", weifang_1, bureau_programme, community_staff)
+    plans = [
+        propose(covered_grandma, community_staff, bath, bureau_programme),
+        propose(grandpa, community_staff, bath, bureau_programme),
+    ]
+    CarePlan.objects.filter(pk__in=[p.pk for p in plans]).update(status=CarePlan.Status.ACTIVE)
+    first_tuesday = plans[0].starts_on + datetime.timedelta(
+        days=(1 - plans[0].starts_on.weekday()) % 7
+    )
+    target = Slot.objects.get(
+        service=bath,
+        starts_at=timezone.make_aware(datetime.datetime.combine(first_tuesday, datetime.time(9))),
+    )
+
+    results = run_at_once(
+        make_all_occurrences, make_all_occurrences, lambda: book(family_c, target, auntie)
+    )
+    assert not [r for r in results if isinstance(r, Exception) and not hasattr(r, "message")]
+    assert results[0] + results[1] == Occurrence.objects.count() == 16
+    days = Counter(Occurrence.objects.values_list("item_id", "day"))
+    assert max(days.values()) == 1
+    assert_nothing_oversold(bureau_programme)
+    assert Order.objects.filter(subsidy_fen__gt=0).count() == 3
+    target.refresh_from_db()
+    plan_visits = Occurrence.objects.filter(day=first_tuesday, status=Occurrence.Status.BOOKED)
+    assert target.booked == 2
+    assert plan_visits.count() + isinstance(results[2], Order) == 2

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from accounts.consumers import user_group
 from care import services
-from care.models import Occurrence
+from care.models import CarePlan, Occurrence
 from care.occurrences import make_all_occurrences
 from marketplace.models import Slot
 from tests.care.test_plans import propose
@@ -70,3 +71,27 @@ def active_plan_for_run(
 ):
     plan = propose(covered_grandma, community_staff, bath, bureau_programme)
     return services.accept_plan(plan=plan, by=provider_manager, worker=carer)
+
+
+def test_the_daily_run_tells_each_person_concerned_once_of_their_new_visits(
+    covered_grandma,
+    community_staff,
+    bath,
+    bureau_programme,
+    provider_manager,
+    daughter,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    plan = propose(covered_grandma, community_staff, bath, bureau_programme)
+    CarePlan.objects.filter(pk=plan.pk).update(status=CarePlan.Status.ACTIVE)
+    sent = []
+    monkeypatch.setattr("orders.events.send_live", sent.extend)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = make_all_occurrences()
+    assert made == 8
+    groups = [group for group, _message in sent]
+    assert len(groups) == len(set(groups))  # once each, not once per visit
+    for person in (daughter, provider_manager, community_staff):
+        assert user_group(person.pk) in groups
+    assert {message["payload"]["type"] for _group, message in sent} == {"order_event"}

@@ -17,7 +17,7 @@ from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
 from orders.models import Order
 from tests import clock
-from tests.care.conftest import FRIDAY, NINE, TUESDAY, tomorrow, twice_a_week
+from tests.care.conftest import FRIDAY, NINE, TUESDAY, told_in_english, tomorrow, twice_a_week
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_each_month_pays_its_allowance_then_the_rule_makes_the_family_pay(
             care_recipient=covered_grandma, programme=bureau_programme, month=month
         )
         assert usage.used_minutes == 90 * len(subsidised)
-    assert Notification.objects.filter(user=daughter, message__contains="used up").exists()
+    assert told_in_english("used up", user=daughter)
 
 
 def test_a_programme_that_holds_keeps_the_visit_for_staff_instead(
@@ -310,7 +310,7 @@ def test_a_suspended_provider_gets_no_new_plan_visits_and_staff_see_them_uncover
     later = timezone.localdate() + datetime.timedelta(days=7)
     made = make_occurrences(active_plan, today=later)
     assert made and all(o.status == Occurrence.Status.UNCOVERED and o.order is None for o in made)
-    assert Notification.objects.filter(user=community_staff, message__contains="could not").exists()
+    assert told_in_english("could not", user=community_staff)
 
 
 def test_a_second_change_before_the_first_takes_effect_leaves_only_the_last_pattern(

@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
-from accounts.models import Notification
 from billing.models import Programme
 from care import services
 from care.exceptions import CareError
@@ -14,7 +13,7 @@ from marketplace.models import Category
 from marketplace.slots import materialise_slots
 from orders.models import Order
 from tests.billing.conftest import make_eligible, make_programme
-from tests.care.conftest import tomorrow, twice_a_week
+from tests.care.conftest import told_in_english, tomorrow, twice_a_week
 from tests.marketplace.conftest import publish
 
 pytestmark = pytest.mark.django_db
@@ -102,5 +101,5 @@ def test_a_visit_paid_in_full_by_another_programme_is_not_the_allowance_used_up(
     orders = Order.objects.filter(care_recipient=covered_grandma)
     assert orders.count() == 8
     assert set(orders.values_list("programme_id", "copay_fen")) == {(meals.pk, 0)}
-    assert not Notification.objects.filter(message__contains="used up").exists()
+    assert not told_in_english("used up")
     assert not plan.occurrences.exclude(status="booked").exists()

@@ -1,0 +1,73 @@
+"""Writing many rows in one statement (the daily run of care plans), through the ORM's
+connection and in the caller's transaction: new rows with COPY, new values of rows the
+caller has locked with `UPDATE … FROM (VALUES …)`. PostgreSQL only."""
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import JSONField
+from psycopg.types.json import Jsonb
+
+
+def update_from_values(
+    model, columns: Sequence[str], rows: Sequence[tuple], *, types: Sequence[str]
+) -> int:
+    """Set `columns` of `model`'s rows to the values given, one row per tuple (its primary
+    key first, then the columns' values, cast to `types`). One statement however many
+    rows; returns how many were updated."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = [connection.ops.quote_name(model._meta.get_field(c).column) for c in columns]
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    one = "(" + ", ".join(["%s::bigint"] + [f"%s::{t}" for t in types]) + ")"
+    values = ", ".join([one] * len(rows))
+    sets = ", ".join(f"{name} = v.c{i}" for i, name in enumerate(names))
+    given = ", ".join(f"c{i}" for i in range(len(names)))
+    sql = (
+        f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS v(id, {given}) "
+        f"WHERE {table}.{pk} = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        return cursor.rowcount
+
+
+def insert_rows(model, objects: Sequence) -> list:
+    """Insert unsaved `objects` of `model` with one COPY, their primary keys drawn from the
+    table's sequence first (so the caller can point children at them). `bulk_create`
+    spent most of the daily run of plans preparing its statement's values in Python: a
+    third of a chunk's time, against a tenth with COPY (measured, decision 0030)."""
+    if not objects:
+        return list(objects)
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+        stamped = [
+            f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        json = {f.attname for f in fields if isinstance(f, JSONField)}
+        names = [f.attname for f in fields]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                for field in stamped:
+                    field.pre_save(obj, add=True)
+                copy.write_row(
+                    [obj.pk]
+                    + [
+                        Jsonb(getattr(obj, name)) if name in json else getattr(obj, name)
+                        for name in names
+                    ]
+                )
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return list(objects)
