@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from statements import wording
 from statements.exceptions import StatementsError
 from statements.models import PaymentRecord, Statement
 from statements.services import lock_for_officer
@@ -60,6 +61,7 @@ def record_payment(
         statement=statement, paid_on=paid_on, reference=reference, recorded_by=by
     )
     _copy_to_statement(statement, record)
+    wording.tell_provider_of_payment(record)
     return statement
 
 
@@ -93,4 +95,5 @@ def correct_payment(
         recorded_by=by,
     )
     _copy_to_statement(statement, record)
+    wording.tell_provider_of_payment(record)
     return record

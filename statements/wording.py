@@ -7,7 +7,7 @@ from accounts.notifications import in_each_language, notify
 from billing.wording import officers_of
 from marketplace.money import yuan
 from providers.wording import managers_of
-from statements.models import LineContest, Statement
+from statements.models import LineContest, PaymentRecord, Statement
 
 APPROVED = gettext_noop(
     "%(purchaser)s approved your statement for %(month)s: ¥%(payable)s is payable. A line "
@@ -20,6 +20,14 @@ CONTESTED = gettext_noop(
 UPHELD = gettext_noop(
     "%(purchaser)s upheld your contest of line %(order)s (%(month)s): ¥%(amount)s is added "
     "to your statement for %(paid_in)s. %(answer)s"
+)
+PAID = gettext_noop(
+    "%(purchaser)s paid your statement for %(month)s on %(paid_on)s, reference %(reference)s."
+)
+PAYMENT_CORRECTED = gettext_noop(
+    "%(purchaser)s corrected the payment of your statement for %(month)s: paid on "
+    "%(paid_on)s, reference %(reference)s (before: %(was_paid_on)s, %(was_reference)s). "
+    "Why: %(reason)s"
 )
 CONFIRMED = gettext_noop(
     "%(purchaser)s confirmed the exclusion of line %(order)s (%(month)s): %(answer)s"
@@ -45,6 +53,31 @@ def tell_provider_of_approval(statement: Statement, *, payable_fen: int, until) 
             "payable": yuan(payable_fen),
             "until": until.isoformat(),
         },
+        url=provider_statement_url(statement),
+    )
+
+
+def tell_provider_of_payment(record: PaymentRecord) -> None:
+    """The provider hears of the payment the officer recorded, and of any correction of it,
+    so its own books can follow (decision 0036)."""
+    statement = record.statement
+    params = {
+        "purchaser": _purchaser(statement),
+        "month": f"{statement.month:%Y-%m}",
+        "paid_on": record.paid_on.isoformat(),
+        "reference": record.reference,
+    }
+    if record.corrects is not None:
+        params |= {
+            "was_paid_on": record.corrects.paid_on.isoformat(),
+            "was_reference": record.corrects.reference,
+            "reason": record.reason,
+        }
+    notify(
+        users=managers_of(statement.provider),
+        kind="statement",
+        message=PAYMENT_CORRECTED if record.corrects is not None else PAID,
+        params=params,
         url=provider_statement_url(statement),
     )
 

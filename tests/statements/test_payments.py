@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from accounts.models import Notification
+from accounts.notifications import text_for
 from statements import payments, services
 from statements.exceptions import StatementsError
 from statements.models import FrozenStatement, PaymentRecord, Statement
@@ -255,3 +257,24 @@ def test_two_statements_cannot_share_a_number(statement, three_visits, district_
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
+
+
+def test_the_provider_hears_of_the_payment_and_of_its_correction(
+    provider_manager,  # first: a manager by the time the payment is recorded
+    paid,
+    district_officer,
+):
+    today = timezone.localdate()
+    payments.correct_payment(
+        statement=paid, by=district_officer, reference="ZF-0002", paid_on=today, reason="输错了"
+    )
+
+    told = Notification.objects.filter(user=provider_manager, kind="statement").order_by("pk")
+    with override("zh-hans"):
+        texts = [text_for(notice, provider_manager) for notice in told]
+    month = f"{paid.month:%Y-%m}"
+    assert texts[-2:] == [
+        f"浦东新区民政局已于 {today.isoformat()} 支付 {month} 结算单，付款凭证号 ZF-0001。",
+        f"浦东新区民政局更正了 {month} 结算单的付款记录：付款日期 {today.isoformat()}，"
+        f"付款凭证号 ZF-0002（原为 {today.isoformat()}，ZF-0001）。原因：输错了",
+    ]
