@@ -59,7 +59,7 @@ def _caller_for(order: Order) -> User | None:
             role_assignments__region__in=regions_covering([order.community_id]),
             is_active=True,
         )
-        .exclude(pk=order.booked_by_id)
+        .exclude(pk__in=[order.booked_by_id, order.assisted_by_id])
         .distinct()
     )
     loads = {
@@ -138,9 +138,8 @@ def record_spot_check(
     """Staff record a check they made: of a visit in their communities (not one they booked),
     or of a provider serving one of them."""
     if order is not None:
-        if order.booked_by_id == by.pk or not Order.objects.in_scope_of(by).filter(
-            pk=order.pk
-        ).exists():
+        booked = by.pk in (order.booked_by_id, order.assisted_by_id)
+        if booked or not Order.objects.in_scope_of(by).filter(pk=order.pk).exists():
             raise PermissionDenied
         provider = order.provider
     elif provider is None or not Provider.objects.in_scope_of(by).filter(pk=provider.pk).exists():

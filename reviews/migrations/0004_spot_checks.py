@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0013_alter_orderhold_reason'),
+        ('orders', '0013_spot_check_hold_reason'),
         ('providers', '0009_merge_plan_payment_and_venues'),
         ('reviews', '0003_complaint_remedy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
