@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CareLink, Role, RoleAssignment, User
+from accounts.models import CareLink, Role, User
 from communities.scoping import regions_covering
 from orders import services as order_services
 from orders.models import Order, OrderHold
