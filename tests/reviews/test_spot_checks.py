@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts import services as account_services
 from orders.models import Order, OrderHold
@@ -168,7 +169,7 @@ def test_only_staff_of_the_community_record_checks(cast, desk_visit, provider_a,
 def test_bad_input_is_refused_with_a_message_and_nothing_saved(
     desk_visit, street_staff, fields, message
 ):
-    with pytest.raises(ReviewsError, match=message):
+    with translation.override("en"), pytest.raises(ReviewsError, match=message):
         check(street_staff, desk_visit, **fields)
     assert not SpotCheck.objects.exists() and not OrderHold.objects.exists()
 
@@ -205,3 +206,73 @@ def test_failed_checks_count_against_the_grade(community_staff, provider_a):
     figures = grading.figures_for(provider_a, quarter_of(timezone.localdate()))
     assert figures.failed_spot_checks == 1
     assert score(QuarterFigures(visits=10, failed_spot_checks=1)) < score(QuarterFigures(visits=10))
+
+
+def in_both_languages(client, url: str, chinese: str, english: str) -> None:
+    client.post("/prefs/language/", {"language": "zh-hans", "next": "/"})
+    assert chinese in client.get(url).content.decode(), (url, chinese)
+    client.post("/prefs/language/", {"language": "en", "next": "/"})
+    assert english in client.get(url).content.decode(), (url, english)
+
+
+def waiting(user) -> int:
+    from cms.workspace.dashboard import WaitingForYouPanel
+
+    rows = WaitingForYouPanel(user).get_context_data()["rows"]
+    return next(count for _label, count, url in rows if url == reverse("spot_checks:index"))
+
+
+def test_staff_work_a_call_back_through_the_screens(client, desk_visit, street_staff):
+    spotchecks.draw_call_backs(day=timezone.localdate(), percent=100)
+    drawn = SpotCheck.objects.get()
+    assert waiting(street_staff) == 1
+    client.force_login(street_staff)
+    index = reverse("spot_checks:index")
+    in_both_languages(client, index, "待您回访", "Call-backs for you")
+    assert desk_visit.code in client.get(index).content.decode()
+    detail = reverse("spot_checks:detail", args=[drawn.pk])
+    in_both_languages(client, detail, "张阿婆", "Phone call-back")
+
+    client.post(reverse("spot_checks:record", args=[drawn.pk]), {"findings": "没接"})
+    drawn.refresh_from_db()
+    assert drawn.is_open  # no outcome: refused, nothing saved
+    due = timezone.localdate()
+    client.post(
+        reverse("spot_checks:record", args=[drawn.pk]),
+        {
+            "outcome": "failed",
+            "findings": "只待了十分钟",
+            "follow_up": "约谈",
+            "follow_up_due": due,
+        },
+    )
+    drawn.refresh_from_db()
+    assert (drawn.outcome, drawn.hold is not None) == ("failed", True)
+    assert waiting(street_staff) == 1  # now the follow-up, due today
+    client.post(reverse("spot_checks:follow_up", args=[drawn.pk]), {"note": "已约谈"})
+    drawn.refresh_from_db()
+    assert not drawn.follow_up_open and waiting(street_staff) == 0
+
+
+def test_staff_record_a_check_of_a_provider_and_the_provider_reads_it(
+    client, community_staff, provider_a, provider_manager
+):
+    client.force_login(community_staff)
+    new = reverse("spot_checks:new")
+    in_both_languages(client, new, "记录抽查", "Record a spot check")
+    refused = client.post(new, {"method": "on_site", "outcome": "failed", "findings": "无证上岗"})
+    assert "order number or the provider" in refused.content.decode()
+    assert not SpotCheck.objects.exists()
+    client.post(
+        new,
+        {
+            "provider": provider_a.pk,
+            "method": "on_site",
+            "outcome": "failed",
+            "findings": "无证上岗",
+        },
+    )
+    assert SpotCheck.objects.get().checked_by == community_staff
+    client.force_login(provider_manager)
+    url = reverse("reviews:provider_reviews", args=[provider_a.pk])
+    in_both_languages(client, url, "无证上岗", "Spot checks by community staff")
