@@ -276,3 +276,7 @@ def test_staff_record_a_check_of_a_provider_and_the_provider_reads_it(
     client.force_login(provider_manager)
     url = reverse("reviews:provider_reviews", args=[provider_a.pk])
     in_both_languages(client, url, "无证上岗", "Spot checks by community staff")
+    manage = reverse("providers:manage", args=[provider_a.pk])
+    in_both_languages(
+        client, manage, "抽查：0 次通过，1 次未通过", "Spot checks: 0 passed, 1 failed"
+    )
