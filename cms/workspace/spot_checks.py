@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from cms.workspace.access import CommunityStaffMenuItem, StaffOnlyMixin, require_community_staff
 from linli.refusals import Refusal
 from linli.views import attempt, report_form_errors
 from orders.models import Order
@@ -39,12 +39,6 @@ def waiting_count(user) -> int:
         .filter(follow_up_done_at__isnull=True, follow_up_due__lte=timezone.localdate())
         .count()
     )
-
-
-class StaffOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        require_community_staff(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class SpotCheckListView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
