@@ -25,7 +25,7 @@ LOOK_BACK = datetime.timedelta(days=7)
 TOOK_PLACE = [Order.Status.COMPLETED, Order.Status.CLOSED]
 
 
-def _draws(order: Order, day: datetime.date, percent: int) -> bool:
+def draws(order: Order, day: datetime.date, percent: int) -> bool:
     """Seeded by the day: the same list whoever draws it that day, another list tomorrow."""
     digest = hashlib.sha256(f"{day.isoformat()}:{order.code}".encode()).digest()
     return int.from_bytes(digest[:4], "big") % 100 < percent
@@ -73,7 +73,7 @@ def draw_call_backs(*, day: datetime.date, percent: int = CALL_BACK_PERCENT) -> 
     """Batch: the day's call-back list. Run again the same day it adds nothing."""
     drawn = 0
     for order in call_back_candidates(day):
-        if not _draws(order, day, percent):
+        if not draws(order, day, percent):
             continue
         caller = _caller_for(order)
         if caller is None:

@@ -92,10 +92,10 @@ def test_the_one_who_booked_never_sees_their_own_visit_to_check(
 def test_the_sample_is_the_same_all_day_and_another_the_next_day(desk_visit):
     today = timezone.localdate()
     days = [today + datetime.timedelta(days=n) for n in range(60)]
-    drawn = [spotchecks._draws(desk_visit, day, 50) for day in days]
-    assert drawn == [spotchecks._draws(desk_visit, day, 50) for day in days]
+    drawn = [spotchecks.draws(desk_visit, day, 50) for day in days]
+    assert drawn == [spotchecks.draws(desk_visit, day, 50) for day in days]
     assert True in drawn and False in drawn
-    assert not any(spotchecks._draws(desk_visit, day, 0) for day in days)
+    assert not any(spotchecks.draws(desk_visit, day, 0) for day in days)
 
 
 def test_visits_older_than_a_week_are_not_drawn(desk_visit):
