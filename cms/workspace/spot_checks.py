@@ -160,7 +160,7 @@ class SpotCheckDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateVie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(check=self.check, form=RecordForm())
+        context.update(check=self.check, form=RecordForm(), follow_up_form=FollowUpForm())
         return context
 
 
@@ -180,15 +180,26 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("spot_checks:detail", pk=pk)
 
 
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What was done (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     require_community_staff(request.user)
     check = get_object_or_404(SpotCheck.objects.in_scope_of(request.user), pk=pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        report_form_errors(request, form)
+        return redirect("spot_checks:detail", pk=pk)
     attempt(
         request,
-        lambda: spotchecks.finish_follow_up(
-            check=check, by=request.user, note=request.POST.get("note", "")[:2000]
-        ),
+        lambda: spotchecks.finish_follow_up(check=check, by=request.user, **form.cleaned_data),
         success=_("The follow-up is done."),
     )
     return redirect("spot_checks:detail", pk=pk)
