@@ -141,6 +141,8 @@ def record_spot_check(
         booked = by.pk in (order.booked_by_id, order.assisted_by_id)
         if booked or not Order.objects.in_scope_of(by).filter(pk=order.pk).exists():
             raise PermissionDenied
+        if order.status not in TOOK_PLACE:
+            raise ReviewsError(_("Only a visit that has taken place can be checked."))
         provider = order.provider
     elif provider is None or not Provider.objects.in_scope_of(by).filter(pk=provider.pk).exists():
         raise PermissionDenied

@@ -143,6 +143,13 @@ def test_a_failed_check_of_an_unsubsidised_visit_or_of_a_provider_holds_nothing(
     assert not OrderHold.objects.exists()
 
 
+def test_a_visit_still_to_come_cannot_be_checked(community_staff, daughter, slot, grandma_li):
+    coming = book(daughter, slot, grandma_li)
+    with translation.override("en"), pytest.raises(ReviewsError, match="taken place"):
+        check(community_staff, coming)
+    assert not SpotCheck.objects.exists()
+
+
 def test_could_not_reach_holds_nothing_and_needs_no_findings(desk_visit, street_staff):
     assert check(street_staff, desk_visit, outcome="unreachable", findings="").hold is None
 
