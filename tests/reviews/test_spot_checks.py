@@ -17,6 +17,7 @@ from reviews.exceptions import ReviewsError
 from reviews.models import SpotCheck
 from statements import services as statement_services
 from tests.billing.conftest import make_eligible
+from tests.conftest import make_scoped_user
 from tests.orders.conftest import book, put_in
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,22 @@ def test_the_call_back_list_takes_desk_visits_and_gives_them_to_someone_else(
     assert drawn.is_open and not SpotCheck.objects.filter(order=followed).exists()
     # Drawn again the same day (or the next), the visit is not drawn twice.
     assert spotchecks.draw_call_backs(day=timezone.localdate(), percent=100) == 0
+
+
+def test_a_visit_only_its_booker_could_call_back_is_not_drawn(desk_visit, community_staff):
+    assert spotchecks.draw_call_backs(day=timezone.localdate(), percent=100) == 0
+    assert not SpotCheck.objects.exists()
+
+
+def test_call_backs_go_to_whoever_has_the_fewest_open(
+    desk_visit, community_staff, street_staff, weifang, bathing_slots, neighbour
+):
+    colleague = make_scoped_user("qian@example.cn", "钱社工", "community_staff", weifang)
+    second = done_yesterday(book(community_staff, bathing_slots[1], neighbour))
+    assert spotchecks.draw_call_backs(day=timezone.localdate(), percent=100) == 2
+    given = set(SpotCheck.objects.values_list("order", "assigned_to"))
+    assert {user for _order, user in given} == {street_staff.pk, colleague.pk}
+    assert {order for order, _user in given} == {desk_visit.pk, second.pk}
 
 
 def test_the_one_who_booked_never_sees_their_own_visit_to_check(
