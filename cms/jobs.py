@@ -14,7 +14,7 @@ from orders.tasks import (
     retry_transfers,
 )
 from providers.tasks import check_document_expiry
-from reviews.tasks import ask_beneficiaries, complaint_clock, propose_grades
+from reviews.tasks import ask_beneficiaries, complaint_clock, draw_call_backs, propose_grades
 
 FREQUENT = [order_clock, retry_refunds, charge_plan_visits, complaint_clock, reindex_renamed]
 DAILY = [
@@ -26,6 +26,7 @@ DAILY = [
     remind_eligibility_renewals,
     remind_reassessments,
     ask_beneficiaries,
+    draw_call_backs,
     propose_grades,
     add_missing_channels,
 ]

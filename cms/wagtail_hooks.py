@@ -25,6 +25,7 @@ from cms.workspace.orders import CommunityOrdersViewSet
 from cms.workspace.purchase import PurchaseViewSet
 from cms.workspace.purchasers import PurchasersViewSet
 from cms.workspace.service_review import CategoryViewSet, ServiceReviewViewSet
+from cms.workspace.spot_checks import SpotChecksViewSet
 from cms.workspace.vetting import VettingViewSet
 from cms.workspace.visit_reviews import VisitReviewsViewSet
 
@@ -144,6 +145,11 @@ def register_review_moderation():
 @hooks.register("register_admin_viewset")
 def register_complaints():
     return ComplaintsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_spot_checks():
+    return SpotChecksViewSet()
 
 
 @hooks.register("register_admin_viewset")

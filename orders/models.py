@@ -572,6 +572,7 @@ class OrderHold(models.Model):
         FEEDBACK = "feedback", _("Beneficiary feedback says no")
         DISPUTE = "dispute", _("Open dispute")
         VISIT_REVIEW = "visit_review", _("Visit needs review")
+        SPOT_CHECK = "spot_check", _("Failed spot check")
         OTHER = "other", _("Other")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="holds")

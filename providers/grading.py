@@ -16,6 +16,7 @@ class QuarterFigures:
     verification_exceptions: int = 0  # closed without a verified visit, or corrected records
     negative_feedback: int = 0  # "no, it did not happen as recorded" or "asked to pay extra"
     expired_documents: int = 0
+    failed_spot_checks: int = 0  # staff's checks of its visits or of itself that failed
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -36,6 +37,7 @@ def score(figures: QuarterFigures) -> int:
     5. Verification exceptions: 1 point each per 100 visits (at most 10).
     6. Negative beneficiary feedback: 3 points each per 100 visits (at most 20).
     7. Expired documents: 10 points each (at most 20).
+    8. Failed spot checks: 3 points each per 100 visits (at most 20), as negative feedback.
     """
     rating = 0
     if figures.rating_count and figures.rating_average is not None:
@@ -49,6 +51,7 @@ def score(figures: QuarterFigures) -> int:
         + min(10, per_hundred(figures.verification_exceptions, visits))
         + min(20, 3 * per_hundred(figures.negative_feedback, visits))
         + min(20, 10 * figures.expired_documents)
+        + min(20, 3 * per_hundred(figures.failed_spot_checks, visits))
     )
     return max(0, 100 - penalty)
 

@@ -13,7 +13,7 @@ from orders.models import Order, VisitRecord
 from providers import services as provider_services
 from providers.grading import QuarterFigures, next_quarter
 from providers.models import Provider, ProviderDocument, ProviderGrade
-from reviews.models import Complaint, FeedbackRequest, Review
+from reviews.models import Complaint, FeedbackRequest, Review, SpotCheck
 
 LATE_AFTER = datetime.timedelta(minutes=15)
 TOOK_PLACE = [Order.Status.COMPLETED, Order.Status.CLOSED]
@@ -69,6 +69,12 @@ def figures_for(provider: Provider, quarter: datetime.date) -> QuarterFigures:
         verification_exceptions=exceptions,
         negative_feedback=negative.count(),
         expired_documents=_expired_unrenewed(provider, quarter),
+        failed_spot_checks=SpotCheck.objects.filter(
+            provider=provider,
+            outcome=SpotCheck.Outcome.FAILED,
+            checked_at__gte=start,
+            checked_at__lt=end,
+        ).count(),
     )
 
 

@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.querysets import ComplaintQuerySet, FeedbackRequestQuerySet, ReviewQuerySet
+from reviews.querysets import (
+    ComplaintQuerySet,
+    FeedbackRequestQuerySet,
+    ReviewQuerySet,
+    SpotCheckQuerySet,
+)
 
 STARS = (
     Q(overall__gte=1, overall__lte=5)
@@ -232,3 +237,88 @@ class FeedbackRequest(models.Model):
     @property
     def is_negative(self) -> bool:
         return self.happened_as_recorded is False or self.asked_to_pay_extra is True
+
+
+class SpotCheck(models.Model):
+    """Community staff's check (抽查) of one visit or of a provider: on site or by calling the
+    person back. Open (no outcome) while a drawn call-back waits for the staff member it was
+    given to; a failed check of a visit holds its statement line until a passed re-check
+    (decision 0037)."""
+
+    class Method(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        PHONE = "phone", _("Phone call-back")
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+        UNREACHABLE = "unreachable", _("Could not reach")
+
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spot_checks",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="spot_checks",
+    )
+    method = models.CharField(_("how"), max_length=8, choices=Method.choices)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(_("follow-up done"), null=True, blank=True)
+    # The day's call-back list it was drawn for, and the staff member it was given to.
+    drawn_on = models.DateField(_("drawn for"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    hold = models.OneToOneField(
+        "orders.OrderHold",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spot_check",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SpotCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("spot check")
+        verbose_name_plural = _("spot checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checked_at__isnull=True, outcome="")
+                | Q(checked_at__isnull=False) & ~Q(outcome=""),
+                name="spot_check_checked_has_outcome",
+            ),
+            # One drawn call-back per visit, whatever day drew it.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(drawn_on__isnull=False),
+                name="spot_check_one_call_back_per_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} · {self.order or self.provider}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.checked_at is None
+
+    @property
+    def follow_up_open(self) -> bool:
+        return bool(self.follow_up) and self.follow_up_done_at is None

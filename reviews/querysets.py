@@ -50,3 +50,25 @@ class FeedbackRequestQuerySet(models.QuerySet):
             | Q(order__care_recipient__links__account=user)
             | Q(order__care_recipient__account=user)
         ).distinct()
+
+
+class SpotCheckQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "SpotCheckQuerySet":
+        """Checks of visits in the communities this staff member acts on, and of providers
+        serving one of them; never a check of a visit this person booked, for themself or at
+        the desk for someone else (decision 0037)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        scoped = communities_scoped_to(user, role=STAFF)
+        return (
+            self.filter(
+                Q(order__community__in=scoped)
+                | Q(order__isnull=True, provider__in=Provider.objects.in_scope_of(user))
+            )
+            .exclude(order__booked_by=user)
+            .exclude(order__assisted_by=user)
+        )
+
+    def managed_by(self, user) -> "SpotCheckQuerySet":
+        """The outcomes of checks of the providers this user runs."""
+        return self.filter(provider__in=Provider.objects.managed_by(user), checked_at__isnull=False)

@@ -5,7 +5,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from providers.grading import previous_quarter, quarter_of
-from reviews import grading, services
+from reviews import grading, services, spotchecks
 
 
 @task()
@@ -22,6 +22,12 @@ def ask_beneficiaries() -> int:
         since=timezone.now() - datetime.timedelta(days=7),
         percent=settings.FEEDBACK_SAMPLE_PERCENT,
     )
+
+
+@task()
+def draw_call_backs() -> int:
+    """Daily: the day's call-back list of spot checks (decision 0037)."""
+    return spotchecks.draw_call_backs(day=timezone.localdate())
 
 
 @task()

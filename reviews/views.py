@@ -15,7 +15,7 @@ from orders.models import Order
 from providers.models import Provider
 from reviews import services
 from reviews.forms import ComplaintForm, FeedbackForm, ReplyForm, ReviewForm
-from reviews.models import Complaint, FeedbackRequest, Review
+from reviews.models import Complaint, FeedbackRequest, Review, SpotCheck
 
 
 @login_required
@@ -62,10 +62,18 @@ def provider_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("photos__image")
     )
     waiting = provider.reviews.filter(status="pending").count()
+    # The outcomes feed the grade; the provider reads them here, not on its own page, which
+    # the providers app draws below reviews (decision 0037).
+    checks = SpotCheck.objects.managed_by(request.user).filter(provider=provider)
     return render(
         request,
         "reviews/provider_reviews.html",
-        {"provider": provider, "reviews": reviews, "waiting": waiting},
+        {
+            "provider": provider,
+            "reviews": reviews,
+            "waiting": waiting,
+            "spot_checks": checks.select_related("order").order_by("-checked_at")[:50],
+        },
     )
 
 

@@ -15,6 +15,14 @@ def require_community_staff(user) -> None:
         raise Http404
 
 
+class StaffOnlyMixin:
+    """For a workspace view: anyone but community staff gets a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        require_community_staff(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class CommunityStaffMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
         return is_community_staff(request.user)

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from accounts.models import CareRecipient, Role
-from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from cms.workspace.access import CommunityStaffMenuItem, StaffOnlyMixin, require_community_staff
 from communities.scoping import communities_scoped_to
 from linli.refusals import Refusal
 from linli.views import attempt
@@ -23,12 +23,6 @@ from orders.models import Order
 from providers.models import Provider
 from reviews import services
 from reviews.models import Complaint
-
-
-class StaffOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        require_community_staff(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ComplaintListView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from cms.workspace import applications
+from cms.workspace import applications, spot_checks
 from cms.workspace.access import is_community_staff
 from marketplace.models import Service, ServiceChange
 from orders import settling
@@ -61,6 +61,11 @@ class WaitingForYouPanel(Component):
                 _("Complaints due within 12 hours or overdue"),
                 complaints.filter(due_at__lt=now + NEAR_DEADLINE).count(),
                 reverse("complaints:index"),
+            ),
+            (
+                _("Call-backs and follow-ups of spot checks"),
+                spot_checks.waiting_count(user),
+                reverse("spot_checks:index"),
             ),
             (
                 _("Missed visits today"),

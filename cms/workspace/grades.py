@@ -30,6 +30,7 @@ FIGURE_LABELS = {
     "late_check_ins": gettext_lazy("Check-ins more than 15 minutes late"),
     "verification_exceptions": gettext_lazy("Visits not verified or corrected"),
     "negative_feedback": gettext_lazy("Families answering “no” in feedback"),
+    "failed_spot_checks": gettext_lazy("Failed spot checks"),
     "expired_documents": gettext_lazy("Documents that ran out without renewal"),
 }
 

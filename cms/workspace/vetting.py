@@ -14,17 +14,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from cms.workspace.access import CommunityStaffMenuItem, StaffOnlyMixin, require_community_staff
 from linli.views import attempt
 from providers import areas, services
 from providers.access import may_decide_application
 from providers.models import CommunityRequest, DocumentKind, Provider, ProviderDocument
-
-
-class StaffOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        require_community_staff(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class QueueView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
-from reviews.models import Complaint, Review
+from reviews.models import Complaint, Review, SpotCheck
 from reviews.services import REVIEW_WITHIN
 
 register = template.Library()
@@ -63,3 +63,16 @@ def order_feedback_links(context, order: Order) -> dict:
         else "",
     }
     return {"links": links}
+
+
+@register.inclusion_tag("reviews/includes/spot_check_summary.html", takes_context=True)
+def provider_spot_checks(context, provider) -> dict:
+    """Beside the grade on the provider's own page: the outcomes of staff's checks of it,
+    which feed the grade (decision 0037); the list is on its reviews page."""
+    checks = SpotCheck.objects.managed_by(context["request"].user).filter(provider=provider)
+    counts = {row["outcome"]: row["n"] for row in checks.values("outcome").annotate(n=Count("pk"))}
+    return {
+        "provider": provider,
+        "passed": counts.get(SpotCheck.Outcome.PASSED, 0),
+        "failed": counts.get(SpotCheck.Outcome.FAILED, 0),
+    }

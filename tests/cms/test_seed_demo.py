@@ -157,3 +157,17 @@ def test_the_demo_has_an_application_waiting_for_staff_with_its_evidence():
     assert waiting.status == Application.Status.SUBMITTED
     assert waiting.care_recipient.name == "周桂英"
     assert waiting.evidence.count() == 1
+
+
+def test_the_demo_has_a_call_back_waiting_for_weifang_1s_staff():
+    from cms.workspace.spot_checks import waiting_count
+    from reviews.models import SpotCheck
+
+    seed()
+    zhao_min = User.objects.get(email="staff.weifang1@linli.local")
+    sun_li = User.objects.get(email="staff.weifang@linli.local")
+    call_back = SpotCheck.objects.get()
+    assert (call_back.assigned_to, call_back.order.assisted_by) == (zhao_min, sun_li)
+    assert call_back.is_open and not call_back.order.care_recipient.links.exists()
+    assert waiting_count(zhao_min) == 1
+    assert not SpotCheck.objects.in_scope_of(sun_li).exists()  # she booked it

@@ -37,7 +37,7 @@ from providers.models import (
     VenueSitting,
 )
 from reviews import services as review_services
-from reviews.models import FeedbackRequest
+from reviews.models import FeedbackRequest, SpotCheck
 from statements import contests
 from statements import services as statement_services
 from tests.assessments.conftest import MODERATE
@@ -263,6 +263,14 @@ def build() -> dict:
     complaint = review_services.file_complaint(
         by=stranger, provider=provider, order=closed, category="attitude", description=COMPLAINT
     )
+    # A call-back drawn for this world's staff (decision 0037): it names the person and visit.
+    spot_check = SpotCheck.objects.create(
+        order=closed,
+        provider=provider,
+        method=SpotCheck.Method.PHONE,
+        drawn_on=timezone.localdate(),
+        assigned_to=staff,
+    )
     later = _orders_further_along(slot, stranger, recipient, worker)
     # A refund Stripe never made, handed to this world's staff (the money page).
     stuck = put_in(book(stranger, slot, recipient), Order.Status.CANCELLED)
@@ -317,6 +325,7 @@ def build() -> dict:
         "closed": closed,
         "review": review,
         "complaint": complaint,
+        "spot_check": spot_check,
         "feedback": feedback,
         "statement": statement,
         "line": statement.lines.get(),

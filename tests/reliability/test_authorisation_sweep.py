@@ -171,6 +171,7 @@ FILL = [
     (r"cms-admin/eligibility/evidence/<int:pk>/$", lambda w: w["evidence"].pk),
     (r"cms-admin/review_moderation/<int:pk>/$", lambda w: w["review"].pk),
     (r"cms-admin/complaints/<int:pk>/$", lambda w: w["complaint"].pk),
+    (r"cms-admin/spot_checks/<int:pk>/$", lambda w: w["spot_check"].pk),
     (r"cms-admin/money/refunds/<int:pk>/$", lambda w: w["stuck_refund"].pk),
     (r"cms-admin/grades/<int:pk>/$", lambda w: w["grade"].pk),
     # Checked out at once, so waiting for staff's review (issue 19).

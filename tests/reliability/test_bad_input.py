@@ -104,6 +104,8 @@ PAGES = {
     ),
     "complaint answer": ("staff", lambda w: reverse("complaints:detail", args=[w["complaint"].pk])),
     "complaint on behalf": ("staff", lambda w: reverse("complaints:new")),
+    "spot check": ("staff", lambda w: reverse("spot_checks:detail", args=[w["spot_check"].pk])),
+    "new spot check": ("staff", lambda w: reverse("spot_checks:new")),
     "vetting": ("staff", lambda w: reverse("vetting:detail", args=[w["pending_provider"].pk])),
     "feedback": ("stranger", lambda w: w["feedback"].get_absolute_url()),
     "grades": ("staff", lambda w: reverse("grades:index")),

@@ -19,7 +19,7 @@ from care import services as care_services
 from care.models import CarePlan, PlanItem
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
-from cms import channels, demo_data
+from cms import channels, demo_data, demo_spot_checks
 from cms.models import (
     ActivityPage,
     ChannelPostPage,
@@ -86,6 +86,7 @@ class Command(BaseCommand):
         self._care_plan()
         self._todays_sitting(canteen_meal)
         self._last_quarters_grades(vetting_staff)
+        demo_spot_checks.seed_call_back()
 
         self._english_home_page()
         channels.ensure_channel_pages()
