@@ -19,7 +19,7 @@ from care import services as care_services
 from care.models import CarePlan, PlanItem
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
-from cms import channels, demo_data
+from cms import channels, demo_data, demo_history
 from cms.models import (
     ActivityPage,
     ChannelPostPage,
@@ -80,6 +80,12 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
+        demo_history.seed(
+            purchaser=Purchaser.objects.get(name_zh=demo_data.PURCHASER[0]),
+            officer=User.objects.get(email=demo_data.PURCHASER[3]),
+            staff=User.objects.get(email="staff.weifang@linli.local"),
+            today=timezone.localdate(),
+        )
         self._waiting_application()
         canteen_meal = self._canteen(vetting_staff)
         self._care_plan()
@@ -295,6 +301,8 @@ class Command(BaseCommand):
             purchaser=purchaser, user=User.objects.get(email=officer_email), by=admin
         )
         today = timezone.localdate()
+        # From January, or earlier: the demo's six past months lie in the programmes.
+        since = min(today.replace(month=1, day=1), demo_history.first_month(today))
         staff = User.objects.get(email="staff.weifang1@linli.local")
         grandma = CareRecipient.objects.get(name="李秀兰")
         for (
@@ -328,7 +336,7 @@ class Command(BaseCommand):
                     "budget_fen": budget,
                     "min_age": min_age,
                     "requires_living_alone": alone,
-                    "valid_from": today.replace(month=1, day=1),
+                    "valid_from": since,
                     "valid_until": today.replace(year=today.year + 1, month=12, day=31),
                 },
             )
@@ -346,7 +354,7 @@ class Command(BaseCommand):
                     care_recipient=grandma,
                     programme=programme,
                     by=staff,
-                    valid_from=today.replace(month=1, day=1),
+                    valid_from=since,
                     valid_until=today.replace(year=today.year + 1, month=12, day=31),
                     note="民政局名册核对",
                 )
