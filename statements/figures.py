@@ -5,7 +5,8 @@ Committed: the subsidy of every order that still counts (reserved or spent). Bil
 line on an issued statement, not excluded by the officer. A month is the order's subsidy
 month (the month of the visit), not the month of the statement that billed it, so a late
 visit counts where it happened. Adjustments correct statements, not orders, so they are
-on the statements and the reconciliation, not here. Served: a person with at least one billed visit that month."""
+on the statements and the reconciliation, not here. Served: a person with at least one
+billed visit that month."""
 
 import datetime
 from dataclasses import dataclass
