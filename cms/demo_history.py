@@ -100,41 +100,22 @@ def _visit(person: CareRecipient, service: Service, worker, starts_at: datetime.
     slot, _created = Slot.objects.get_or_create(
         service=service, starts_at=starts_at, defaults={"ends_at": ends_at, "capacity": 2}
     )
-    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
     split = subsidy.quote(
         service=service, care_recipient=person, quantity=1, on=timezone.localdate(starts_at)
     )
     subsidy.reserve(split, care_recipient=person)
     family = person.links.first().account
-    order = Order.objects.create(
-        status=Order.Status.CLOSED,
-        service=service,
-        provider=service.provider,
+    order = written_order(
         slot=slot,
-        community_id=person.community_id,
+        person=person,
         booked_by=family,
-        care_recipient=person,
-        worker=worker,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        title=service.title_zh,
-        title_en=service.title_en,
+        status=Order.Status.CLOSED,
+        split=split,
         address=person.address,
-        unit_price_fen=service.price_fen,
-        list_price_fen=split.list_price_fen,
-        subsidy_fen=split.subsidy_fen,
-        copay_fen=split.copay_fen,
-        copay_offline=True,
-        programme_id=split.programme_id,
-        subsidy_month=split.month,
-        subsidy_minutes=split.minutes,
-        free_cancel_hours=service.free_cancel_hours,
-        late_cancel_fee_percent=service.late_cancel_fee_percent,
+        worker=worker,
         completed_at=ends_at,
         closed_at=ends_at + datetime.timedelta(days=2),
-        idempotency_key=f"demo-history-{slot.pk}-{person.pk}",
     )
-    OrderEvent.objects.create(order=order, actor=family, action="place", to_status="requested")
     OrderEvent.objects.create(order=order, action="close", to_status=order.status)
     for kind, method, at, by in (
         (VisitRecord.Kind.CHECK_IN, VisitRecord.Method.WORKER_APP, starts_at, worker.user),
@@ -150,6 +131,44 @@ def _visit(person: CareRecipient, service: Service, worker, starts_at: datetime.
             recorded_by=by,
             created_at=at,
         )
+
+
+def written_order(
+    *, slot: Slot, person: CareRecipient, booked_by: User, status: str, split=None, **extra
+) -> Order:
+    """An order as booking would have left it (a place taken, the split frozen, paid at the
+    door), for a time a booking no longer accepts."""
+    service = slot.service
+    price = service.price_fen
+    split = split or subsidy.Split(list_price_fen=price, subsidy_fen=0, copay_fen=price)
+    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+    order = Order.objects.create(
+        status=status,
+        service=service,
+        provider=service.provider,
+        slot=slot,
+        community_id=person.community_id,
+        booked_by=booked_by,
+        care_recipient=person,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        title=service.title_zh,
+        title_en=service.title_en,
+        unit_price_fen=price,
+        list_price_fen=split.list_price_fen,
+        subsidy_fen=split.subsidy_fen,
+        copay_fen=split.copay_fen,
+        copay_offline=True,
+        programme_id=split.programme_id,
+        subsidy_month=split.month,
+        subsidy_minutes=split.minutes,
+        free_cancel_hours=service.free_cancel_hours,
+        late_cancel_fee_percent=service.late_cancel_fee_percent,
+        idempotency_key=f"demo-{slot.pk}-{person.pk}",
+        **extra,
+    )
+    OrderEvent.objects.create(order=order, actor=booked_by, action="place", to_status=status)
+    return order
 
 
 def _on(day: datetime.date, today: datetime.date) -> datetime.datetime:

@@ -4,7 +4,6 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
@@ -34,7 +33,7 @@ from communities.models import Region
 from marketplace import services as market_services
 from marketplace.models import Category, Service, Slot
 from marketplace.slots import materialise_slots
-from orders.models import Order, OrderEvent
+from orders.models import Order
 from providers import members as provider_members
 from providers import services as provider_services
 from providers import venues as venue_services
@@ -438,32 +437,14 @@ class Command(BaseCommand):
             person = CareRecipient.objects.get(name=name)
             if Order.objects.filter(slot=slot, care_recipient=person).exists():
                 continue  # the plan booked it (seeded before 11:30), or an earlier seed did
-            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
-            order = Order.objects.create(
-                status=Order.Status.CONFIRMED,
-                service=meal,
-                provider=meal.provider,
+            demo_history.written_order(
                 slot=slot,
-                community_id=person.community_id,
+                person=person,
                 booked_by=staff,
+                status=Order.Status.CONFIRMED,
                 assisted_by=staff,
-                care_recipient=person,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                title=meal.title_zh,
-                title_en=meal.title_en,
                 address=meal.venue.address,
                 venue=meal.venue,
-                unit_price_fen=meal.price_fen,
-                list_price_fen=meal.price_fen,
-                copay_fen=meal.price_fen,
-                copay_offline=True,
-                free_cancel_hours=meal.free_cancel_hours,
-                late_cancel_fee_percent=meal.late_cancel_fee_percent,
-                idempotency_key=f"demo-sitting-{slot.pk}-{person.pk}",
-            )
-            OrderEvent.objects.create(
-                order=order, actor=staff, action="place", to_status=order.status
             )
 
     def _care_plan(self) -> None:
