@@ -9,9 +9,10 @@ from io import StringIO
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from billing.models import Eligibility, Programme, Purchaser
@@ -140,10 +141,17 @@ def eligible_people(purchaser, month) -> set[int]:
     }
 
 
-def check_month(client, purchaser, month, query) -> None:
+def check_month(client, purchaser, month, query) -> BeautifulSoup:
     response = client.get(reverse("purchase:dashboard"), query)
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
+    language = response.headers["Content-Language"]
+    with translation.override(language):
+        compare(page, purchaser, month)
+    return page
+
+
+def compare(page: BeautifulSoup, purchaser, month) -> None:
     orders = [
         order
         for order in Order.objects.filter(programme__purchaser=purchaser, subsidy_fen__gt=0)
@@ -171,14 +179,21 @@ def check_month(client, purchaser, month, query) -> None:
         li.get_text().split("·")[0].strip() for li in page.select('[data-testid="not-served"] li')
     }
     unserved = Eligibility.objects.filter(care_recipient__in=eligible - served)
-    assert listed == ({e.care_recipient.name for e in unserved} or {"无。"})
+    assert listed == ({e.care_recipient.name for e in unserved} or {translation.gettext("None.")})
 
 
-def test_the_dashboard_shows_last_months_figures_as_the_orders_give_them(client, demo):
-    check_month(client, demo, previous_month(), {})
-    page = client.get(reverse("purchase:dashboard")).content.decode()
-    assert "刘建国" in page  # eligible for meals, never served
-    assert "陈秀英" not in page.split('data-testid="not-served"')[1]
+@pytest.mark.parametrize(
+    ("language", "heading"), [("zh-hans", "已结算服务次数"), ("en", "Billed visits")]
+)
+def test_the_dashboard_shows_last_months_figures_as_the_orders_give_them(
+    client, demo, language, heading
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = check_month(client, demo, previous_month(), {})
+    assert heading in page.get_text()
+    not_served = page.select_one('[data-testid="not-served"]').get_text()
+    assert "刘建国" in not_served  # eligible for meals, never served
+    assert "陈秀英" not in not_served
 
 
 def test_every_past_month_of_the_dashboard_adds_up_from_the_orders(client, demo):
