@@ -20,6 +20,7 @@ from cms import demo_data, demo_history
 from marketplace.templatetags.money import yuan
 from orders.models import Order
 from orders.transitions import SUBSIDY_RELEASED
+from providers.models import Provider
 from statements.models import Adjustment, LineExclusion, PaymentRecord, Statement
 from statements.reconciliation import reconcile
 from tests.conftest import with_second_factor
@@ -202,3 +203,19 @@ def test_every_past_month_of_the_dashboard_adds_up_from_the_orders(client, demo)
         check_month(client, demo, month, {"month": f"{month:%Y-%m}"})
     # The excluded visit counts nowhere: its subsidy went back to the budget.
     assert not counts(LineExclusion.objects.get().line.order)
+
+
+def test_the_provider_finds_its_six_statements_with_the_exclusions_reason(client, demo):
+    owner = User.objects.get(email="owner.anxin@linli.local")
+    client.force_login(owner)
+    provider = Provider.objects.get(name=demo_history.PROVIDER)
+    listing = client.get(reverse("statements:provider_statements", args=[provider.pk]))
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    statements = Statement.objects.filter(provider=provider)
+    assert statements.count() == 6
+    for statement in statements:
+        assert reverse("statements:statement", args=[statement.pk]) in text
+    excluded = Statement.objects.get(lines__exclusion__isnull=False)
+    page = client.get(reverse("statements:statement", args=[excluded.pk])).content.decode()
+    assert demo_history.EXCLUSION[2] in page
