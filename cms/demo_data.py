@@ -120,6 +120,23 @@ CARE_RECIPIENTS = [
         True,
         [("wang.fang@linli.local", "relative")],
     ),
+    # Subsidised in the past months (cms/demo_history.py): she was served, he was not.
+    (
+        "陈秀英",
+        "1938-11-30",
+        "310115004002",
+        "潍坊二村 3 号 102 室",
+        True,
+        [("wang.lei@linli.local", "relative")],
+    ),
+    (
+        "刘建国",
+        "1950-05-16",
+        "310115004001",
+        "潍坊路 100 弄 9 号 401 室",
+        False,
+        [("zhang.wei@linli.local", "relative")],
+    ),
 ]
 # person, programme, note: an application waiting for staff in the demo.
 WAITING_APPLICATION = ("周桂英", "居家助餐补贴", "姨妈一个人住，做饭不方便。")

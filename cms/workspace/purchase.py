@@ -8,7 +8,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -20,7 +20,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from billing import services as billing_services
-from billing.models import Eligibility, Programme, Purchaser
+from billing.models import Programme, Purchaser
 from billing.subsidy import BUDGET_ALERTS
 from cms.workspace import contracts, entitlements
 from communities.models import Region
@@ -29,10 +29,8 @@ from linli.views import attempt
 from marketplace.forms import YuanField
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
-from orders.models import Order
-from orders.transitions import SUBSIDY_RELEASED
 from providers.models import Provider
-from statements import exports, payments, pdf, services
+from statements import exports, figures, payments, pdf, services
 from statements.models import LineExclusion, Statement, StatementLine
 from statements.reconciliation import reconcile
 
@@ -66,52 +64,17 @@ def _page(request, template: str, title: str, **context) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     purchasers = require_officer(request)
     programmes = Programme.objects.filter(purchaser__in=purchasers).select_related("purchaser")
-    today = timezone.localdate()
-    month = today.replace(day=1)
-    subsidised = Order.objects.filter(programme__in=programmes, subsidy_fen__gt=0).exclude(
-        status__in=SUBSIDY_RELEASED
-    )
-    months = [month]
-    while len(months) < 6:
-        months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
-    totals_by_month = dict(
-        subsidised.filter(subsidy_month__in=months)
-        .values_list("subsidy_month")
-        .annotate(total=Sum("subsidy_fen"))
-        .values_list("subsidy_month", "total")
-    )
-    by_month = [(start, totals_by_month.get(start, 0)) for start in months]
-    by_programme = (
-        subsidised.values("programme__name_zh")
-        .annotate(total=Sum("subsidy_fen"), orders=Count("pk"))
-        .order_by("-total")
-    )
-    by_community = (
-        subsidised.values("community__name_zh")
-        .annotate(total=Sum("subsidy_fen"))
-        .order_by("-total")[:12]
-    )
-    served = subsidised.filter(subsidy_month=month).values("care_recipient").distinct()
-    eligible_now = Eligibility.objects.filter(
-        programme__in=programmes,
-        revoked_at__isnull=True,
-        valid_from__lte=today,
-        valid_until__gte=today,
-    )
-    not_served = eligible_now.exclude(care_recipient__in=served).select_related(
-        "care_recipient__community", "programme"
-    )[:50]
+    month = _month(request)
+    shown = figures.figures(purchasers, month)
     return _page(
         request,
         "purchase_dashboard.html",
         _("Purchase of service"),
         budgets=[_budget_bar(p) for p in programmes],
-        bars=_month_bars(by_month),
-        by_programme=by_programme,
-        by_community=by_community,
-        served_count=served.count(),
-        eligible_count=eligible_now.values("care_recipient").distinct().count(),
-        not_served=not_served,
+        figures=shown,
+        bars=_month_bars([(row.label, row.subsidy_fen) for row in shown.by_month]),
+        previous=(month - datetime.timedelta(days=1)).replace(day=1),
+        following=services.next_month(month),
     )
 
 

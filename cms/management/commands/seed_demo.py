@@ -4,7 +4,6 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
@@ -19,7 +18,7 @@ from care import services as care_services
 from care.models import CarePlan, PlanItem
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
-from cms import channels, demo_data, demo_spot_checks
+from cms import channels, demo_data, demo_history, demo_spot_checks
 from cms.models import (
     ActivityPage,
     ChannelPostPage,
@@ -34,7 +33,7 @@ from communities.models import Region
 from marketplace import services as market_services
 from marketplace.models import Category, Service, Slot
 from marketplace.slots import materialise_slots
-from orders.models import Order, OrderEvent
+from orders.models import Order
 from providers import members as provider_members
 from providers import services as provider_services
 from providers import venues as venue_services
@@ -80,9 +79,16 @@ class Command(BaseCommand):
             self._care_recipient(name, born, community_code, address, alone, links)
 
         self._purchase_of_service(admin)
-        self._waiting_application()
         canteen_meal = self._canteen(vetting_staff)
+        # Contracts before the past months: a programme pays only contracted providers.
         self._contracts()
+        demo_history.seed(
+            purchaser=Purchaser.objects.get(name_zh=demo_data.PURCHASER[0]),
+            officer=User.objects.get(email=demo_data.PURCHASER[3]),
+            staff=User.objects.get(email="staff.weifang@linli.local"),
+            today=timezone.localdate(),
+        )
+        self._waiting_application()
         self._care_plan()
         self._todays_sitting(canteen_meal)
         self._last_quarters_grades(vetting_staff)
@@ -297,6 +303,8 @@ class Command(BaseCommand):
             purchaser=purchaser, user=User.objects.get(email=officer_email), by=admin
         )
         today = timezone.localdate()
+        # From January, or earlier: the demo's six past months lie in the programmes.
+        since = min(today.replace(month=1, day=1), demo_history.first_month(today))
         staff = User.objects.get(email="staff.weifang1@linli.local")
         grandma = CareRecipient.objects.get(name="李秀兰")
         for (
@@ -330,7 +338,7 @@ class Command(BaseCommand):
                     "budget_fen": budget,
                     "min_age": min_age,
                     "requires_living_alone": alone,
-                    "valid_from": today.replace(month=1, day=1),
+                    "valid_from": since,
                     "valid_until": today.replace(year=today.year + 1, month=12, day=31),
                 },
             )
@@ -348,7 +356,7 @@ class Command(BaseCommand):
                     care_recipient=grandma,
                     programme=programme,
                     by=staff,
-                    valid_from=today.replace(month=1, day=1),
+                    valid_from=since,
                     valid_until=today.replace(year=today.year + 1, month=12, day=31),
                     note="民政局名册核对",
                 )
@@ -432,32 +440,14 @@ class Command(BaseCommand):
             person = CareRecipient.objects.get(name=name)
             if Order.objects.filter(slot=slot, care_recipient=person).exists():
                 continue  # the plan booked it (seeded before 11:30), or an earlier seed did
-            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
-            order = Order.objects.create(
-                status=Order.Status.CONFIRMED,
-                service=meal,
-                provider=meal.provider,
+            demo_history.written_order(
                 slot=slot,
-                community_id=person.community_id,
+                person=person,
                 booked_by=staff,
+                status=Order.Status.CONFIRMED,
                 assisted_by=staff,
-                care_recipient=person,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                title=meal.title_zh,
-                title_en=meal.title_en,
                 address=meal.venue.address,
                 venue=meal.venue,
-                unit_price_fen=meal.price_fen,
-                list_price_fen=meal.price_fen,
-                copay_fen=meal.price_fen,
-                copay_offline=True,
-                free_cancel_hours=meal.free_cancel_hours,
-                late_cancel_fee_percent=meal.late_cancel_fee_percent,
-                idempotency_key=f"demo-sitting-{slot.pk}-{person.pk}",
-            )
-            OrderEvent.objects.create(
-                order=order, actor=staff, action="place", to_status=order.status
             )
 
     def _contracts(self) -> None:
