@@ -25,7 +25,7 @@ from billing.split import NotEligible
 from billing.subsidy_batch import Ledger
 from care import wording
 from care.models import CarePlan, Occurrence, PlanItem, PlanPause
-from linli.setwise import insert_rows, update_from_values
+from linli.setwise import insert_rows, on_postgresql, update_from_values
 from marketplace.models import Service, Slot
 from marketplace.slots import materialise_days, open_slots_at
 from orders.events import concerned_by_last_event, push_orders_placed
@@ -166,6 +166,23 @@ def _wanted(plans, start, end, now) -> list[Visit]:
     return visits
 
 
+def _claim_row_by_row(visits: list[Visit], rows: list[Visit]) -> list[Visit]:
+    """`_claim` through the ORM, where a database without `unnest` serves (SQLite lets one
+    writer in at a time: what does not exist yet is this run's to make)."""
+    claimed = []
+    for visit in rows:
+        occurrence, made = Occurrence.objects.get_or_create(
+            item_id=visit.item.pk,
+            day=visit.day,
+            defaults={"plan_id": visit.plan.pk, "status": visit.status, "reason": visit.reason},
+        )
+        visit.occurrence_id = occurrence.pk if made else 0
+    for visit in visits:
+        if visit.occurrence_id:
+            claimed.append(visit)
+    return claimed
+
+
 def _claim(visits: list[Visit]) -> list[Visit]:
     """Insert the visits' rows; keep those this run made (another run may have made some
     meanwhile: they exist once either way). Rows go in (line, day) order, so two runs
@@ -174,6 +191,8 @@ def _claim(visits: list[Visit]) -> list[Visit]:
         return []
     rows = sorted(visits, key=lambda v: (v.item.pk, v.day))
     now = timezone.now()
+    if not on_postgresql():
+        return _claim_row_by_row(visits, rows)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {Occurrence._meta.db_table}

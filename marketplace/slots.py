@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.models import DateException, Service, Slot, WeeklyHours
@@ -186,6 +187,15 @@ def materialise_days(days_of: dict[Service, set[datetime.date]]) -> None:
             )
     if not new:
         return
+    if connection.vendor != "postgresql":  # the embedded default: a handful of plans
+        Slot.objects.bulk_create(
+            [
+                Slot(service_id=service, starts_at=start, ends_at=end, capacity=capacity)
+                for service, start, end, capacity in new
+            ],
+            ignore_conflicts=True,
+        )
+        return
     # One statement for all (bulk_create's objects cost more than the insert). Made
     # meanwhile by the daily slot job or another run: the same slot either way.
     columns = list(zip(*new, strict=True))
@@ -209,6 +219,14 @@ def open_slots_at(times) -> dict:
     only them (not every start of every service asked about)."""
     if not times:
         return {}
+    if connection.vendor != "postgresql":  # the embedded default: a handful of plans
+        wanted = Q()
+        for service_id, moment in times:
+            wanted |= Q(service_id=service_id, starts_at=moment)
+        return {
+            (slot.service_id, slot.starts_at): slot
+            for slot in Slot.objects.filter(wanted, closed=False)
+        }
     services, moments = zip(*times, strict=True)
     found = Slot.objects.raw(
         f"""SELECT s.id, s.service_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.closed
