@@ -154,8 +154,8 @@ def written_order(
         ends_at=slot.ends_at,
         title=service.title_zh,
         title_en=service.title_en,
-        unit_price_fen=price,
-        list_price_fen=split.list_price_fen,
+        unit_price_fen=split.unit_price_fen,  # the contracted price, where a programme pays
+        list_price_fen=split.price_fen,
         subsidy_fen=split.subsidy_fen,
         copay_fen=split.copay_fen,
         copay_offline=True,

@@ -4,15 +4,15 @@ delivered this week, booked at the street's desk by 孙丽; the call-back is wai
 
 import datetime
 
-from django.db.models import F
 from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import CareRecipient, User
+from cms import demo_history
 from communities.models import Region
 from marketplace.models import Service, Slot
 from marketplace.slots import materialise_slots
-from orders.models import Order, OrderEvent
+from orders.models import Order
 from reviews.models import SpotCheck
 
 PERSON = ("钱凤英", "1936-11-02", "310115004001", "潍坊一村 3 号 102 室")
@@ -51,31 +51,15 @@ def seed_call_back() -> None:
     if slot is None:
         return
     # As if delivered and checked out last week: the visit itself is not what is shown.
-    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
-    order = Order.objects.create(
-        status=Order.Status.COMPLETED,
-        service=meal,
-        provider=meal.provider,
+    order = demo_history.written_order(
         slot=slot,
-        community=community,
+        person=person,
         booked_by=desk,
+        status=Order.Status.COMPLETED,
         assisted_by=desk,
-        care_recipient=person,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
         completed_at=slot.ends_at,
-        title=meal.title_zh,
-        title_en=meal.title_en,
         address=address,
-        unit_price_fen=meal.price_fen,
-        list_price_fen=meal.price_fen,
-        copay_fen=meal.price_fen,
-        copay_offline=True,
-        free_cancel_hours=meal.free_cancel_hours,
-        late_cancel_fee_percent=meal.late_cancel_fee_percent,
-        idempotency_key=f"demo-call-back-{person.pk}",
     )
-    OrderEvent.objects.create(order=order, actor=desk, action="place", to_status=order.status)
     SpotCheck.objects.create(
         order=order,
         provider=meal.provider,
