@@ -182,12 +182,17 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The person's workspace page also has the eligibility form, with its own `programme`:
+# the application's fields are prefixed so names and ids stay unique on the page.
+APPLY = "apply"
+
+
 @require_POST
 def apply_for(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff apply for a person of their communities (someone without an account)."""
     require_community_staff(request.user)
     recipient = get_object_or_404(CareRecipient.objects.in_scope_of(request.user), pk=pk)
-    form = ApplicationForm(request.POST, request.FILES, recipient=recipient)
+    form = ApplicationForm(request.POST, request.FILES, recipient=recipient, prefix=APPLY)
     if not form.is_valid():
         report_form_errors(request, form)
         return redirect("eligibility:recipient", pk=recipient.pk)

@@ -22,6 +22,7 @@ from billing import services as billing_services
 from billing.forms import ApplicationForm
 from billing.models import Eligibility, EligibilityEvidence, Programme
 from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
+from cms.workspace.applications import APPLY
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
 from linli.downloads import private_file_response
@@ -136,7 +137,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         recipient=recipient,
         circumstances=circumstances,
         eligibility_form=EligibilityForm(recipient=recipient),
-        application_form=ApplicationForm(recipient=recipient),
+        application_form=ApplicationForm(recipient=recipient, prefix=APPLY),
         applications=recipient.applications.select_related("programme"),
         care_level=care_level_of(recipient, timezone.localdate()),
         assessments=recipient.assessments.all(),

@@ -2,6 +2,7 @@
 the evidence, each shown only to those who may see it (404 otherwise)."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -141,13 +142,23 @@ def test_staff_approve_from_the_queue_and_the_dashboard_counts_it_no_more(
     assert submitted.eligibility.evidence.count() == 1
 
 
+def test_the_persons_workspace_page_gives_each_field_its_own_id(
+    client, old_grandma, programme, community_staff
+):
+    client.force_login(community_staff)
+    page = client.get(reverse("eligibility:recipient", args=[old_grandma.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert 'id="id_apply-programme"' in page and 'id="id_programme"' in page
+    assert sorted(ids) == sorted(set(ids))
+
+
 def test_staff_apply_for_someone_without_an_account(
     client, old_grandma, programme, community_staff
 ):
     client.force_login(community_staff)
     response = client.post(
         reverse("application_queue:apply", args=[old_grandma.pk]),
-        {"programme": programme.pk, "file": upload("hukou.pdf")},
+        {"apply-programme": programme.pk, "apply-file": upload("hukou.pdf")},
     )
     application = Application.objects.get()
     assert response.url == reverse("application_queue:detail", args=[application.pk])
@@ -160,7 +171,7 @@ def test_staff_of_another_street_cannot_apply_for_her(
     client.force_login(other_street_staff)
     response = client.post(
         reverse("application_queue:apply", args=[old_grandma.pk]),
-        {"programme": programme.pk, "file": upload("hukou.pdf")},
+        {"apply-programme": programme.pk, "apply-file": upload("hukou.pdf")},
     )
     assert response.status_code == 404
     assert not Application.objects.exists()
