@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import pgettext_lazy
 
+from billing.contracts import latest_confirmed_grades
 from billing.models import Contract
 from orders.models import Order
 from providers.grading import per_hundred, previous_quarter, quarter_of
-from providers.models import Provider, ProviderDocument, ProviderGrade
+from providers.models import Provider, ProviderDocument
 from providers.rules import required_for_provider
 from reviews.grading import TOOK_PLACE, quarter_bounds
 from reviews.models import Complaint, SpotCheck
@@ -122,18 +123,3 @@ def quality_of(providers: list[Provider], today: datetime.date) -> list[Provider
             )
         )
     return rows
-
-
-def latest_confirmed_grades(provider_ids) -> dict[int, tuple[str, datetime.date]]:
-    """provider id → (grade, quarter) of its latest grade staff have confirmed: a proposed
-    grade is the formula's and may still change."""
-    latest: dict[int, tuple[str, datetime.date]] = {}
-    grades = (
-        ProviderGrade.objects.filter(provider_id__in=provider_ids)
-        .exclude(confirmed="")
-        .order_by("provider_id", "-quarter")
-        .values_list("provider_id", "confirmed", "quarter")
-    )
-    for provider_id, confirmed, quarter in grades:
-        latest.setdefault(provider_id, (confirmed, quarter))
-    return latest
