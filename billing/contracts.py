@@ -104,6 +104,15 @@ def below_minimum(programme: Programme, grade: str) -> bool:
     return GRADES.index(grade) > GRADES.index(programme.minimum_grade)
 
 
+def graded_out(programmes: Iterable[Programme], provider_id: int) -> tuple[str, ...]:
+    """The names of these programmes that refuse the provider for its grade."""
+    wanting = [programme for programme in programmes if programme.minimum_grade]
+    if not wanting:
+        return ()
+    grade = confirmed_grade(provider_id)
+    return tuple(programme.name for programme in wanting if below_minimum(programme, grade))
+
+
 def covers_among(
     programmes: Iterable[Programme],
     service: Service,

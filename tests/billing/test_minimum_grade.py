@@ -5,7 +5,9 @@ keep theirs."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from billing import services as billing_services
@@ -55,7 +57,8 @@ def test_a_provider_below_the_minimum_gets_no_subsidy_in_the_quote_nor_the_batch
     provider_a, bathing, bathing_slots, grandma_li, grandma_eligible, wants_b
 ):
     graded(provider_a, confirmed="C", proposed="A")
-    assert split_of(bathing, grandma_li, bathing_slots[0]).subsidy_fen == 0
+    split = split_of(bathing, grandma_li, bathing_slots[0])
+    assert (split.subsidy_fen, split.graded_out) == (0, (wants_b.name,))
     assert batch_subsidy(bathing, grandma_li, bathing_slots[0]) == 0
 
 
@@ -102,3 +105,33 @@ def test_the_officer_sets_the_minimum_on_the_programme_form(programme, bureau, d
         purchasers=Purchaser.objects.filter(pk=bureau.pk),
     )
     assert "minimum_grade" in refused.errors
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            "李秀兰: pays ¥75.00 (Bathing help for the very old pays only for providers "
+            "of a higher grade)",
+        ),
+        ("zh-hans", "李秀兰：支付 ¥75.00（高龄助浴补贴只为等级更高的服务商付费）"),
+    ],
+)
+def test_the_booking_page_says_why_the_programme_pays_nothing(
+    client,
+    provider_a,
+    daughter,
+    bathing,
+    bathing_slots,
+    grandma_li,
+    grandma_eligible,
+    wants_b,
+    language,
+    words,
+):
+    graded(provider_a, confirmed="C")
+    client.force_login(daughter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("orders:book", args=[bathing.pk]))
+    assert words in response.text
