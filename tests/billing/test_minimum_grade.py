@@ -10,13 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from billing import services as billing_services
 from billing.models import Programme, Purchaser
 from billing.subsidy_batch import Ledger
 from cms.workspace.purchase import ProgrammeForm
 from providers.models import ProviderGrade
 from tests.billing.test_contracts import split_of
-from tests.billing.test_programme_money import edit_post
+from tests.billing.test_programme_money import edit_post, save_form
 from tests.orders.conftest import book
 
 pytestmark = pytest.mark.django_db
@@ -90,13 +89,7 @@ def test_the_officer_sets_the_minimum_on_the_programme_form(programme, bureau, d
         instance=programme,
         purchasers=Purchaser.objects.filter(pk=bureau.pk),
     )
-    assert form.is_valid(), form.errors
-    billing_services.update_programme(
-        programme=programme,
-        terms={f: form.cleaned_data[f] for f in billing_services.PROGRAMME_TERMS},
-        categories=form.cleaned_data["categories"],
-        by=district_officer,
-    )
+    save_form(form, programme, district_officer)
     programme.refresh_from_db()
     assert programme.minimum_grade == "C"
     refused = ProgrammeForm(

@@ -17,6 +17,7 @@ from reviews.grading import quarter_bounds
 from reviews.models import Complaint, SpotCheck
 from tests.billing import conftest as billing_fixtures
 from tests.orders.conftest import book, put_in
+from tests.reviews.test_grading_figures import insurance
 from tests.statements.conftest import huangpu_officer
 
 bathing = billing_fixtures.bathing
@@ -34,16 +35,7 @@ def last_quarter_middle() -> datetime.datetime:
 
 
 def document(provider, kind, expires_on) -> ProviderDocument:
-    return ProviderDocument.objects.create(
-        provider=provider,
-        kind=kind,
-        file=f"provider-documents/{kind}.pdf",
-        content_type="application/pdf",
-        original_name=f"{kind}.pdf",
-        size_bytes=1000,
-        status=ProviderDocument.Status.APPROVED,
-        expires_on=expires_on,
-    )
+    return insurance(provider, kind, expires_on=expires_on)
 
 
 @pytest.fixture
