@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from billing.models import Contract, ContractItem, Programme
 from marketplace.models import Service
+from providers.grading import GRADES
+from providers.models import ProviderGrade
 
 MINUTES_IN_AN_HOUR = 60
 
@@ -74,6 +76,43 @@ def contracted(programmes: Iterable[Programme], service: Service, on: datetime.d
     return covers_among(by_id.values(), service, on, found)
 
 
+def latest_confirmed_grades(provider_ids: Iterable[int]) -> dict[int, tuple[str, datetime.date]]:
+    """provider id → (grade, quarter) of its latest grade staff have confirmed: a proposed
+    grade is the formula's and may still change."""
+    latest: dict[int, tuple[str, datetime.date]] = {}
+    grades = (
+        ProviderGrade.objects.filter(provider_id__in=provider_ids)
+        .exclude(confirmed="")
+        .order_by("provider_id", "-quarter")
+        .values_list("provider_id", "confirmed", "quarter")
+    )
+    for provider_id, confirmed, quarter in grades:
+        latest.setdefault(provider_id, (confirmed, quarter))
+    return latest
+
+
+def confirmed_grade(provider_id: int) -> str:
+    """The provider's latest confirmed grade; empty when none has been confirmed yet."""
+    return latest_confirmed_grades([provider_id]).get(provider_id, ("", None))[0]
+
+
+def below_minimum(programme: Programme, grade: str) -> bool:
+    """Whether the programme refuses a provider of this grade (decision 0039). A provider
+    not graded yet is not below any grade: a new provider is judged after its first quarter."""
+    if not programme.minimum_grade or not grade:
+        return False
+    return GRADES.index(grade) > GRADES.index(programme.minimum_grade)
+
+
+def graded_out(programmes: Iterable[Programme], provider_id: int) -> tuple[str, ...]:
+    """The names of these programmes that refuse the provider for its grade."""
+    wanting = [programme for programme in programmes if programme.minimum_grade]
+    if not wanting:
+        return ()
+    grade = confirmed_grade(provider_id)
+    return tuple(programme.name for programme in wanting if below_minimum(programme, grade))
+
+
 def covers_among(
     programmes: Iterable[Programme],
     service: Service,
@@ -81,8 +120,12 @@ def covers_among(
     contracts: Iterable[Contract],
 ) -> list[Cover]:
     """`contracted`, from contracts already loaded (their items prefetched; any provider,
-    any months): the daily run of care plans loads a chunk's contracts at once."""
+    any months): the daily run of care plans loads a chunk's contracts at once. A programme
+    whose minimum grade the provider falls below pays nothing for new visits."""
     by_id = {programme.pk: programme for programme in programmes}
+    if any(programme.minimum_grade for programme in by_id.values()):
+        grade = confirmed_grade(service.provider_id)
+        by_id = {pk: p for pk, p in by_id.items() if not below_minimum(p, grade)}
     month = on.replace(day=1)
     covers = []
     for contract in sorted(contracts, key=lambda contract: (contract.programme_id, contract.pk)):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.exceptions import BillingError
 from billing.querysets import PurchaserQuerySet
 from communities.models import in_english
+from providers.grading import GRADES
 from providers.models import PrivateScan, private_storage
 
 
@@ -96,6 +97,18 @@ class Programme(models.Model):
     requires_living_alone = models.BooleanField(_("lives alone"), default=False)
     requires_minimum_living_allowance = models.BooleanField(_("低保 household"), default=False)
     requires_low_income = models.BooleanField(_("low-income household"), default=False)
+    # Providers whose latest confirmed grade is below it get no subsidy for new bookings and
+    # plans (decision 0039). Empty: any grade, and so is a provider not graded yet.
+    minimum_grade = models.CharField(
+        _("minimum grade of providers"),
+        max_length=1,
+        blank=True,
+        choices=[(grade, grade) for grade in GRADES],
+        help_text=_(
+            "Providers whose latest confirmed grade is below it get no subsidy for new "
+            "bookings and plans. Empty: any grade."
+        ),
+    )
     min_disability_level = models.PositiveSmallIntegerField(
         _("care level from"),
         null=True,

@@ -170,6 +170,7 @@ PROGRAMME_TERMS = (
     "monthly_cap_minutes",
     "valid_from",
     "valid_until",
+    "minimum_grade",
 )
 
 

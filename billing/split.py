@@ -45,6 +45,9 @@ class Split:
     contract_id: int | None = None
     contracted_unit_fen: int | None = None
     quantity: int = 1
+    # Programmes that would pay but for the provider's grade, named so the quote says why
+    # (decision 0039).
+    graded_out: tuple[str, ...] = ()
 
     @property
     def price_fen(self) -> int:

@@ -12,7 +12,7 @@ alerts at 80 % and 95 % are docs/decisions/0032.
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
@@ -177,16 +177,20 @@ def quote(
         return (usage.used_fen, usage.used_minutes) if usage else (0, 0)
 
     commercial = service.funding_mode == FundingMode.COMMERCIAL
-    return quote_with(
+    programmes = [] if commercial else covering_programmes(service, care_recipient, on)
+    split = quote_with(
         service=service,
         care_recipient=care_recipient,
         quantity=quantity,
         on=on,
-        covers=[] if commercial else contracted_covers(service, care_recipient, on),
+        covers=contracts.contracted(programmes, service, on),
         used=used,
         contract_used=lambda contract: (contract.used_fen, contract.used_minutes),
         budget_left=lambda programme: programme.budget_left_fen,
     )
+    if split.subsidy_fen:
+        return split
+    return replace(split, graded_out=contracts.graded_out(programmes, service.provider_id))
 
 
 def quote_with(

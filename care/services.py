@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareRecipient, Role, User
 from billing import subsidy
-from billing.contracts import contract_for_month
+from billing.contracts import below_minimum, confirmed_grade, contract_for_month
 from billing.models import Eligibility, Programme
 from care import wording
 from care.exceptions import CareError
@@ -71,7 +71,7 @@ def _check_programme(programme: Programme, recipient: CareRecipient, day: dateti
 
 def _check_contracted(programme: Programme, provider: Provider, day: datetime.date) -> None:
     """A plan paid by a programme is with one of the programme's contracted providers: only
-    they may bill it (decision 0033)."""
+    they may bill it (decision 0033), and only if the programme's minimum grade allows it (0039)."""
     if contract_for_month(programme_id=programme.pk, provider_id=provider.pk, month=day) is None:
         raise CareError(
             _(
@@ -80,6 +80,20 @@ def _check_contracted(programme: Programme, provider: Provider, day: datetime.da
                 "contracted providers, or ask the purchaser's officer to contract this one."
             )
             % {"provider": provider.name, "programme": programme.name, "month": f"{day:%Y-%m}"}
+        )
+    grade = confirmed_grade(provider.pk)
+    if below_minimum(programme, grade):
+        raise CareError(
+            _(
+                "%(programme)s pays only for providers graded %(minimum)s or better; "
+                "%(provider)s's latest grade is %(grade)s. Choose another contracted provider."
+            )
+            % {
+                "programme": programme.name,
+                "minimum": programme.minimum_grade,
+                "provider": provider.name,
+                "grade": grade,
+            }
         )
 
 

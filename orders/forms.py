@@ -94,6 +94,15 @@ class BookingForm(forms.Form):
                     "copay": yuan(quote.copay_fen),
                     "subsidy": yuan(quote.subsidy_fen),
                 }
+            if quote.graded_out:
+                return _(
+                    "%(name)s: pays ¥%(copay)s (%(programmes)s pays only for providers of a "
+                    "higher grade)"
+                ) % {
+                    "name": recipient.name,
+                    "copay": yuan(quote.copay_fen),
+                    "programmes": " / ".join(quote.graded_out),
+                }
             return _("%(name)s: pays ¥%(copay)s") % {
                 "name": recipient.name,
                 "copay": yuan(quote.copay_fen),

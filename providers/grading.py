@@ -56,6 +56,9 @@ def score(figures: QuarterFigures) -> int:
     return max(0, 100 - penalty)
 
 
+GRADES = "ABCD"  # best first
+
+
 def grade_for(points: int) -> str:
     if points >= 90:
         return "A"

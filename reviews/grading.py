@@ -19,7 +19,7 @@ LATE_AFTER = datetime.timedelta(minutes=15)
 TOOK_PLACE = [Order.Status.COMPLETED, Order.Status.CLOSED]
 
 
-def _bounds(quarter: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+def quarter_bounds(quarter: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     zone = ZoneInfo(settings.TIME_ZONE)
     start = datetime.datetime.combine(quarter, datetime.time(), zone)
     end = datetime.datetime.combine(next_quarter(quarter), datetime.time(), zone)
@@ -27,7 +27,7 @@ def _bounds(quarter: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 
 
 def figures_for(provider: Provider, quarter: datetime.date) -> QuarterFigures:
-    start, end = _bounds(quarter)
+    start, end = quarter_bounds(quarter)
     orders = Order.objects.filter(provider=provider, starts_at__gte=start, starts_at__lt=end)
     took_place = orders.filter(status__in=TOOK_PLACE)
     ratings = Review.objects.filter(
@@ -104,7 +104,7 @@ def _expired_unrenewed(provider: Provider, quarter: datetime.date) -> int:
 def grade_quarter(quarter: datetime.date) -> int:
     """Propose a grade for every provider that was active in the quarter; run again, it
     leaves the ones already proposed alone."""
-    start, end = _bounds(quarter)
+    start, end = quarter_bounds(quarter)
     providers = (
         Provider.objects.filter(
             status__in=[Provider.Status.APPROVED, Provider.Status.SUSPENDED],

@@ -30,6 +30,7 @@ from marketplace.forms import YuanField
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
 from providers.models import Provider
+from reviews import quality
 from statements import exports, figures, payments, pdf, services
 from statements.models import LineExclusion, Statement, StatementLine
 from statements.reconciliation import reconcile
@@ -397,6 +398,12 @@ def _programme_context(programme: Programme) -> dict:
     }
 
 
+def providers_quality(request: HttpRequest) -> HttpResponse:
+    purchasers = require_officer(request)
+    rows = quality.quality_of(quality.providers_bought_from(purchasers), timezone.localdate())
+    return _page(request, "providers_quality.html", _("Providers we buy from"), rows=rows)
+
+
 def programme_list(request: HttpRequest) -> HttpResponse:
     purchasers = require_officer(request)
     programmes = Programme.objects.filter(purchaser__in=purchasers).select_related(
@@ -484,6 +491,7 @@ class PurchaseViewSet(ViewSet):
             path("lines/<int:pk>/exclude/", line_exclude, name="line_exclude"),
             path("lines/<int:pk>/adjust/", line_adjust, name="line_adjust"),
             path("reconciliation/", reconciliation, name="reconciliation"),
+            path("providers/", providers_quality, name="providers"),
             path("programmes/", programme_list, name="programmes"),
             path("programmes/new/", programme_edit, name="programme_new"),
             path("programmes/<int:pk>/", programme_edit, name="programme"),

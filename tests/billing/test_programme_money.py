@@ -36,6 +36,17 @@ def edit_post(programme, **changes) -> dict:
     return data
 
 
+def save_form(form: ProgrammeForm, programme: Programme, by) -> Programme:
+    """What the programme page does with a posted form: the terms through the service."""
+    assert form.is_valid(), form.errors
+    return billing_services.update_programme(
+        programme=programme,
+        terms={f: form.cleaned_data[f] for f in billing_services.PROGRAMME_TERMS},
+        categories=form.cleaned_data["categories"],
+        by=by,
+    )
+
+
 def budget_alerts(user) -> list[Notification]:
     return list(Notification.objects.filter(user=user, kind="budget").order_by("pk"))
 
@@ -55,13 +66,7 @@ def test_a_reservation_made_while_the_form_was_open_survives_saving_the_form(
     order = book(daughter, bathing_slots[0], grandma_li)
     assert order.subsidy_fen == 4800
 
-    assert form.is_valid(), form.errors
-    billing_services.update_programme(
-        programme=opened,
-        terms={f: form.cleaned_data[f] for f in billing_services.PROGRAMME_TERMS},
-        categories=form.cleaned_data["categories"],
-        by=district_officer,
-    )
+    save_form(form, opened, district_officer)
 
     programme.refresh_from_db()
     assert programme.name_en == "Bathing help, renamed"

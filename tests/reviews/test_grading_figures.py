@@ -20,11 +20,12 @@ from tests.reviews.conftest import review
 pytestmark = pytest.mark.django_db
 
 
-def insurance(provider, **fields) -> ProviderDocument:
-    """An approved liability insurance on file (its content does not matter here)."""
+def insurance(provider, kind=DocumentKind.LIABILITY_INSURANCE, **fields) -> ProviderDocument:
+    """An approved liability insurance (or another `kind`) on file; its content does not
+    matter here."""
     return ProviderDocument.objects.create(
         provider=provider,
-        kind=DocumentKind.LIABILITY_INSURANCE,
+        kind=kind,
         file="provider-documents/insurance.pdf",
         content_type="application/pdf",
         original_name="保险单.pdf",
