@@ -6,7 +6,7 @@ of them have such a contract, and what one unit of the service then costs. The s
 (billing.subsidy.quote) applies the programme's rule to that price."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from billing.models import Contract, ContractItem, Programme
@@ -118,13 +118,16 @@ def covers_among(
     service: Service,
     on: datetime.date,
     contracts: Iterable[Contract],
+    *,
+    grade_of: Callable[[int], str] = confirmed_grade,
 ) -> list[Cover]:
     """`contracted`, from contracts already loaded (their items prefetched; any provider,
     any months): the daily run of care plans loads a chunk's contracts at once. A programme
-    whose minimum grade the provider falls below pays nothing for new visits."""
+    whose minimum grade the provider falls below pays nothing for new visits; `grade_of`
+    gives a provider's latest confirmed grade (the daily run reads each provider's once)."""
     by_id = {programme.pk: programme for programme in programmes}
     if any(programme.minimum_grade for programme in by_id.values()):
-        grade = confirmed_grade(service.provider_id)
+        grade = grade_of(service.provider_id)
         by_id = {pk: p for pk, p in by_id.items() if not below_minimum(p, grade)}
     month = on.replace(day=1)
     covers = []

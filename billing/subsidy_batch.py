@@ -7,12 +7,13 @@ statement per table."""
 
 import datetime
 from collections import defaultdict
+from functools import cache
 
 from django.db.models import F
 
 from accounts.models import CareRecipient
 from assessments.levels import levels_over
-from billing.contracts import covers_among
+from billing.contracts import confirmed_grade, covers_among
 from billing.models import Contract, MonthlyUsage, Programme
 from billing.split import Split, first_of_month
 from billing.subsidy import alert_if_crossed, covering_on, covers_over, quote_with
@@ -38,6 +39,8 @@ class Ledger:
         self._reserved: dict[int, int] = defaultdict(int)
         self._touched: set[tuple] = set()
         self._touched_contracts: set[int] = set()
+        # A provider's confirmed grade (decision 0039), read once per chunk, not per visit.
+        self._grade_of = cache(confirmed_grade)
 
     @classmethod
     def load(
@@ -119,7 +122,11 @@ class Ledger:
             quantity=quantity,
             on=on,
             covers=covers_among(
-                covering_on(covers, on), service, on, self._contracts.get(service.provider_id, ())
+                covering_on(covers, on),
+                service,
+                on,
+                self._contracts.get(service.provider_id, ()),
+                grade_of=self._grade_of,
             ),
             used=lambda programme, month: tuple(
                 self._usage[(care_recipient.pk, programme.pk, month)][1:]
