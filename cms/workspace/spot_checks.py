@@ -164,20 +164,27 @@ class SpotCheckDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateVie
         return context
 
 
-@require_POST
-def record(request: HttpRequest, pk: int) -> HttpResponse:
+def _act_on_check(request: HttpRequest, pk: int, form_class, act, success: str) -> HttpResponse:
+    """A step on a spot check in scope (the booker's own visits are not), from its form."""
     require_community_staff(request.user)
     check = get_object_or_404(SpotCheck.objects.in_scope_of(request.user), pk=pk)
-    form = RecordForm(request.POST)
-    if not form.is_valid():
+    form = form_class(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: act(check=check, by=request.user, **form.cleaned_data),
+            success=success,
+        )
+    else:
         report_form_errors(request, form)
-        return redirect("spot_checks:detail", pk=pk)
-    attempt(
-        request,
-        lambda: spotchecks.record_call_back(check=check, by=request.user, **form.cleaned_data),
-        success=_("The check is recorded."),
-    )
     return redirect("spot_checks:detail", pk=pk)
+
+
+@require_POST
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_on_check(
+        request, pk, RecordForm, spotchecks.record_call_back, _("The check is recorded.")
+    )
 
 
 class FollowUpForm(forms.Form):
@@ -191,18 +198,9 @@ class FollowUpForm(forms.Form):
 
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    require_community_staff(request.user)
-    check = get_object_or_404(SpotCheck.objects.in_scope_of(request.user), pk=pk)
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return redirect("spot_checks:detail", pk=pk)
-    attempt(
-        request,
-        lambda: spotchecks.finish_follow_up(check=check, by=request.user, **form.cleaned_data),
-        success=_("The follow-up is done."),
+    return _act_on_check(
+        request, pk, FollowUpForm, spotchecks.finish_follow_up, _("The follow-up is done.")
     )
-    return redirect("spot_checks:detail", pk=pk)
 
 
 class SpotChecksViewSet(ViewSet):
