@@ -143,6 +143,8 @@ def test_a_purchaser_contracts_a_provider_and_pays_its_statement_after_a_contest
     expect(officer.get_by_test_id("contract-facts")).to_contain_text(provider_a.name)
     expect(officer.get_by_test_id("contract-history")).to_contain_text("¥50.00")
     shoot(officer, "the-contract")
+    officer.goto(live_site.url + f"/cms-admin/purchase/programmes/{programme.pk}/")
+    expect(officer.get_by_test_id("programme-contracts")).to_contain_text(provider_a.name)
     assert Contract.objects.get().items.get().rate_fen == 5000
 
     # The daughter applies for her mother; community staff approve.
@@ -292,5 +294,5 @@ def test_a_purchaser_contracts_a_provider_and_pays_its_statement_after_a_contest
         next_month(statement.month),
     )
     told = Notification.objects.filter(kind="statement")
-    assert told.filter(user=officer_account).exists()
-    assert told.filter(user=provider_manager).count() >= 2  # the approval, the decision
+    assert told.filter(user=officer_account).count() == 1  # the contest
+    assert told.filter(user=provider_manager).count() == 3  # approval, decision, payment
