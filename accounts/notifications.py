@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from accounts import live_loop
 from accounts.consumers import user_group
 from accounts.models import Notification, User
+from linli.setwise import enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +111,7 @@ def deliver(notification_ids: list[int], *, email: bool) -> None:
     )
     send_live([live_message(n, unread=unread.get(n.user_id, 0)) for n in notifications])
     if email:
-        for notification in notifications:
-            send_notification_email.enqueue(notification_id=notification.pk)
+        enqueue_many(send_notification_email, [{"notification_id": n.pk} for n in notifications])
 
 
 def live_message(notification: Notification, *, unread: int | None = None) -> tuple[str, dict]:

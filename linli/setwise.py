@@ -84,3 +84,37 @@ def insert_rows(model, objects: Sequence) -> list:
         obj._state.adding = False
         obj._state.db = connection.alias
     return list(objects)
+
+
+def enqueue_many(task, kwargs: Sequence[dict]) -> None:
+    """Queue `task` once per set of keyword arguments. With the database backend
+    (django-tasks-db) every task is one row of a single INSERT: queued one by one, the
+    e-mails of a daily run's notices cost a statement each. Another backend (the immediate
+    one of tests and `DEBUG`) enqueues them one by one, as `task.enqueue` would."""
+    from django.tasks.signals import task_enqueued
+    from django.utils.json import normalize_json
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend) or backend.options.get("id_function"):
+        for one in kwargs:
+            task.enqueue(**one)
+        return
+    backend.validate_task(task)
+    new_id = DBTaskResult._meta.pk.default
+    rows = DBTaskResult.objects.bulk_create(
+        DBTaskResult(
+            id=new_id(),
+            args_kwargs=normalize_json({"args": [], "kwargs": one}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            # what django-tasks-db's pre_save handler sets, which bulk_create skips
+            run_after=task.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for one in kwargs
+    )
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)

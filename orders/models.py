@@ -15,7 +15,12 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def new_order_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    # The alphabet has 32 letters, five random bits each: eight letters are the 40 bits of
+    # one read of five random bytes, as uniform as eight `secrets.choice` calls, which
+    # read the system's randomness twice per letter (a quarter of building an order in the
+    # daily run of care plans: decision 0030).
+    bits = int.from_bytes(secrets.token_bytes(5))
+    return "".join(CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(8))
 
 
 class Order(models.Model):

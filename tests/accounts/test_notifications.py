@@ -117,3 +117,37 @@ def test_a_name_without_english_is_given_in_chinese_to_english_readers(son):
         email=False,
     )
     assert text_for(row, son).startswith("家庭保洁 has been approved")
+
+
+def test_with_the_database_task_queue_many_notices_queue_their_emails_in_one_insert(
+    daughter, son, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.notifications import Notice, notify_each
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = notify_each(
+            Notice(users=[user], kind="test", message=APPROVED, params={"provider": "安馨"})
+            for user in (daughter, son)
+        )
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+
+    table = DBTaskResult._meta.db_table
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    assert len(inserts) == 1
+    queued = DBTaskResult.objects.filter(task_path="accounts.tasks.send_notification_email")
+    assert sorted(q.args_kwargs["kwargs"]["notification_id"] for q in queued) == sorted(
+        row.pk for row in rows
+    )
+    assert mail.outbox == []  # queued, not sent
+
+    for row in queued:  # as the worker runs them (it closes the test's connection)
+        row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([daughter.email, son.email])
