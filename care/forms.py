@@ -5,11 +5,12 @@ from accounts.models import CareRecipient
 from billing.models import Eligibility, Programme
 from care.models import CarePlan
 from care.patterns import VisitPattern
+from linli.widgets import DateInput, TimeInput
 from marketplace.models import Service, WeeklyHours
 from orders import saved_cards
 from providers.models import Provider
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 LINES = 4
 
 
@@ -85,7 +86,7 @@ class PlanForm(forms.Form):
                 required=False,
             )
             self.fields[f"time_{n}"] = forms.TimeField(
-                label=_("Time"), required=False, widget=forms.TimeInput({"type": "time"})
+                label=_("Time"), required=False, widget=TimeInput()
             )
 
     def lines(self) -> list[list]:

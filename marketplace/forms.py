@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region
+from linli.widgets import DateInput, TimeInput
 from marketplace.models import Category, DateException, FundingMode, Service, WeeklyHours
 from marketplace.money import fen_from_yuan
 from marketplace.selectors import SORTS, CatalogueFilters
@@ -69,9 +70,7 @@ class CatalogueFilterForm(forms.Form):
     )
     price_min = forms.DecimalField(label=_("Price from (¥)"), required=False, **YUAN)
     price_max = forms.DecimalField(label=_("Price up to (¥)"), required=False, **YUAN)
-    available_on = forms.DateField(
-        label=_("Available on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    available_on = forms.DateField(label=_("Available on"), required=False, widget=DateInput())
     provider_kind = forms.ChoiceField(
         label=_("Provider"),
         required=False,
@@ -220,8 +219,8 @@ class WeeklyHoursForm(forms.ModelForm):
         model = WeeklyHours
         fields = ["weekday", "starts_at", "ends_at", "capacity"]
         widgets = {
-            "starts_at": forms.TimeInput(attrs={"type": "time"}),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
         }
 
 
@@ -233,7 +232,7 @@ class DateExceptionForm(forms.ModelForm):
         model = DateException
         fields = ["date", "closed", "starts_at", "ends_at", "capacity", "reason"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "starts_at": forms.TimeInput(attrs={"type": "time"}),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "date": DateInput(),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
         }

@@ -4,8 +4,10 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import CareRecipient
+from linli.widgets import DateTimeInput
 from marketplace.models import Service, Slot
 from marketplace.money import yuan
 from orders.models import VisitRecord
@@ -21,8 +23,21 @@ class SlotField(forms.ModelChoiceField):
         return f"{start:%Y-%m-%d %H:%M} ({slot.places_left})"
 
 
+class TimeChipField(SlotField):
+    """The times of one day, each a chip with its free places (the day is on the strip)."""
+
+    def label_from_instance(self, slot: Slot) -> str:
+        start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+        places = slot.places_left
+        return ngettext(
+            "%(start)s–%(end)s · %(places)d place left",
+            "%(start)s–%(end)s · %(places)d places left",
+            places,
+        ) % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "places": places}
+
+
 class BookingForm(forms.Form):
-    slot = SlotField(
+    slot = TimeChipField(
         label=_("Time"),
         queryset=Slot.objects.none(),
         empty_label=None,
@@ -198,7 +213,5 @@ class ResolveForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=VisitRecord.Correction.choices)
-    at = forms.DateTimeField(
-        label=_("Correct time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    at = forms.DateTimeField(label=_("Correct time"), widget=DateTimeInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

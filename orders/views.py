@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from linli.refusals import Refusal
 from linli.views import attempt
 from marketplace.models import Service, Slot
 from marketplace.money import fen_from_yuan
-from orders import access, payments, rosters, selectors, services, visits
+from orders import access, booking_page, payments, rosters, selectors, services, visits
 from orders.forms import (
     AssignForm,
     BookingForm,
@@ -89,12 +90,14 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         Service.objects.bookable().select_related("provider", "category"), pk=pk
     )
     slots = Slot.objects.open_for_booking(now=timezone.now()).filter(service=service)
+    recipients = CareRecipient.objects.visible_to(request.user).order_by("name", "pk")
+    person = booking_page.preselected_person(request.user, recipients)
     form = BookingForm(
         request.POST or None,
         service=service,
         user=request.user,
         slots=slots,
-        initial={"submission": uuid.uuid4().hex},
+        initial={"submission": uuid.uuid4().hex, "care_recipient": person},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -116,11 +119,35 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("orders:pay", code=order.code)
             messages.success(request, _("Your request has been sent to the provider."))
             return redirect(order)
-    shown = slots.order_by("starts_at")[:30]
-    form.fields["slot"].queryset = shown
-    # Quoted for every month a bookable time falls in, not only those listed first.
-    form.show_quotes(_quotes(service, form.fields["care_recipient"].queryset, slots))
-    return render(request, "orders/book.html", {"service": service, "form": form})
+    # The strip of days, and the chosen day's times as chips (a sent-back form keeps its day).
+    strip = booking_page.day_strip(slots, today=timezone.localdate())
+    day = booking_page.chosen_day(
+        strip,
+        request.GET.get("day")
+        or str(booking_page.day_of_slot(slots, request.POST.get("slot")) or ""),
+    )
+    form.fields["slot"].queryset = slots.on_day(day).order_by("starts_at") if day else slots.none()
+    if day:
+        form.fields["slot"].label = _("Time on %(day)s") % {
+            "day": f"{date_format(day, 'MONTH_DAY_FORMAT')} {date_format(day, 'l')}"
+        }
+    # Quoted for every month a bookable time falls in, not only the chosen day's.
+    quotes = _quotes(service, form.fields["care_recipient"].queryset, slots)
+    form.show_quotes(quotes)
+    month = (day or timezone.localdate()).replace(day=1)
+    splits = [(r, quotes.get((r.pk, month))) for r in form.fields["care_recipient"].queryset]
+    return render(
+        request,
+        "orders/book.html",
+        {
+            "service": service,
+            "form": form,
+            "strip": strip,
+            "day": day,
+            "splits": splits,
+            "person": person,
+        },
+    )
 
 
 @login_required

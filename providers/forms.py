@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region
+from linli.widgets import DateInput, TimeInput
 from providers.areas import pending_communities
 from providers.models import DocumentKind, Provider, ProviderMember, Venue
 from providers.rules import WORKER_DOCUMENTS, required_for_provider
@@ -70,9 +71,7 @@ class DocumentUploadForm(forms.Form):
         help_text=_("Health certificates and caregiver qualifications belong to a worker."),
     )
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG, up to 10 MB."))
-    expires_on = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = forms.DateField(label=_("Valid until"), widget=DateInput())
 
     def __init__(self, *args, provider: Provider, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +138,7 @@ class SittingForm(forms.Form):
             (6, _("Sunday")),
         ],
     )
-    starts_at = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    starts_at = forms.TimeField(label=_("From"), widget=TimeInput())
     minutes = forms.IntegerField(
         label=_("Length (minutes)"), min_value=15, max_value=720, initial=60
     )

@@ -28,16 +28,17 @@ from cms.workspace.access import CommunityStaffMenuItem, require_community_staff
 from linli.dates import months_after
 from linli.refusals import Refusal
 from linli.views import attempt, report_form_errors
+from linli.widgets import DateInput
 
 
 class ApproveForm(forms.Form):
     valid_from = forms.DateField(
         label=gettext_lazy("valid from"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     valid_until = forms.DateField(
         label=gettext_lazy("valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False)
 

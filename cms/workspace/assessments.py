@@ -20,13 +20,14 @@ from cms.workspace.access import require_community_staff
 from cms.workspace.applications import to_assess
 from linli.downloads import private_file_response
 from linli.views import attach_evidence, attempt
+from linli.widgets import DateInput
 
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
         label=gettext_lazy("Assessed on"),
         # A date input takes only ISO dates: a localised initial date left it empty.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     cognition = forms.ChoiceField(
         label=gettext_lazy("Cognition"), choices=Cognition.choices, widget=forms.RadioSelect

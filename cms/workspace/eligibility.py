@@ -26,7 +26,9 @@ from cms.workspace.applications import APPLY
 from communities.models import Region
 from communities.scoping import communities_scoped_to, regions_covering
 from linli.downloads import private_file_response
+from linli.fields import BirthDateField, ChineseMobileField
 from linli.views import attach_evidence, attempt
+from linli.widgets import DateInput
 
 CIRCUMSTANCES = [
     "birth_date",
@@ -42,7 +44,7 @@ class CircumstancesForm(forms.ModelForm):
     class Meta:
         model = CareRecipient
         fields = CIRCUMSTANCES
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"birth_date": BirthDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +63,7 @@ class RegisterForm(forms.ModelForm):
     class Meta:
         model = CareRecipient
         fields = ["name", "community", "address", "phone", *CIRCUMSTANCES]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"birth_date": BirthDateField, "phone": ChineseMobileField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,12 +74,8 @@ class EligibilityForm(forms.Form):
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.none(), label=gettext_lazy("Programme")
     )
-    valid_from = forms.DateField(
-        label=gettext_lazy("valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label=gettext_lazy("valid until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=gettext_lazy("valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=gettext_lazy("valid until"), widget=DateInput())
     note = forms.CharField(label=gettext_lazy("Note"), required=False)
 
     def __init__(self, *args, recipient: CareRecipient, **kwargs):

@@ -26,6 +26,7 @@ from cms.workspace import contracts, entitlements
 from communities.models import Region
 from linli.refusals import Refusal
 from linli.views import attempt
+from linli.widgets import DateInput
 from marketplace.forms import YuanField
 from marketplace.models import Category
 from marketplace.money import fen_from_yuan
@@ -327,8 +328,8 @@ class ProgrammeForm(forms.ModelForm):
         # categories and first budget.
         fields = ["purchaser", *billing_services.PROGRAMME_TERMS, "categories", "budget_fen"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
         }
 
     def __init__(self, *args, purchasers, **kwargs):

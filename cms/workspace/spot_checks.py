@@ -18,6 +18,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from cms.workspace.access import CommunityStaffMenuItem, StaffOnlyMixin, require_community_staff
 from linli.refusals import Refusal
 from linli.views import attempt, report_form_errors
+from linli.widgets import DateInput
 from orders.models import Order
 from providers.models import Provider
 from reviews import spotchecks
@@ -82,7 +83,7 @@ class RecordForm(forms.Form):
     follow_up_due = forms.DateField(
         label=gettext_lazy("Follow-up due"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 

@@ -20,12 +20,16 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def soon(provider_a):
-    """A cleaning service with a free time starting in half an hour."""
+    """A cleaning service with a free time starting in half an hour, and one the day after."""
     service = publish(provider_a, title_zh="家庭深度保洁服务", price_fen=12000, hours=[])
     start = (timezone.now() + datetime.timedelta(minutes=30)).replace(second=0, microsecond=0)
-    Slot.objects.create(
-        service=service, starts_at=start, ends_at=start + datetime.timedelta(hours=1), capacity=2
-    )
+    for begins in (start, start + datetime.timedelta(days=1)):
+        Slot.objects.create(
+            service=service,
+            starts_at=begins,
+            ends_at=begins + datetime.timedelta(hours=1),
+            capacity=2,
+        )
     return service
 
 
@@ -42,9 +46,20 @@ def test_book_pay_accept_live_check_in_with_code_check_out_and_confirm(
 
     family.goto(live_site.url + soon.get_absolute_url())
     family.get_by_test_id("book-service").click()
+    # The booking page on her phone: a strip of days, the day's times as chips, her mother
+    # preselected, the price beside the book button.
+    family.set_viewport_size({"width": 390, "height": 844})
+    tomorrow = timezone.localdate(timezone.now() + datetime.timedelta(days=1))
+    family.locator(f"[data-testid=day-strip] a[data-day='{tomorrow:%Y-%m-%d}']").click()
+    expect(family.locator("input[name=slot]")).to_have_count(1)
+    family.locator("[data-testid=day-strip] a").first.click()
     family.locator("input[name=slot]").first.check()
-    family.get_by_label("李秀兰").check()
+    expect(family.get_by_label("李秀兰")).to_be_checked()
+    expect(family.get_by_test_id("you-pay")).to_have_text("¥120.00")
+    expect(family.get_by_test_id("book")).to_be_in_viewport()  # the sticky bar
     family.fill("textarea[name=notes]", "门口有台阶，请注意")
+    screenshot(family, "02-book-phone")
+    family.set_viewport_size({"width": 1024, "height": 800})
     screenshot(family, "02-book")
     family.get_by_test_id("book").click()
 
