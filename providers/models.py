@@ -127,11 +127,17 @@ class Provider(models.Model):
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
                 name="provider_credit_code_unique",
+                violation_error_message=_(
+                    "A provider with this unified social credit code is already registered."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="suspended", suspension_cause__gt="")
                 | (~Q(status="suspended") & Q(suspension_cause="")),
                 name="provider_suspension_has_cause",
+                violation_error_message=_(
+                    "A suspended provider needs a reason, and only a suspended one has one."
+                ),
             ),
         ]
 
@@ -185,7 +191,11 @@ class ProviderMember(models.Model):
         verbose_name = _("provider member")
         verbose_name_plural = _("provider members")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "user"], name="provider_member_unique"),
+            models.UniqueConstraint(
+                fields=["provider", "user"],
+                name="provider_member_unique",
+                violation_error_message=_("This person is already a member of this provider."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -430,6 +440,9 @@ class CommunityRequest(models.Model):
                 fields=["provider", "community"],
                 condition=Q(status="pending"),
                 name="one_pending_request_per_community",
+                violation_error_message=_(
+                    "A request to serve this community is already waiting for a decision."
+                ),
             ),
         ]
 
@@ -509,7 +522,11 @@ class ProviderGrade(models.Model):
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "quarter"], name="one_grade_a_quarter"),
+            models.UniqueConstraint(
+                fields=["provider", "quarter"],
+                name="one_grade_a_quarter",
+                violation_error_message=_("This provider already has a grade for this quarter."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -548,7 +565,11 @@ class Venue(models.Model):
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "name"], name="venue_name_per_provider"),
+            models.UniqueConstraint(
+                fields=["provider", "name"],
+                name="venue_name_per_provider",
+                violation_error_message=_("You already have a venue with this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -584,11 +605,21 @@ class VenueSitting(models.Model):
         verbose_name_plural = _("sittings")
         constraints = [
             models.UniqueConstraint(
-                fields=["venue", "weekday", "starts_at"], name="venue_sitting_unique_start"
+                fields=["venue", "weekday", "starts_at"],
+                name="venue_sitting_unique_start",
+                violation_error_message=_(
+                    "This venue already has a sitting starting at that time on that day."
+                ),
             ),
-            models.CheckConstraint(condition=Q(places__gte=1), name="venue_sitting_places"),
             models.CheckConstraint(
-                condition=Q(minutes__gte=15, minutes__lte=720), name="venue_sitting_length"
+                condition=Q(places__gte=1),
+                name="venue_sitting_places",
+                violation_error_message=_("A sitting needs at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15, minutes__lte=720),
+                name="venue_sitting_length",
+                violation_error_message=_("A sitting lasts from 15 minutes to 12 hours."),
             ),
         ]
 
