@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import in_english
 from marketplace.querysets import ServiceChangeQuerySet, ServiceQuerySet, SlotQuerySet
@@ -24,7 +25,9 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=60)
     name_en = models.CharField(_("name (English)"), max_length=60)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        pgettext_lazy("position in a list", "order"), default=0
+    )
 
     class Meta:
         ordering = ["sort_order", "pk"]

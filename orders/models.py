@@ -244,8 +244,10 @@ class OrderEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=16, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=16, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

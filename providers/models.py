@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from providers.querysets import (
@@ -73,7 +73,7 @@ class Provider(models.Model):
         DOCUMENT_EXPIRED = "document_expired", _("A required document has expired")
         GRADE = "grade", _("Grade D two quarters in a row")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of an organisation or a place", "name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -358,8 +358,10 @@ class ProviderEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=20, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     document = models.ForeignKey(
         ProviderDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -541,7 +543,7 @@ class Venue(models.Model):
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="venues"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of an organisation or a place", "name"), max_length=100)
     address = models.CharField(_("address"), max_length=200)
     community = models.ForeignKey(
         "communities.Region",

@@ -49,3 +49,35 @@ def test_an_empty_choice_reads_in_chinese_not_select_an_option():
         assert str(empty) == "— 请选择 —"
     with translation.override("en"):
         assert str(empty) == "— Please choose —"
+
+
+def field_label(model, name: str) -> str:
+    return chinese(model._meta.get_field(name).verbose_name)
+
+
+def test_an_order_is_an_order_and_a_position_in_a_list_is_an_order_of_another_kind():
+    from marketplace.models import Category
+    from orders.models import Order
+    from reviews.models import Review
+
+    assert chinese(Order._meta.verbose_name) == "订单"
+    assert field_label(Review, "order") == "订单"
+    assert field_label(Category, "sort_order") == "顺序"
+
+
+def test_opening_hours_start_from_a_time_and_a_status_change_from_a_status():
+    from marketplace.models import WeeklyHours
+    from orders.models import OrderEvent
+
+    assert field_label(WeeklyHours, "starts_at") == "开始"
+    assert field_label(OrderEvent, "from_status") == "原状态"
+    assert field_label(OrderEvent, "to_status") == "新状态"
+
+
+def test_a_provider_has_a_name_not_a_persons_name():
+    from accounts.models import CareRecipient
+    from providers.models import Provider, Venue
+
+    assert field_label(Provider, "name") == "名称"
+    assert field_label(Venue, "name") == "名称"
+    assert field_label(CareRecipient, "name") == "姓名"
