@@ -102,11 +102,14 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "region"], name="role_assignment_unique"
+                fields=["user", "role", "region"],
+                name="role_assignment_unique",
+                violation_error_message=_("This person already has this role in this area."),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in SCOPED_ROLES]),
                 name="role_assignment_only_scoped_roles",
+                violation_error_message=_("This role is not given for an area."),
             ),
         ]
 
@@ -259,7 +262,11 @@ class CareLink(models.Model):
         verbose_name = _("care link")
         verbose_name_plural = _("care links")
         constraints = [
-            models.UniqueConstraint(fields=["care_recipient", "account"], name="care_link_unique"),
+            models.UniqueConstraint(
+                fields=["care_recipient", "account"],
+                name="care_link_unique",
+                violation_error_message=_("This account is already linked to this person."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -337,7 +344,11 @@ class UsedTotpCode(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["authenticator", "counter"], name="one_use_per_totp_code"
+                fields=["authenticator", "counter"],
+                name="one_use_per_totp_code",
+                violation_error_message=_(
+                    "This sign-in code has already been used. Please wait for the next one."
+                ),
             )
         ]
 

@@ -81,13 +81,21 @@ class Assessment(models.Model):
         verbose_name_plural = _("needs assessments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(barthel_score__lte=100), name="assessment_barthel_max"
+                condition=Q(barthel_score__lte=100),
+                name="assessment_barthel_max",
+                violation_error_message=_("The Barthel score is at most 100."),
             ),
             models.CheckConstraint(
-                condition=Q(care_level__lte=HIGHEST_LEVEL), name="assessment_level_max"
+                condition=Q(care_level__lte=HIGHEST_LEVEL),
+                name="assessment_level_max",
+                violation_error_message=_("This care level does not exist."),
             ),
             models.CheckConstraint(
-                condition=Q(valid_until__gt=F("assessed_on")), name="assessment_valid_period"
+                condition=Q(valid_until__gt=F("assessed_on")),
+                name="assessment_valid_period",
+                violation_error_message=_(
+                    "The assessment must be valid until a date after it was made."
+                ),
             ),
         ]
         indexes = [

@@ -81,6 +81,9 @@ class Application(models.Model):
                 fields=["care_recipient", "programme"],
                 condition=Q(status__in=["submitted", "more_needed", "assessment"]),
                 name="application_one_open_per_programme",
+                violation_error_message=_(
+                    "An application for this person to this programme is already open."
+                ),
             ),
         ]
 

@@ -54,7 +54,11 @@ class PurchaserOfficer(models.Model):
         verbose_name = _("purchaser officer")
         verbose_name_plural = _("purchaser officers")
         constraints = [
-            models.UniqueConstraint(fields=["purchaser", "user"], name="officer_unique"),
+            models.UniqueConstraint(
+                fields=["purchaser", "user"],
+                name="officer_unique",
+                violation_error_message=_("This person is already an officer of this purchaser."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,10 +159,19 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(reserved_fen__lte=F("budget_fen") - F("spent_fen")),
                 name="programme_never_overspent",
+                violation_error_message=_(
+                    "This would spend more than the programme's budget has left."
+                ),
             ),
-            models.CheckConstraint(condition=Q(percent__lte=100), name="programme_percent_max"),
             models.CheckConstraint(
-                condition=Q(valid_until__gte=F("valid_from")), name="programme_valid_period"
+                condition=Q(percent__lte=100),
+                name="programme_percent_max",
+                violation_error_message=_("The subsidy cannot be more than the whole price."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")),
+                name="programme_valid_period",
+                violation_error_message=_("The programme must end on or after the day it starts."),
             ),
         ]
 
@@ -223,10 +236,15 @@ class BudgetAdjustment(models.Model):
         verbose_name = _("budget adjustment")
         verbose_name_plural = _("budget adjustments")
         constraints = [
-            models.CheckConstraint(condition=~Q(amount_fen=0), name="budget_adjustment_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(amount_fen=0),
+                name="budget_adjustment_not_zero",
+                violation_error_message=_("An adjustment must change the budget."),
+            ),
             models.CheckConstraint(
                 condition=Q(budget_after_fen=F("budget_before_fen") + F("amount_fen")),
                 name="budget_adjustment_adds_up",
+                violation_error_message=_("The budget after the adjustment does not add up."),
             ),
         ]
 
@@ -274,12 +292,21 @@ class Entitlement(models.Model):
         verbose_name_plural = _("entitlements")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "care_level"], name="entitlement_one_per_level"
+                fields=["programme", "care_level"],
+                name="entitlement_one_per_level",
+                violation_error_message=_(
+                    "This programme already has an entitlement for this care level."
+                ),
             ),
-            models.CheckConstraint(condition=Q(care_level__lte=4), name="entitlement_level_max"),
+            models.CheckConstraint(
+                condition=Q(care_level__lte=4),
+                name="entitlement_level_max",
+                violation_error_message=_("This care level does not exist."),
+            ),
             models.CheckConstraint(
                 condition=Q(minutes_per_month__isnull=False) | Q(fen_per_month__isnull=False),
                 name="entitlement_grants_something",
+                violation_error_message=_("An entitlement grants minutes or money each month."),
             ),
         ]
 
@@ -322,7 +349,11 @@ class Eligibility(models.Model):
         verbose_name_plural = _("eligibilities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__gte=F("valid_from")), name="eligibility_valid_period"
+                condition=Q(valid_until__gte=F("valid_from")),
+                name="eligibility_valid_period",
+                violation_error_message=_(
+                    "The eligibility must end on or after the day it starts."
+                ),
             ),
         ]
 
@@ -356,7 +387,11 @@ class MonthlyUsage(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["care_recipient", "programme", "month"], name="usage_one_row_per_month"
+                fields=["care_recipient", "programme", "month"],
+                name="usage_one_row_per_month",
+                violation_error_message=_(
+                    "This month's use is already recorded for this person and programme."
+                ),
             ),
         ]
 
@@ -395,19 +430,26 @@ class Contract(models.Model):
         verbose_name_plural = _("purchase contracts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(last_month__gte=F("first_month")), name="contract_period"
+                condition=Q(last_month__gte=F("first_month")),
+                name="contract_period",
+                violation_error_message=_(
+                    "The contract's last month cannot be before its first month."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(first_month__day=1) & Q(last_month__day=1),
                 name="contract_whole_months",
+                violation_error_message=_("A contract runs for whole months."),
             ),
             models.CheckConstraint(
                 condition=Q(quota_fen__isnull=True) | Q(used_fen__lte=F("quota_fen")),
                 name="contract_quota_fen_kept",
+                violation_error_message=_("This would use more money than the contract allows."),
             ),
             models.CheckConstraint(
                 condition=Q(quota_minutes__isnull=True) | Q(used_minutes__lte=F("quota_minutes")),
                 name="contract_quota_minutes_kept",
+                violation_error_message=_("This would use more time than the contract allows."),
             ),
         ]
 
@@ -454,6 +496,9 @@ class ContractItem(models.Model):
                 condition=Q(service__isnull=True, category__isnull=False)
                 | Q(service__isnull=False, category__isnull=True),
                 name="contract_item_service_or_category",
+                violation_error_message=_(
+                    "A contract line names either one service or one category, not both."
+                ),
             ),
         ]
 

@@ -94,6 +94,7 @@ class CarePlan(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="plan_ends_after_start",
+                violation_error_message=_("The plan cannot end before it starts."),
             ),
         ]
 
@@ -127,10 +128,15 @@ class PlanItem(models.Model):
         verbose_name = _("weekly visit")
         verbose_name_plural = _("weekly visits")
         constraints = [
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="plan_item_weekday"),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6),
+                name="plan_item_weekday",
+                violation_error_message=_("Choose a day of the week."),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="plan_item_period",
+                violation_error_message=_("The visit cannot end before it starts."),
             ),
         ]
 
@@ -161,7 +167,9 @@ class PlanPause(models.Model):
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="plan_pause_period"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="plan_pause_period",
+                violation_error_message=_("The pause cannot end before it starts."),
             ),
         ]
 
@@ -202,7 +210,11 @@ class Occurrence(models.Model):
         verbose_name_plural = _("plan visits")
         constraints = [
             # Generating twice never makes a second visit for the same day.
-            models.UniqueConstraint(fields=["item", "day"], name="occurrence_once_per_day"),
+            models.UniqueConstraint(
+                fields=["item", "day"],
+                name="occurrence_once_per_day",
+                violation_error_message=_("This visit is already on the plan for that day."),
+            ),
         ]
         indexes = [models.Index(fields=["plan", "day"], name="occurrence_plan_day_idx")]
 

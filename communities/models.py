@@ -88,6 +88,9 @@ class Region(models.Model):
                 condition=Q(level="district", parent__isnull=True)
                 | Q(level__in=["street", "community"], parent__isnull=False),
                 name="region_only_districts_are_roots",
+                violation_error_message=_(
+                    "Only a district stands alone; a street or community belongs to a larger area."
+                ),
             ),
         ]
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import in_english
 from marketplace.querysets import ServiceChangeQuerySet, ServiceQuerySet, SlotQuerySet
@@ -24,7 +25,9 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=60)
     name_en = models.CharField(_("name (English)"), max_length=60)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        pgettext_lazy("position in a list", "order"), default=0
+    )
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -171,13 +174,21 @@ class Service(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(price_fen__gte=0), name="service_price_not_negative"
+                condition=Q(price_fen__gte=0),
+                name="service_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=15), name="service_duration_at_least_15"
+                condition=Q(duration_minutes__gte=15),
+                name="service_duration_at_least_15",
+                violation_error_message=_("A service lasts at least 15 minutes."),
             ),
             models.CheckConstraint(
-                condition=Q(late_cancel_fee_percent__lte=100), name="service_fee_percent_max_100"
+                condition=Q(late_cancel_fee_percent__lte=100),
+                name="service_fee_percent_max_100",
+                violation_error_message=_(
+                    "The late-cancellation fee cannot be more than the price."
+                ),
             ),
         ]
 
@@ -242,6 +253,9 @@ class ServiceChange(models.Model):
                 fields=["service"],
                 condition=Q(status="pending"),
                 name="service_one_pending_change",
+                violation_error_message=_(
+                    "A change to this service is already waiting for review."
+                ),
             ),
         ]
 
@@ -275,9 +289,15 @@ class WeeklyHours(models.Model):
         verbose_name_plural = _("weekly hours")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="weekly_hours_end_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="weekly_hours_end_after_start",
+                violation_error_message=_("The closing time must be later than the opening time."),
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="weekly_hours_capacity"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="weekly_hours_capacity",
+                violation_error_message=_("Each time needs at least one place."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,7 +322,11 @@ class DateException(models.Model):
         verbose_name = _("date exception")
         verbose_name_plural = _("date exceptions")
         constraints = [
-            models.UniqueConstraint(fields=["service", "date"], name="one_exception_per_day"),
+            models.UniqueConstraint(
+                fields=["service", "date"],
+                name="one_exception_per_day",
+                violation_error_message=_("This day already has special opening hours."),
+            ),
             models.CheckConstraint(
                 condition=Q(closed=True)
                 | Q(
@@ -311,6 +335,9 @@ class DateException(models.Model):
                     ends_at__gt=models.F("starts_at"),
                 ),
                 name="exception_open_hours_make_sense",
+                violation_error_message=_(
+                    "Either mark the day closed, or give an opening time and a later closing time."
+                ),
             ),
         ]
 
@@ -338,9 +365,15 @@ class Slot(models.Model):
         verbose_name = _("slot")
         verbose_name_plural = _("slots")
         constraints = [
-            models.UniqueConstraint(fields=["service", "starts_at"], name="slot_unique_start"),
+            models.UniqueConstraint(
+                fields=["service", "starts_at"],
+                name="slot_unique_start",
+                violation_error_message=_("There is already a time starting then."),
+            ),
             models.CheckConstraint(
-                condition=Q(booked__lte=models.F("capacity")), name="slot_never_overbooked"
+                condition=Q(booked__lte=models.F("capacity")),
+                name="slot_never_overbooked",
+                violation_error_message=_("This time has no more free places."),
             ),
         ]
         indexes = [models.Index(fields=["service", "starts_at"], name="slot_service_start_idx")]

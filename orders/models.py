@@ -168,17 +168,24 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(copay_fen=F("list_price_fen") - F("subsidy_fen")),
                 name="order_split_adds_up",
+                violation_error_message=_(
+                    "What the family pays must be the price less the subsidy."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(list_price_fen=F("unit_price_fen") * F("quantity")),
                 name="order_list_price_is_unit_times_quantity",
+                violation_error_message=_("The price must be the unit price times the quantity."),
             ),
             models.UniqueConstraint(
-                fields=["booked_by", "idempotency_key"], name="order_submitted_once"
+                fields=["booked_by", "idempotency_key"],
+                name="order_submitted_once",
+                violation_error_message=_("This booking has already been sent."),
             ),
             models.CheckConstraint(
                 condition=Q(subsidy_fen=0) | Q(programme__isnull=False),
                 name="order_subsidy_has_programme",
+                violation_error_message=_("A subsidy must come from a programme."),
             ),
         ]
         indexes = [
@@ -242,8 +249,10 @@ class OrderEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=16, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=16, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -297,7 +306,12 @@ class SavedCard(models.Model):
         constraints = [
             # One card at a time: a new one replaces the old when it is saved.
             models.UniqueConstraint(
-                fields=["user"], condition=Q(status="active"), name="one_saved_card_per_user"
+                fields=["user"],
+                condition=Q(status="active"),
+                name="one_saved_card_per_user",
+                violation_error_message=_(
+                    "You already have a saved card. Remove it before saving another."
+                ),
             ),
         ]
 
@@ -492,8 +506,16 @@ class VisitCode(models.Model):
     class Meta:
         ordering = ["card", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["card", "number"], name="visit_code_number"),
-            models.UniqueConstraint(fields=["card", "code"], name="visit_code_unique_on_card"),
+            models.UniqueConstraint(
+                fields=["card", "number"],
+                name="visit_code_number",
+                violation_error_message=_("This card already has a code with this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["card", "code"],
+                name="visit_code_unique_on_card",
+                violation_error_message=_("This code is already on the card."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -555,6 +577,7 @@ class VisitRecord(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="correction") | ~Q(correction=""),
                 name="visit_correction_has_reason",
+                violation_error_message=_("A correction needs a reason."),
             ),
         ]
 
@@ -637,6 +660,9 @@ class VisitReview(models.Model):
                 condition=Q(status="pending", decided_at__isnull=True)
                 | (~Q(status="pending") & Q(decided_at__isnull=False) & ~Q(decision_reason="")),
                 name="visit_review_decided_with_reason",
+                violation_error_message=_(
+                    "A decided review needs a reason and a time; a pending one has neither."
+                ),
             ),
         ]
 
@@ -733,6 +759,9 @@ class ProviderChange(models.Model):
                 fields=["order"],
                 condition=Q(status="proposed"),
                 name="one_open_provider_change_per_order",
+                violation_error_message=_(
+                    "A change of provider is already proposed for this order."
+                ),
             ),
         ]
 

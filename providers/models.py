@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from providers.querysets import (
@@ -73,7 +73,7 @@ class Provider(models.Model):
         DOCUMENT_EXPIRED = "document_expired", _("A required document has expired")
         GRADE = "grade", _("Grade D two quarters in a row")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of an organisation or a place", "name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -127,11 +127,17 @@ class Provider(models.Model):
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
                 name="provider_credit_code_unique",
+                violation_error_message=_(
+                    "A provider with this unified social credit code is already registered."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="suspended", suspension_cause__gt="")
                 | (~Q(status="suspended") & Q(suspension_cause="")),
                 name="provider_suspension_has_cause",
+                violation_error_message=_(
+                    "A suspended provider needs a reason, and only a suspended one has one."
+                ),
             ),
         ]
 
@@ -185,7 +191,11 @@ class ProviderMember(models.Model):
         verbose_name = _("provider member")
         verbose_name_plural = _("provider members")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "user"], name="provider_member_unique"),
+            models.UniqueConstraint(
+                fields=["provider", "user"],
+                name="provider_member_unique",
+                violation_error_message=_("This person is already a member of this provider."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -348,8 +358,10 @@ class ProviderEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=20, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     document = models.ForeignKey(
         ProviderDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -430,6 +442,9 @@ class CommunityRequest(models.Model):
                 fields=["provider", "community"],
                 condition=Q(status="pending"),
                 name="one_pending_request_per_community",
+                violation_error_message=_(
+                    "A request to serve this community is already waiting for a decision."
+                ),
             ),
         ]
 
@@ -509,7 +524,11 @@ class ProviderGrade(models.Model):
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "quarter"], name="one_grade_a_quarter"),
+            models.UniqueConstraint(
+                fields=["provider", "quarter"],
+                name="one_grade_a_quarter",
+                violation_error_message=_("This provider already has a grade for this quarter."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -524,7 +543,7 @@ class Venue(models.Model):
     provider = models.ForeignKey(
         Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="venues"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of an organisation or a place", "name"), max_length=100)
     address = models.CharField(_("address"), max_length=200)
     community = models.ForeignKey(
         "communities.Region",
@@ -548,7 +567,11 @@ class Venue(models.Model):
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "name"], name="venue_name_per_provider"),
+            models.UniqueConstraint(
+                fields=["provider", "name"],
+                name="venue_name_per_provider",
+                violation_error_message=_("You already have a venue with this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -584,11 +607,21 @@ class VenueSitting(models.Model):
         verbose_name_plural = _("sittings")
         constraints = [
             models.UniqueConstraint(
-                fields=["venue", "weekday", "starts_at"], name="venue_sitting_unique_start"
+                fields=["venue", "weekday", "starts_at"],
+                name="venue_sitting_unique_start",
+                violation_error_message=_(
+                    "This venue already has a sitting starting at that time on that day."
+                ),
             ),
-            models.CheckConstraint(condition=Q(places__gte=1), name="venue_sitting_places"),
             models.CheckConstraint(
-                condition=Q(minutes__gte=15, minutes__lte=720), name="venue_sitting_length"
+                condition=Q(places__gte=1),
+                name="venue_sitting_places",
+                violation_error_message=_("A sitting needs at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15, minutes__lte=720),
+                name="venue_sitting_length",
+                violation_error_message=_("A sitting lasts from 15 minutes to 12 hours."),
             ),
         ]
 

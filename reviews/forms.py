@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import CareRecipient
 from providers.models import Provider
@@ -63,7 +64,9 @@ class ReplyForm(forms.Form):
 
 class ComplaintForm(forms.Form):
     care_recipient = forms.ModelChoiceField(
-        label=_("For whom"), queryset=CareRecipient.objects.none(), empty_label=None
+        label=pgettext_lazy("the person a complaint is about", "For whom"),
+        queryset=CareRecipient.objects.none(),
+        empty_label=None,
     )
     provider = forms.ModelChoiceField(
         label=_("About which provider"), queryset=Provider.objects.none()
@@ -76,7 +79,9 @@ class ComplaintForm(forms.Form):
         widget=forms.RadioSelect,
     )
     description = forms.CharField(
-        label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+        label=pgettext_lazy("a complaint's description", "What happened"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, recipients, providers, **kwargs):

@@ -77,7 +77,13 @@ class Review(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        constraints = [models.CheckConstraint(condition=STARS, name="review_stars_1_to_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=STARS,
+                name="review_stars_1_to_5",
+                violation_error_message=_("Give from 1 to 5 stars."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} · {self.overall}★"
@@ -189,6 +195,9 @@ class Complaint(models.Model):
                 condition=Q(closed_at__isnull=True, outcome="")
                 | Q(closed_at__isnull=False) & ~Q(outcome=""),
                 name="complaint_closed_has_outcome",
+                violation_error_message=_(
+                    "A closed complaint needs an outcome, and an open one has none yet."
+                ),
             ),
         ]
 
@@ -303,12 +312,16 @@ class SpotCheck(models.Model):
                 condition=Q(checked_at__isnull=True, outcome="")
                 | Q(checked_at__isnull=False) & ~Q(outcome=""),
                 name="spot_check_checked_has_outcome",
+                violation_error_message=_(
+                    "A finished call-back needs an outcome, and an open one has none yet."
+                ),
             ),
             # One drawn call-back per visit, whatever day drew it.
             models.UniqueConstraint(
                 fields=["order"],
                 condition=Q(drawn_on__isnull=False),
                 name="spot_check_one_call_back_per_visit",
+                violation_error_message=_("This visit has already been drawn for a call-back."),
             ),
         ]
 

@@ -97,7 +97,11 @@ class Statement(models.Model):
         verbose_name_plural = _("statements")
         constraints = [
             models.UniqueConstraint(
-                fields=["purchaser", "provider", "month"], name="one_statement_per_month"
+                fields=["purchaser", "provider", "month"],
+                name="one_statement_per_month",
+                violation_error_message=_(
+                    "There is already a statement for this provider and month."
+                ),
             ),
         ]
 
@@ -142,11 +146,17 @@ class StatementLine(FrozenRow):
         constraints = [
             # A visit is billed once; a held line may come back billed on a later statement.
             models.UniqueConstraint(
-                fields=["order"], condition=Q(kind="billed"), name="order_billed_once"
+                fields=["order"],
+                condition=Q(kind="billed"),
+                name="order_billed_once",
+                violation_error_message=_("This order is already on a statement."),
             ),
             models.CheckConstraint(
                 condition=Q(copay_fen=F("list_price_fen") - F("subsidy_fen")),
                 name="line_split_adds_up",
+                violation_error_message=_(
+                    "What the family pays must be the price less the subsidy."
+                ),
             ),
         ]
 
@@ -244,6 +254,9 @@ class LineContest(models.Model):
                 condition=Q(status="upheld", adjustment__isnull=False)
                 | (~Q(status="upheld") & Q(adjustment__isnull=True)),
                 name="contest_upheld_has_adjustment",
+                violation_error_message=_(
+                    "An upheld objection needs an adjustment, and only an upheld one has one."
+                ),
             ),
         ]
 
@@ -317,11 +330,17 @@ class PaymentRecord(FrozenRow):
         verbose_name_plural = _("payment records")
         constraints = [
             models.UniqueConstraint(
-                fields=["statement"], condition=Q(corrects__isnull=True), name="one_first_payment"
+                fields=["statement"],
+                condition=Q(corrects__isnull=True),
+                name="one_first_payment",
+                violation_error_message=_(
+                    "This statement's payment is already recorded; record a correction instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(corrects__isnull=True) | ~Q(reason=""),
                 name="payment_correction_says_why",
+                violation_error_message=_("A correction of a payment needs a reason."),
             ),
         ]
 

@@ -72,11 +72,15 @@ class ActivityRegistration(models.Model):
                 fields=["translation_key", "attendee"],
                 condition=~Q(status="cancelled"),
                 name="one_live_registration_per_person_in_any_language",
+                violation_error_message=_("This person is already registered for this activity."),
             ),
             models.CheckConstraint(
                 condition=Q(registered_by__isnull=False)
                 | (~Q(walk_in_name="") & ~Q(walk_in_phone="")),
                 name="registration_names_its_person",
+                violation_error_message=_(
+                    "A walk-in registration needs the person's name and phone number."
+                ),
             ),
         ]
 

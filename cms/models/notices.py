@@ -68,7 +68,11 @@ class NoticeDelivery(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["notice", "user"], name="one_delivery_per_account"),
+            models.UniqueConstraint(
+                fields=["notice", "user"],
+                name="one_delivery_per_account",
+                violation_error_message=_("This notice has already been sent to this account."),
+            ),
         ]
 
     def __str__(self) -> str:

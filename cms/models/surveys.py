@@ -63,5 +63,9 @@ class SurveyAnswer(AbstractFormSubmission):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         constraints = [
-            models.UniqueConstraint(fields=["page", "user"], name="one_answer_per_account"),
+            models.UniqueConstraint(
+                fields=["page", "user"],
+                name="one_answer_per_account",
+                violation_error_message=_("You have already answered this survey."),
+            ),
         ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -119,7 +119,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 class OnBehalfForm(forms.Form):
     care_recipient = forms.ModelChoiceField(
-        label=gettext_lazy("For whom"), queryset=CareRecipient.objects.none()
+        label=pgettext_lazy("the person a complaint is about", "For whom"),
+        queryset=CareRecipient.objects.none(),
     )
     provider = forms.ModelChoiceField(
         label=gettext_lazy("About which provider"), queryset=Provider.objects.none()
@@ -132,7 +133,7 @@ class OnBehalfForm(forms.Form):
         choices=[c for c in Complaint.Category.choices if c[0] != Complaint.Category.FEEDBACK],
     )
     description = forms.CharField(
-        label=gettext_lazy("What happened"),
+        label=pgettext_lazy("a complaint's description", "What happened"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000,
     )
