@@ -28,6 +28,10 @@ def demo_site(transactional_db, request):
 
 def set_elder_mode(page: Page, on: bool) -> None:
     html = page.locator("html")
+    if on and not page.get_by_test_id("elder-mode").count():
+        # The staff workspace (Wagtail's admin) has no elder switch yet: issue 20 point 6
+        # (helper a11y20) brings it. Until then its elder shots repeat the normal one.
+        return
     is_on = "elder" in (html.get_attribute("class") or "").split()
     if is_on != on:
         page.get_by_test_id("elder-mode").first.click()
