@@ -10,11 +10,12 @@ PORT ?= 8000
 
 # The embedded defaults (SQLite, in-memory channel layer, immediate tasks) with a
 # development secret; nothing here is meant for production.
-RUN_ENV := DEBUG=true
+# HOST and PORT reach every step: links in the e-mails it prints follow them.
+RUN_ENV := DEBUG=true HOST=$(HOST) PORT=$(PORT)
 # The test suite decides itself whether PostgreSQL and Redis are there (config/test_settings.py).
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
 
-.PHONY: run test lint format messages lock worker clean
+.PHONY: run reset-demo test lint format messages lock worker clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
@@ -32,7 +33,15 @@ run: $(VENV)/.installed-run
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
-	$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) scripts/run-demo
+	$(RUN_ENV) scripts/run-demo
+
+# Back to a fresh demo: the embedded SQLite database and the demo's uploads are dropped,
+# then built and seeded again (a database named by DATABASE_URL is never touched here).
+reset-demo: $(VENV)/.installed-run
+	@test -z "$$DATABASE_URL" || { echo "reset-demo resets only the embedded demo database; unset DATABASE_URL"; exit 1; }
+	rm -rf linli.sqlite3 media private-media
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+	$(RUN_ENV) $(MANAGE) seed_demo
 
 worker: $(VENV)/.installed-run
 	$(BIN)/python manage.py db_worker

@@ -60,7 +60,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails follow the host and port `make run` serves (its HOST and PORT), unless
+# SITE_URL says where the site is reached.
+_served_host = env_str("HOST", "127.0.0.1")
+SITE_URL = env_str(
+    "SITE_URL",
+    f"http://{'127.0.0.1' if _served_host in ('', '0.0.0.0') else _served_host}"
+    f":{env_str('PORT', '8000')}",
+)
 
 INSTALLED_APPS = [
     # Daphne first: its runserver serves HTTP and WebSockets from one process.
@@ -310,8 +317,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 # Pictures uploaded in the admin lose their EXIF and GPS position (decision 0018).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.MetadataFreeImageForm"
 
-# E-mail: printed to the console unless an SMTP server is configured.
-_email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console unless an SMTP server is configured; in the demo (DEBUG)
+# only the readable part of each message is printed.
+_console_mail = "linli.console_mail" if DEBUG else "django.core.mail.backends.console"
+_email_backend = env_str("EMAIL_BACKEND", f"{_console_mail}.EmailBackend")
 _email_options = {}
 if _email_backend.endswith("smtp.EmailBackend"):
     _email_options = {

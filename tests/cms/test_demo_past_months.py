@@ -65,6 +65,25 @@ def test_the_demo_has_six_past_months_billed_approved_and_paid(demo):
     assert corrected.reason and corrected.corrects.reference != corrected.reference
 
 
+def test_the_demos_past_visits_are_reviewed_and_give_services_their_stars(demo):
+    """Issue 20, point 8: six months of history had orders and statements but no review."""
+    from marketplace.models import Service
+    from reviews.models import Review
+
+    closed = Order.objects.filter(
+        provider__name=demo_history.PROVIDER, status="closed", assisted_by__isnull=True
+    )
+    reviews = Review.objects.filter(order__in=closed, status=Review.Status.PUBLISHED)
+    assert reviews.count() == closed.count() > 0
+    assert all(
+        r.created_at <= timezone.now() and r.author_id == r.order.booked_by_id for r in reviews
+    )
+    assert reviews.exclude(reply="").exists()
+    bathing = Service.objects.get(provider__name=demo_history.PROVIDER, title_zh="上门助浴服务")
+    assert bathing.rating_count == reviews.filter(service=bathing).count()
+    assert bathing.rating_average is not None
+
+
 def test_every_month_of_the_demo_reconciles_to_the_fen(demo):
     for month in demo_history.past_months(timezone.localdate()):
         report = reconcile(demo, month)

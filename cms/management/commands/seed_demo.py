@@ -18,7 +18,7 @@ from care import services as care_services
 from care.models import CarePlan, PlanItem
 from care.occurrences import make_occurrences
 from care.patterns import VisitPattern
-from cms import channels, demo_data, demo_history, demo_spot_checks
+from cms import channels, demo_data, demo_history, demo_reviews, demo_spot_checks, demo_today
 from cms.models import (
     ActivityPage,
     ChannelPostPage,
@@ -88,9 +88,11 @@ class Command(BaseCommand):
             staff=User.objects.get(email="staff.weifang@linli.local"),
             today=timezone.localdate(),
         )
+        demo_reviews.seed()
         self._waiting_application()
         self._care_plan()
         self._todays_sitting(canteen_meal)
+        demo_today.seed()
         self._last_quarters_grades(vetting_staff)
         demo_spot_checks.seed_call_back()
 
