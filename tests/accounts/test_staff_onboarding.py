@@ -35,9 +35,7 @@ def test_setting_up_the_second_factor_right_after_signing_in_does_not_ask_for_th
     assert "totp_url" in response.context
 
 
-def test_the_password_is_asked_again_once_the_sign_in_is_no_longer_fresh(
-    client, community_staff
-):
+def test_the_password_is_asked_again_once_the_sign_in_is_no_longer_fresh(client, community_staff):
     sign_in_without_a_second_factor(client, community_staff)
 
     with time_machine.travel(time.time() + 3600, tick=False):
@@ -47,9 +45,7 @@ def test_the_password_is_asked_again_once_the_sign_in_is_no_longer_fresh(
     assert response.url.startswith(reverse("account_reauthenticate"))
 
 
-def test_the_recovery_codes_page_after_the_setup_leads_on_to_the_workspace(
-    client, community_staff
-):
+def test_the_recovery_codes_page_after_the_setup_leads_on_to_the_workspace(client, community_staff):
     sign_in_without_a_second_factor(client, community_staff)
     secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
 
