@@ -60,7 +60,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     if found is None:
         raise NoFont(_("PDF receipts need a Chinese font: install the fonts-noto-cjk package."))
     path, index = found
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format=(148, 210))  # A5 in millimetres
     pdf.add_font("cjk", fname=str(path), collection_font_number=index)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
