@@ -1,6 +1,7 @@
 """The only doors to changes of accounts, profiles, care recipients and roles."""
 
 import datetime
+from collections.abc import Collection
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -250,8 +251,10 @@ def revoke_role(*, user: User, role: str, region: Region, by: User) -> None:
         user.groups.remove(Group.objects.get(name=role))
 
 
-def mark_notifications_read(*, user: User) -> int:
-    """A person has seen everything in their notification centre."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def mark_notifications_read(*, user: User, ids: Collection[int] | None = None) -> int:
+    """A person has seen everything in their notification centre, or those of `ids` that
+    a page has just shown them (decision 0042)."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

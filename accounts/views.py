@@ -149,7 +149,11 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(user=request.user)[:100]
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    # Seen is read: the badge clears (the page still marks which ones were new).
+    services.mark_notifications_read(
+        user=request.user, ids=[item.pk for item in items if item.read_at is None]
+    )
     return render(request, "accounts/notifications.html", {"notifications": items})
 
 

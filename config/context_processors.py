@@ -1,10 +1,13 @@
 """What every page's frame needs: preferences and the navigation of the user's roles."""
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, RoleAssignment
 from accounts.notifications import unread_count
+from config.landing import landing_url
 from providers.models import ProviderMember
 
 
@@ -43,4 +46,6 @@ def site_chrome(request) -> dict:
         "elder_mode": getattr(request, "elder_mode", False),
         "nav_items": _navigation(user) if signed_in else [],
         "unread_count": unread_count(user) if signed_in else 0,
+        # Called (and queried) only by the pages that show it, such as the recovery codes.
+        "landing_url": partial(landing_url, user),
     }

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ from linli.refusals import Refusal
 from linli.views import attempt
 from marketplace.models import Service, Slot
 from marketplace.money import fen_from_yuan
-from orders import access, booking_page, payments, rosters, selectors, services, visits
+from orders import access, booking_page, payments, receipts, rosters, selectors, services, visits
 from orders.forms import (
     AssignForm,
     BookingForm,
@@ -462,10 +462,58 @@ def correct_visit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_orders(request: HttpRequest) -> HttpResponse:
-    orders = Order.objects.for_family_of(request.user).select_related("care_recipient", "provider")[
-        :100
+    # Tabs are links with ?tab=, so they work without JavaScript (decision 0042).
+    tab, counts, orders = selectors.order_tabs(
+        Order.objects.for_family_of(request.user), request.GET.get("tab")
+    )
+    tabs = [
+        {"name": name, "label": TAB_LABELS[name], "count": counts[name]}
+        for name in selectors.ORDER_TABS
     ]
-    return render(request, "orders/my_orders.html", {"orders": orders})
+    return render(
+        request,
+        "orders/my_orders.html",
+        {
+            "orders": orders.select_related("care_recipient", "provider", "service")[:100],
+            "tab": tab,
+            "tabs": tabs,
+        },
+    )
+
+
+TAB_LABELS = {
+    "to_pay": pgettext_lazy("order tab", "To pay"),
+    "upcoming": pgettext_lazy("order tab", "Upcoming"),
+    "to_review": pgettext_lazy("order tab", "To review"),
+    "past": pgettext_lazy("order tab", "Past"),
+}
+
+
+def _receipt_order(request: HttpRequest, code: str) -> Order:
+    """Only the family sees the receipt: what they paid is theirs (decision 0042)."""
+    order = _visible(request, code)
+    if not access.relation_to(request.user, order).family or not selectors.may_have_receipt(order):
+        raise Http404
+    return order
+
+
+@login_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    order = _receipt_order(request, code)
+    return render(request, "orders/receipt.html", {"receipt": receipts.receipt_for(order)})
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    order = _receipt_order(request, code)
+    try:
+        document = receipts.receipt_pdf(receipts.receipt_for(order))
+    except receipts.NoFont as exc:
+        messages.error(request, exc.message)
+        return redirect("orders:receipt", code=order.code)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{order.code}.pdf"'
+    return response
 
 
 @login_required

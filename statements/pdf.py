@@ -7,11 +7,11 @@ import datetime
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from linli.fonts import find_cjk_font
 from marketplace.money import yuan
 from statements import exports
 from statements.exceptions import StatementsError
@@ -30,9 +30,9 @@ HEADINGS = FontFace(emphasis="", fill_color=(230, 230, 230))
 def cjk_font() -> tuple[Path, int]:
     """A font that has the Chinese characters, embedded in the PDF (OS package
     fonts-noto-cjk, or PDF_CJK_FONT)."""
-    for path, index in settings.PDF_CJK_FONTS:
-        if Path(path).exists():
-            return Path(path), index
+    found = find_cjk_font()
+    if found:
+        return found
     raise StatementsError(
         _(
             "PDF export needs a Chinese font: install the fonts-noto-cjk package "

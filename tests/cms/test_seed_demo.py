@@ -10,6 +10,7 @@ from accounts.models import CareLink, CareRecipient, Role, RoleAssignment, User
 from billing.models import Application
 from cms import demo_data
 from communities.models import Region
+from config.landing import landing_url
 from marketplace.models import Service
 from orders.workers import qualified_workers
 from providers.models import ProviderMember
@@ -73,7 +74,8 @@ def test_every_demo_login_works(client, email):
         reverse("account_login"), {"login": email, "password": demo_data.DEMO_PASSWORD}
     )
     assert response.status_code == 302
-    assert response.url == reverse("accounts:home")
+    # Each role lands on its own work (decision 0042).
+    assert response.url == landing_url(User.objects.get(email=email))
     home = client.get(reverse("accounts:home"))
     if email in STAFF_EMAILS:
         assert home.url.startswith(reverse("mfa_activate_totp"))  # first, a second factor
