@@ -1,3 +1,4 @@
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +12,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from accounts.roles import has_second_factor, needs_second_factor
+
+# Elder mode of the request being answered, for what renders without the request: Wagtail's
+# insert_global_admin_css hook takes no arguments (cms/wagtail_hooks.py).
+elder_mode_now: ContextVar[bool] = ContextVar("elder_mode_now", default=False)
 
 
 def _chosen_language(request) -> str:
@@ -41,7 +46,11 @@ class PreferencesMiddleware:
             request.elder_mode = user.elder_mode
         else:
             request.elder_mode = request.COOKIES.get(settings.ELDER_MODE_COOKIE) == "1"
-        response = self.get_response(request)
+        token = elder_mode_now.set(request.elder_mode)
+        try:
+            response = self.get_response(request)
+        finally:
+            elder_mode_now.reset(token)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response

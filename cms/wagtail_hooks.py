@@ -1,10 +1,13 @@
 """The one place that adds staff and purchaser work screens to the Wagtail admin."""
 
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from accounts.middleware import elder_mode_now
 from billing import contracting
 from billing import services as billing_services
 from cms import activities
@@ -216,3 +219,15 @@ def places_follow_the_published_capacity(request, page):
     activity = page.specific
     if isinstance(activity, ActivityPage):
         activities.set_capacity(activity=activity, by=None, capacity=activity.capacity)
+
+
+@hooks.register("insert_global_admin_css")
+def workspace_css():
+    """The workspace's own sizes (targets a finger wide), and elder mode when the person
+    chose it on the site: staff who read large text read it in the workspace too."""
+    sheets = [format_html('<link rel="stylesheet" href="{}">', static("css/workspace.css"))]
+    if elder_mode_now.get():
+        sheets.append(
+            format_html('<link rel="stylesheet" href="{}">', static("css/workspace-elder.css"))
+        )
+    return "".join(sheets)

@@ -22,6 +22,7 @@ from django.db import connection, connections
 from tests import clock
 from tests.billing.conftest import bureau  # noqa: F401  (a fixture the journeys share)
 from tests.conftest import CHROMIUM
+from tests.e2e.a11y import assert_accessible
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the test
 # makes between browser steps are ordinary blocking calls, which is what we want.
@@ -250,6 +251,9 @@ def screenshot(request):
     def take(page, name: str) -> Path:
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        # Every step a journey shows is also checked with axe-core (decision 0044), so
+        # each journey, present and future, keeps its pages usable with assistive tools.
+        assert_accessible(page, f"{request.node.name} / {name} ({page.url})")
         return path
 
     return take
