@@ -377,3 +377,19 @@ GRANDMA_PLAN = [
     *((CANTEEN_MEAL[1], day, "11:30") for day in range(6)),
     ("独居老人探访陪伴", 4, "16:00"),
 ]
+
+# Photos drawn for the demo (cms/demo_assets/draw_photos.py), attached by the seed through
+# the providers' own upload services. Service by Chinese title → file; provider → file, caption.
+SERVICE_PHOTOS = {
+    "上门助浴服务": "bathing.png",
+    "老年助餐送餐": "meals.png",
+    "陪同就医": "escort.png",
+    "独居老人探访陪伴": "companionship.png",
+    "家庭深度保洁服务": "cleaning.png",
+    "水电上门维修": "plumbing.png",
+    CANTEEN_MEAL[1]: "canteen.png",
+}
+PROVIDER_PHOTOS = {
+    "安馨居家养老服务社": ("care-provider.png", "安馨居家养老服务社的服务站"),
+    "绿城物业潍坊项目部": ("property-provider.png", "潍坊小区"),
+}

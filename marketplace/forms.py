@@ -7,7 +7,7 @@ from communities.models import Region
 from linli.widgets import DateInput, TimeInput
 from marketplace.models import Category, DateException, FundingMode, Service, WeeklyHours
 from marketplace.money import fen_from_yuan
-from marketplace.selectors import SORTS, CatalogueFilters
+from marketplace.selectors import SORTS, CatalogueFilters, serving_community
 from marketplace.widgets import PlainSelect
 from providers.models import Provider
 
@@ -63,6 +63,8 @@ class CatalogueFilterForm(forms.Form):
         empty_label=_("All communities"),
         widget=PlainSelect,
     )
+    # "Serves my community": shown to a resident with a community (catalogue_body.html).
+    mine = forms.BooleanField(label=_("Only services that serve my community"), required=False)
     funding_mode = forms.ChoiceField(
         label=_("Who pays"),
         required=False,
@@ -116,13 +118,15 @@ class CatalogueFilterForm(forms.Form):
             self.add_error("price_max", _("The upper price is below the lower one."))
         return data
 
-    def filters(self) -> CatalogueFilters:
+    def filters(self, *, home: Region | None = None) -> CatalogueFilters:
         data = self.cleaned_data
         grade = data.get("grade") or ""
         return CatalogueFilters(
             query=data.get("q") or "",
             category=data.get("category"),
-            community=data.get("community"),
+            community=serving_community(
+                mine=bool(data.get("mine")), chosen=data.get("community"), home=home
+            ),
             funding_mode=data.get("funding_mode") or "",
             price_min_fen=fen_from_yuan(data["price_min"])
             if data.get("price_min") is not None

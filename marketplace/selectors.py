@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import QueryDict
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -41,6 +42,33 @@ class CatalogueFilters:
     min_rating: Decimal | None = None
     grade: str = ""
     sort: str = "relevance"
+
+
+def home_community(user) -> Region | None:
+    """The community of a signed-in resident's profile; None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "resident_profile", None)
+    return profile.community if profile is not None else None
+
+
+def with_my_community(params: QueryDict, *, home: Region | None) -> QueryDict:
+    """The catalogue's query with "serves my community" settled: it applies only to a
+    resident with a community, and is on for them until they choose a community or none."""
+    params = params.copy()
+    if home is None:
+        params.pop("mine", None)
+    elif "community" not in params and "mine" not in params:
+        params["mine"] = "1"
+    return params
+
+
+def serving_community(*, mine: bool, chosen: Region | None, home: Region | None) -> Region | None:
+    """The community the catalogue is filtered by: the reader's own when they ask for the
+    services that serve it, else the one chosen in the filters (or none)."""
+    if mine and home is not None:
+        return home
+    return chosen
 
 
 def search_services(
@@ -80,7 +108,8 @@ def search_services(
         order = ("-rank", "pk") if ranked else SORTS["newest"]
     image_model = get_image_model()
     return (
-        services.select_related("provider", "category")
+        # The category's parent picks the drawn placeholder of a service without a photo.
+        services.select_related("provider", "category__parent")
         .prefetch_related(
             Prefetch("image", queryset=image_model.objects.prefetch_renditions(LIST_RENDITION))
         )

@@ -24,37 +24,31 @@ from providers.models import Provider
 PAGE_SIZE = 20
 
 
-def _home_community(request: HttpRequest):
-    profile = (
-        getattr(request.user, "resident_profile", None) if request.user.is_authenticated else None
-    )
-    return profile.community if profile is not None else None
-
-
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """Browse and search. A signed-in resident sees their own community unless they choose."""
-    params = request.GET.copy()
-    if "community" not in params:
-        home = _home_community(request)
-        if home is not None:
-            params["community"] = str(home.pk)
+    """Browse and search. A signed-in resident sees the services that serve their own
+    community unless they choose otherwise (selectors.with_my_community)."""
+    home = selectors.home_community(request.user)
+    params = selectors.with_my_community(request.GET, home=home)
+    # Who reads shapes the body: the "my community" box names the resident's community, and
+    # an anonymous reader is asked to sign in instead.
+    reader = home.pk if home is not None else request.user.is_authenticated
 
     def render_body() -> str:
-        return _catalogue_body(params, request.GET.get("page"))
+        return _catalogue_body(params, request.GET.get("page"), home=home, reader=reader)
 
     # Free slots change with every booking: a search by day is always answered afresh.
     if params.get("available_on"):
         body = render_body()
     else:
-        body = page_cache.part("catalogue", sorted(params.lists()), render_body)
+        body = page_cache.part("catalogue", (sorted(params.lists()), reader), render_body)
     return render(request, "marketplace/catalogue.html", {"body": body})
 
 
-def _catalogue_body(params, page_number) -> str:
+def _catalogue_body(params, page_number, *, home, reader) -> str:
     form = CatalogueFilterForm(params)
     services_page = None
     if form.is_valid():
-        results = selectors.search_services(form.filters())
+        results = selectors.search_services(form.filters(home=home))
         services_page = Paginator(results, PAGE_SIZE).get_page(page_number)
     query_without_page = params.copy()
     query_without_page.pop("page", None)
@@ -66,6 +60,8 @@ def _catalogue_body(params, page_number) -> str:
             "categories": Category.objects.filter(parent__isnull=True),
             "query_string": query_without_page.urlencode(),
             "rendition": selectors.LIST_RENDITION,
+            "home": home,
+            "anonymous": reader is False,
         },
     )
 

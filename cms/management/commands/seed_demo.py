@@ -1,4 +1,5 @@
 import datetime
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -80,6 +81,7 @@ class Command(BaseCommand):
 
         self._purchase_of_service(admin)
         canteen_meal = self._canteen(vetting_staff)
+        self._demo_photos()
         # Contracts before the past months: a programme pays only contracted providers.
         self._contracts()
         demo_history.seed(
@@ -425,6 +427,25 @@ class Command(BaseCommand):
             market_services.submit_service(service=service, by=owner)
             market_services.approve_service(service=service, by=vetting_staff)
         return service
+
+    def _demo_photos(self) -> None:
+        """The drawn demo photos on the services and providers that have none yet."""
+        folder = Path(demo_data.__file__).parent / "demo_assets" / "photos"
+
+        def upload(name: str) -> SimpleUploadedFile:
+            return SimpleUploadedFile(name, (folder / name).read_bytes(), "image/png")
+
+        for title_zh, name in demo_data.SERVICE_PHOTOS.items():
+            for service in Service.objects.filter(title_zh=title_zh, image__isnull=True):
+                owner = service.provider.members.get(role="owner").user
+                market_services.set_service_photo(service=service, by=owner, upload=upload(name))
+        for provider_name, (name, caption) in demo_data.PROVIDER_PHOTOS.items():
+            provider = Provider.objects.get(name=provider_name)
+            if not provider.photos.exists():
+                owner = provider.members.get(role="owner").user
+                provider_services.add_photo(
+                    provider=provider, by=owner, upload=upload(name), caption=caption
+                )
 
     def _todays_sitting(self, meal: Service) -> None:
         """Demo data: 李秀兰 and 张伟 are booked on today's lunch sitting, confirmed and paid
