@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 # The empty choice of every select, ours and Wagtail's: Django 6.1's "- Select an option -"
-# has no Chinese in Django's catalogue yet, and Django lets an app's ready() replace it.
+# has no Chinese in Django's catalogue yet, and Django lets an app replace it. Replaced when
+# this module is imported, not in ready(): wagtail.snippets' ready() (earlier in
+# INSTALLED_APPS) loads every wagtail_hooks module, and the ModelChoiceFields of the forms
+# ours import take the label when they are defined, before a ready() here would run.
 BLANK_CHOICE_LABEL = pgettext_lazy("the empty choice of a list", "— Please choose —")
+fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
 
 
 class AccountsConfig(AppConfig):
@@ -15,6 +19,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import live_access, second_factor
 
-        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
         second_factor.install()
         live_access.connect()

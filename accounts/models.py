@@ -167,15 +167,15 @@ class CareRecipient(models.Model):
     # Facts community staff record when they check eligibility (资格认定); subsidy
     # programmes and targeted notices use them.
     minimum_living_allowance = models.BooleanField(
-        _("minimum living allowance household (低保)"), default=False
+        _("minimum living allowance household"), default=False
     )
-    low_income = models.BooleanField(_("low-income household (低收入)"), default=False)
+    low_income = models.BooleanField(_("low-income household"), default=False)
     disability_level = models.PositiveSmallIntegerField(
-        _("disability or dependency level (失能等级)"),
+        _("disability or dependency level"),
         default=0,
         help_text=_("0 for none; 1 (mild) to 4 (total dependency)."),
     )
-    special_care = models.BooleanField(_("special-care recipient (优抚对象)"), default=False)
+    special_care = models.BooleanField(_("special-care recipient"), default=False)
     # Set when the recipient is also an account holder booking for themself.
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -132,7 +132,10 @@ def apply_for_programme(
         )
     if upload is None:
         raise BillingError(
-            _("Please attach evidence (an ID card, a 低保 certificate, a disability certificate…).")
+            _(
+                "Please attach evidence (an ID card, a minimum living allowance certificate, a "
+                "disability certificate…)."
+            )
         )
     application = Application.objects.create(
         care_recipient=recipient, programme=programme, applied_by=by, note=note.strip()

@@ -14,7 +14,8 @@ class ApplicationForm(forms.Form):
     file = forms.FileField(
         label=_("Evidence"),
         help_text=_(
-            "A PDF, JPEG or PNG: an ID card, a 低保 certificate, a disability certificate…"
+            "A PDF, JPEG or PNG: an ID card, a minimum living allowance certificate, a "
+            "disability certificate…"
         ),
     )
     description = forms.CharField(label=_("What it shows"), max_length=200, required=False)

@@ -99,7 +99,9 @@ class Programme(models.Model):
     # Who qualifies: staff check these when they record eligibility.
     min_age = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
     requires_living_alone = models.BooleanField(_("lives alone"), default=False)
-    requires_minimum_living_allowance = models.BooleanField(_("低保 household"), default=False)
+    requires_minimum_living_allowance = models.BooleanField(
+        _("minimum living allowance household"), default=False
+    )
     requires_low_income = models.BooleanField(_("low-income household"), default=False)
     # Providers whose latest confirmed grade is below it get no subsidy for new bookings and
     # plans (decision 0039). Empty: any grade, and so is a provider not graded yet.

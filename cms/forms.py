@@ -39,8 +39,10 @@ class NoticeForm(forms.Form):
     communities = CommunityChoiceField(
         label=_("Communities"), queryset=Region.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    living_alone = forms.BooleanField(label=_("Only people living alone (独居)"), required=False)
-    minimum_living_allowance = forms.BooleanField(label=_("Only 低保 households"), required=False)
+    living_alone = forms.BooleanField(label=_("Only people living alone"), required=False)
+    minimum_living_allowance = forms.BooleanField(
+        label=_("Only minimum living allowance households"), required=False
+    )
     low_income = forms.BooleanField(label=_("Only low-income households"), required=False)
     min_disability_level = forms.IntegerField(
         label=_("Disability level from"), required=False, min_value=1, max_value=4

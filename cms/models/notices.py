@@ -17,7 +17,9 @@ class TargetedNotice(models.Model):
         "communities.Region", verbose_name=_("communities"), related_name="+"
     )
     living_alone = models.BooleanField(_("only people living alone"), default=False)
-    minimum_living_allowance = models.BooleanField(_("only 低保 households"), default=False)
+    minimum_living_allowance = models.BooleanField(
+        _("only minimum living allowance households"), default=False
+    )
     low_income = models.BooleanField(_("only low-income households"), default=False)
     min_disability_level = models.PositiveSmallIntegerField(
         _("disability level from"), null=True, blank=True

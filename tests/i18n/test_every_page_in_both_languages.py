@@ -161,17 +161,6 @@ def pages_of(who: str, world: dict) -> list[str]:  # noqa: F811
     return sorted(set(urls))
 
 
-# Gaps found when the test was written and not yet filled (decision 0043): each is a word
-# shown in the other language. Remove a line when it is fixed; a new one fails the test.
-KNOWN_GAPS: dict[str, set[str]] = {
-    # The catalogue's category chips show the slug (point 2 of issue 20, cat20); an
-    # empty choice in the channel work screens still reads "- Select an option -".
-    # The booking form's stray labels of hidden fields (point 5, book20).
-    "zh-hans": {"baojie", "Select", "an", "option", "Quoted", "Submission"},
-    # The catalogue shows categories' Chinese names; the workspace's eligibility and
-    # channel filters show the kinds of eligibility in Chinese.
-    "en": {"保洁", "助浴", "低保", "独居", "优抚对象", "低收入", "失能等级"},
-}
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
 
 
@@ -207,7 +196,7 @@ def test_every_page_speaks_one_language_outside_user_data(
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
         html = our_part(url, response.content.decode())
-        found = foreign_words(html, language, data) - KNOWN_GAPS[language]
+        found = foreign_words(html, language, data)
         if found:
             problems[url] = sorted(found)
     assert problems == {}

@@ -51,6 +51,16 @@ def test_an_empty_choice_reads_in_chinese_not_select_an_option():
         assert str(empty) == "— Please choose —"
 
 
+def test_a_choice_field_defined_while_wagtail_loads_its_hooks_has_our_empty_choice_too():
+    # wagtail.snippets' ready() imports our wagtail_hooks (and the workspace forms) before
+    # accounts' ready() would run: the label must be ours by then.
+    from cms.workspace.eligibility import EligibilityForm, RegisterForm
+
+    with translation.override("zh-hans"):
+        assert str(RegisterForm.base_fields["community"].empty_label) == "— 请选择 —"
+        assert str(EligibilityForm.base_fields["programme"].empty_label) == "— 请选择 —"
+
+
 def field_label(model, name: str) -> str:
     return chinese(model._meta.get_field(name).verbose_name)
 
