@@ -16,7 +16,15 @@ FAILING_IMPACTS = ("serious", "critical")
 
 RUN_AXE = """
 async (impacts) => {
-  const results = await window.axe.run(document, {
+  // Colours are measured as drawn: a message still fading in (Wagtail's take half a second)
+  // would read as too faint. Finite transitions and animations are let finish first.
+  const finite = document.getAnimations().filter(
+    (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+  // Wagtail's rich-text editor (Draft.js) is Wagtail's own widget, labelled by Wagtail:
+  // what it lacks is reported upstream, not fixed here (decision 0044).
+  const context = { exclude: [['.Draftail-Editor']] };
+  const results = await window.axe.run(context, {
     resultTypes: ['violations'],
     runOnly: {
       type: 'tag',

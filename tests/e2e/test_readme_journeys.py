@@ -15,12 +15,16 @@ from playwright.sync_api import Page, expect
 from cms import demo_data, demo_today
 from tests.e2e import steps
 
+# Like every journey: the data migrations' rows (Wagtail's groups, the root page) come back
+# after each test, so the seed finds them and the tests after this one start whole.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 PASSWORD = demo_data.DEMO_PASSWORD
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
-def demo_site(transactional_db, request):
+def demo_site(request):
     """`make run`'s seed, then the site."""
     call_command("seed_demo", stdout=StringIO())
     return request.getfixturevalue("live_site")
