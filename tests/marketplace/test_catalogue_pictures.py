@@ -104,7 +104,10 @@ def test_ratings_show_as_stars_with_words_for_screen_readers(client, provider_a)
     service.rating_average, service.rating_count = Decimal("4.46"), 12
     service.save()
     body = client.get(reverse("marketplace:catalogue")).content.decode()
-    assert '<span class="stars" aria-hidden="true"><span class="stars-on halves-9" data-clipped-by-design>' in body
+    assert (
+        '<span class="stars" aria-hidden="true">'
+        '<span class="stars-on halves-9" data-clipped-by-design>' in body
+    )
     assert '<span class="visually-hidden">4.5 分（满分 5 分），12 个评分</span>' in body
 
 
