@@ -86,7 +86,7 @@ def test_review_moderation_complaint_and_answer(
     expect(family.get_by_test_id("complaint-outcome")).to_contain_text("Upheld")
     expect(family.get_by_test_id("complaint-outcome")).to_contain_text("We spoke to the provider")
     family.goto(live_site.url + order.service.get_absolute_url())
-    expect(family.get_by_test_id("rating")).to_contain_text(re.compile(r"★ 4\.0"))
+    expect(family.get_by_test_id("review-summary")).to_contain_text(re.compile(r"★ 4\.0"))
     expect(family.get_by_test_id("review")).to_contain_text("came late")
     photo = family.get_by_test_id("review").locator("img")
     expect(photo).to_have_count(1)
