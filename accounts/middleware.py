@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -70,6 +70,11 @@ class RequireSecondFactorMiddleware:
             and needs_second_factor(request.user)
             and not has_second_factor(request.user)
         ):
+            if not request.accepts("text/html"):
+                # A page's own background request (the unread count) must not be sent to
+                # the set-up page: each visit there draws a new key, so the key on the
+                # screen the person is scanning would no longer be the one checked.
+                return HttpResponseForbidden()
             messages.info(
                 request,
                 _(

@@ -74,3 +74,23 @@ def test_wagtails_own_login_form_is_not_a_way_around_allauth(client):
     response = client.get("/cms-admin/login/?next=/cms-admin/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_pages_background_request_does_not_draw_a_new_key_on_the_set_up_page(
+    client, community_staff
+):
+    """The set-up page's own unread-count request was sent to the set-up page too, which
+    drew a new key: the code from the key on the screen was then always refused."""
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    Authenticator.objects.filter(user=community_staff).delete()
+    log_in(client, community_staff)
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    shown = client.session[SECRET_SESSION_KEY]
+
+    unread = client.get(
+        reverse("accounts:notifications_unread"), headers={"accept": "application/json"}
+    )
+
+    assert unread.status_code == 403
+    assert client.session[SECRET_SESSION_KEY] == shown
