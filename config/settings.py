@@ -309,6 +309,9 @@ REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 31 * 1024 * 1024)
 
 # Wagtail: pages in both languages, admin under /cms-admin/.
 WAGTAIL_SITE_NAME = "邻里 Linli"
+# The admin's home asks releases.wagtail.org for a newer version: a district's server may
+# have no way out, and the Content-Security-Policy refuses the request anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
