@@ -1,10 +1,30 @@
 import datetime
+from io import StringIO
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from cms import channels
 from cms.models import ActivityPage, CommunityChannelPage
+from tests.clock import frozen_instant
+
+
+@pytest.fixture(scope="module")
+def demo_seeded_once(django_db_setup, django_db_blocker):
+    """`make run`'s demo, seeded once for a module whose tests read it: seeding takes most
+    of a minute, and a test each made the suite's longest part. The seed stays in a
+    transaction of its own, rolled back after the module's last test; each test's own
+    transaction nests inside it as a savepoint, so what a test writes is still undone.
+    The clock stands still while seeding: a minute before midnight the day must not turn."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # At the instant every test starts from: the module may begin minutes into the run.
+        with time_machine.travel(frozen_instant(), tick=False):
+            call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -36,8 +36,7 @@ def still_clock():
 
 
 @pytest.fixture
-def demo(client):
-    call_command("seed_demo", stdout=StringIO())
+def demo(client, demo_seeded_once):
     officer = with_second_factor(User.objects.get(email=demo_data.PURCHASER[3]))
     client.force_login(officer)
     return Purchaser.objects.get(name_zh=demo_data.PURCHASER[0])

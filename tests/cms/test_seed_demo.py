@@ -15,7 +15,7 @@ from marketplace.models import Service
 from orders.workers import qualified_workers
 from providers.models import ProviderMember
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_seeded_once")]
 
 ALL_DEMO_EMAILS = (
     [demo_data.ADMIN[0]]
@@ -39,7 +39,6 @@ def table_sizes() -> dict[str, int]:
 
 
 def test_seeding_builds_the_demo_neighbourhood():
-    seed()
     assert Region.objects.filter(level="district").count() == 1
     assert Region.objects.filter(level="street").count() == 2
     assert Region.objects.filter(level="community").count() == 6
@@ -51,7 +50,6 @@ def test_seeding_builds_the_demo_neighbourhood():
 
 
 def test_seeding_twice_changes_nothing():
-    seed()
     before = table_sizes()
     seed()
     assert table_sizes() == before
@@ -69,7 +67,6 @@ STAFF_EMAILS = [demo_data.ADMIN[0]] + [s[0] for s in demo_data.STAFF]
 
 @pytest.mark.parametrize("email", ALL_DEMO_EMAILS)
 def test_every_demo_login_works(client, email):
-    seed()
     response = client.post(
         reverse("account_login"), {"login": email, "password": demo_data.DEMO_PASSWORD}
     )
@@ -85,14 +82,12 @@ def test_every_demo_login_works(client, email):
 
 @pytest.mark.parametrize("email", STAFF_EMAILS)
 def test_demo_staff_are_sent_to_set_up_a_second_factor(client, email):
-    seed()
     client.post(reverse("account_login"), {"login": email, "password": demo_data.DEMO_PASSWORD})
     response = client.get("/cms-admin/")
     assert response.url.startswith(reverse("mfa_activate_totp"))
 
 
 def test_the_english_home_page_exists_after_seeding(client):
-    seed()
     client.cookies["django_language"] = "en"
     body = client.get("/").content.decode()
     assert "Linli links residents with the community services around them" in body
@@ -101,7 +96,6 @@ def test_the_english_home_page_exists_after_seeding(client):
 def test_demo_providers_went_through_admission():
     from providers.models import Provider
 
-    seed()
     statuses = dict(Provider.objects.values_list("name", "status"))
     assert statuses == {
         "安馨居家养老服务社": "approved",
@@ -116,7 +110,6 @@ def test_demo_providers_went_through_admission():
 def test_the_demo_carer_holds_valid_papers_and_is_offered_for_eldercare():
     """Issue 19: 周阿姨 had no certificates, yet the assign list offered her and sending her
     failed. Now she holds what bathing and meals ask, and the list offers her."""
-    seed()
     carer = ProviderMember.objects.get(user__email="carer.anxin@linli.local")
     assert set(carer.documents.filter(status="approved").values_list("kind", flat=True)) == {
         "health_certificate",
@@ -135,7 +128,6 @@ def test_the_demo_care_plan_can_be_tried_at_once(client):
     from assessments.levels import care_level_of
     from care.models import CarePlan, Occurrence
 
-    seed()
     seed()  # twice: nothing is made again
     grandma = CareRecipient.objects.get(name="李秀兰")
     level = care_level_of(grandma, timezone.localdate())
@@ -152,8 +144,7 @@ def test_the_demo_care_plan_can_be_tried_at_once(client):
 
 
 def test_the_demo_has_an_application_waiting_for_staff_with_its_evidence():
-    seed()
-    seed()
+    seed()  # twice
 
     waiting = Application.objects.get()
     assert waiting.status == Application.Status.SUBMITTED
@@ -165,7 +156,6 @@ def test_the_demo_has_a_call_back_waiting_for_weifang_1s_staff():
     from cms.workspace.spot_checks import waiting_count
     from reviews.models import SpotCheck
 
-    seed()
     zhao_min = User.objects.get(email="staff.weifang1@linli.local")
     sun_li = User.objects.get(email="staff.weifang@linli.local")
     call_back = SpotCheck.objects.get()
