@@ -104,3 +104,24 @@ def type_card(page: Page, number: str, expiry: str = "12 / 34", cvc: str = "123"
     element.locator("input[name=number]").fill(number)
     element.locator("input[name=expiry]").fill(expiry)
     element.locator("input[name=cvc]").fill(cvc)
+
+
+def book_and_pay_co_payment(
+    page: Page, site, service, person: str, quote: str, pay: str, receipt: str, shoot=None
+) -> str:
+    """The family books the first free time of a subsidised service for `person`, sees the
+    booking quote, pays only the co-payment by card and reads the receipt; returns the
+    order's code. `shoot(page)` is called on the filled form, if given."""
+    page.goto(site.url + f"/services/{service.pk}/book/")
+    expect(page.locator("form.booking-form")).to_contain_text(quote)
+    page.locator("input[name=slot]").first.check()
+    page.get_by_label(re.compile(person)).check()
+    if shoot:
+        shoot(page)
+    page.get_by_test_id("book").click()
+    expect(page.get_by_test_id("pay")).to_contain_text(pay)
+    type_card(page, "4242424242424242")
+    page.get_by_test_id("pay").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("待接单")
+    expect(page.get_by_test_id("receipt")).to_contain_text(receipt)
+    return page.locator(".order-code").first.inner_text().strip()

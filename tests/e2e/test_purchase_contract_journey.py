@@ -32,11 +32,11 @@ from tests.billing.conftest import make_programme
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import OUTPUT
 from tests.e2e.steps import (
+    book_and_pay_co_payment,
     give_authenticator,
     in_a_plain_thread,
     log_in,
     log_in_with_code,
-    type_card,
 )
 from tests.e2e.test_purchase_of_service_journey import bathing_soon as bathing_soon  # fixture
 from tests.e2e.test_subsidy_application_journey import scan
@@ -175,26 +175,22 @@ def test_a_purchaser_contracts_a_provider_and_pays_its_statement_after_a_contest
     expect(family.get_by_test_id("coverage")).to_contain_text("高龄助浴补贴")
     family.goto(live_site.url + bathing_soon.get_absolute_url())
     expect(family.get_by_test_id("contracted-price")).to_contain_text("¥50.00")
-    codes = []
-    for visit in range(2):
-        family.goto(live_site.url + f"/services/{bathing_soon.pk}/book/")
-        # ¥75 list, ¥50 contracted; the programme pays 80 % of ¥50.
-        expect(family.locator("form.booking-form")).to_contain_text(
-            "李秀兰：标价 ¥75.00，合同价 ¥50.00，补贴 ¥40.00，自付 ¥10.00"
+    # ¥75 list, ¥50 contracted; the programme pays 80 % of ¥50.
+    codes = [
+        book_and_pay_co_payment(
+            family,
+            live_site,
+            bathing_soon,
+            "李秀兰",
+            quote="李秀兰：标价 ¥75.00，合同价 ¥50.00，补贴 ¥40.00，自付 ¥10.00",
+            pay="¥10.00",
+            receipt="浦东新区民政局根据高龄助浴补贴支付 ¥40.00；您支付 ¥10.00。",
+            shoot=(lambda page: shoot(page, "family-books-at-the-contracted-price"))
+            if visit == 0
+            else None,
         )
-        family.locator("input[name=slot]").first.check()
-        family.get_by_label(re.compile("李秀兰")).check()
-        if visit == 0:
-            shoot(family, "family-books-at-the-contracted-price")
-        family.get_by_test_id("book").click()
-        expect(family.get_by_test_id("pay")).to_contain_text("¥10.00")
-        type_card(family, "4242424242424242")
-        family.get_by_test_id("pay").click()
-        expect(family.get_by_test_id("order-status")).to_have_text("待接单")
-        expect(family.get_by_test_id("receipt")).to_contain_text(
-            "浦东新区民政局根据高龄助浴补贴支付 ¥40.00；您支付 ¥10.00。"
-        )
-        codes.append(family.locator(".order-code").first.inner_text().strip())
+        for visit in range(2)
+    ]
     shoot(family, "family-paid-the-co-payment")
 
     # Each visit is done; the daughter confirms it, which verifies it.

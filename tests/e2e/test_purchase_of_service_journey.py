@@ -5,7 +5,6 @@ approves, records the payment and downloads the XLSX."""
 
 import datetime
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,11 @@ from orders.models import Order
 from tests.billing.conftest import make_programme
 from tests.conftest import PASSWORD
 from tests.e2e.steps import (
+    book_and_pay_co_payment,
     give_authenticator,
     in_a_plain_thread,
     log_in,
     log_in_with_code,
-    type_card,
 )
 from tests.marketplace.conftest import publish
 from tests.orders.conftest import now_starting
@@ -87,25 +86,19 @@ def test_eligibility_booking_verification_and_the_monthly_statement(
 
     family = new_page()
     log_in(family, live_site, daughter.email, PASSWORD)
-    codes = []
-    for visit in range(2):
-        family.goto(live_site.url + f"/services/{bathing_soon.pk}/book/")
-        expect(family.locator("form.booking-form")).to_contain_text(
-            "李秀兰：支付 ¥27.00（补贴 ¥48.00）"
+    codes = [
+        book_and_pay_co_payment(
+            family,
+            live_site,
+            bathing_soon,
+            "李秀兰",
+            quote="李秀兰：支付 ¥27.00（补贴 ¥48.00）",
+            pay="¥27.00",
+            receipt="浦东新区民政局根据高龄助浴补贴支付 ¥48.00；您支付 ¥27.00。",
+            shoot=(lambda page: screenshot(page, "02-book-with-subsidy")) if visit == 0 else None,
         )
-        family.locator("input[name=slot]").first.check()
-        family.get_by_label(re.compile("李秀兰")).check()
-        if visit == 0:
-            screenshot(family, "02-book-with-subsidy")
-        family.get_by_test_id("book").click()
-        expect(family.get_by_test_id("pay")).to_contain_text("¥27.00")
-        type_card(family, "4242424242424242")
-        family.get_by_test_id("pay").click()
-        expect(family.get_by_test_id("order-status")).to_have_text("待接单")
-        expect(family.get_by_test_id("receipt")).to_contain_text(
-            "浦东新区民政局根据高龄助浴补贴支付 ¥48.00；您支付 ¥27.00。"
-        )
-        codes.append(family.locator(".order-code").first.inner_text().strip())
+        for visit in range(2)
+    ]
     screenshot(family, "03-paid-copayment")
 
     member = caregiver.provider_memberships.get()
