@@ -37,13 +37,31 @@ class YuanField(forms.DecimalField):
 
 
 class CommunityField(forms.ModelChoiceField):
+    # The pks of the communities offered, when the form has read them as plain values
+    # (CatalogueFilterForm): a chosen one is then known to exist without another query, and
+    # is given as a Region holding its pk alone (the catalogue filters by it, nothing more).
+    known: frozenset[int] | None = None
+
     def label_from_instance(self, obj: Region) -> str:
         return obj.full_name
 
+    def to_python(self, value):
+        if self.known is not None and str(value).isdigit() and int(value) in self.known:
+            return Region(pk=int(value), level=Region.Level.COMMUNITY)
+        return super().to_python(value)
+
 
 class CategoryField(forms.ModelChoiceField):
+    # slug → category, when the form has read them all already (CatalogueFilterForm).
+    known: dict[str, Category] | None = None
+
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+    def to_python(self, value):
+        if self.known is not None and value in self.known:
+            return self.known[value]
+        return super().to_python(value)
 
 
 class CatalogueFilterForm(forms.Form):
@@ -107,9 +125,19 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         community = self.fields["community"]
-        # Plain values for the hundred options; a chosen one is still looked up in the
-        # field's queryset when the form is validated.
-        community.choices = [("", community.empty_label), *Region.objects.community_choices()]
+        # Plain values for the hundred options, which also tell a chosen one exists.
+        offered = Region.objects.community_choices()
+        community.choices = [("", community.empty_label), *offered]
+        community.known = frozenset(pk for pk, _label in offered)
+        # The categories once for the <select>, the links above the results and the chosen
+        # one (a query each before: decision 0047).
+        categories = list(self.fields["category"].queryset)
+        self.fields["category"].known = {category.slug: category for category in categories}
+        self.fields["category"].choices = [
+            ("", self.fields["category"].empty_label),
+            *((c.slug, self.fields["category"].label_from_instance(c)) for c in categories),
+        ]
+        self.top_categories = [category for category in categories if category.parent_id is None]
 
     def clean(self):
         data = super().clean()

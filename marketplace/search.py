@@ -123,12 +123,14 @@ def _latin_alternatives(word: str) -> Group:
     return tuple(alternatives)
 
 
-def tsquery(groups: list[Group]) -> str:
-    """The groups as a PostgreSQL tsquery literal over our own terms (cast, not parsed)."""
+def tsquery(groups: list[Group], *, weights: str = "") -> str:
+    """The groups as a PostgreSQL tsquery literal over our own terms (cast, not parsed).
+    With weights ("A", "AB") every term must be found among the terms of those weights."""
 
     def lexeme(term: Term) -> str:
         quoted = "'" + term.text.replace("'", "''") + "'"
-        return quoted + (":*" if term.prefix else "")
+        label = ("*" if term.prefix else "") + weights
+        return quoted + (":" + label if label else "")
 
     parts = []
     for group in groups:

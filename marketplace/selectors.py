@@ -4,13 +4,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.images import get_image_model
 
+from accounts.models import ResidentProfile
 from communities.models import Region
 from marketplace.models import Category, Service, Slot
 from marketplace.search import Group, parse_query, tsquery
@@ -45,11 +48,13 @@ class CatalogueFilters:
 
 
 def home_community(user) -> Region | None:
-    """The community of a signed-in resident's profile; None for anyone else."""
+    """The community of a signed-in resident's profile; None for anyone else. One query
+    (the profile and its community at once)."""
     if not user.is_authenticated:
         return None
-    profile = getattr(user, "resident_profile", None)
-    return profile.community if profile is not None else None
+    return Region.objects.filter(
+        pk__in=ResidentProfile.objects.filter(user=user).values("community")
+    ).first()
 
 
 def with_my_community(params: QueryDict, *, home: Region | None) -> QueryDict:
@@ -106,29 +111,63 @@ def search_services(
     order = SORTS.get(filters.sort)
     if order is None:
         order = ("-rank", "pk") if ranked else SORTS["newest"]
-    image_model = get_image_model()
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=LIST_RENDITION)
     return (
-        # The category's parent picks the drawn placeholder of a service without a photo.
-        services.select_related("provider", "category__parent")
+        # The category's parent picks the drawn placeholder of a service without a photo;
+        # the photo comes in the same query, its list-sized rendition in one more.
+        services.select_related("provider", "category__parent", "image")
+        .defer("search_terms", "search_vector")
         .prefetch_related(
-            Prefetch("image", queryset=image_model.objects.prefetch_renditions(LIST_RENDITION))
+            Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
         )
         .order_by(*order)
     )
 
 
+# Above this many results the catalogue says "more than 1,000" instead of counting them all:
+# counting stops at the cap however common the words (decision 0047).
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to COUNT_CAP results; `estimated` says there are more.
+    Pages beyond the cap are not offered: a reader narrows the search instead."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        self.estimated = found > COUNT_CAP
+        return min(found, COUNT_CAP)
+
+
+# The rank of a match (decision 0047): 2 when the title alone holds every word of the query,
+# 1 when the title with the category and provider names do, 0 when the description is
+# needed. It reads `search_headline` (the title, category and provider terms, weights A and
+# B, kept in the row by the database: migration 0009), never the whole vector, which is
+# stored out of line and is the costly part of a common word's thousands of matches.
+RANK_SQL = (
+    'CASE WHEN "marketplace_service"."search_headline" @@ %s::tsquery THEN 2'
+    ' WHEN "marketplace_service"."search_headline" @@ %s::tsquery THEN 1 ELSE 0 END'
+)
+
+
 def _matching(services: QuerySet[Service], groups: list[Group]) -> tuple[QuerySet, bool]:
     if connection.vendor == "postgresql":
+        # The headline first: the same matches (it is part of the vector), but a common
+        # word is found there without reading the vector, and each has its own index.
         literal = tsquery(groups)
         matches = RawSQL(
-            '"marketplace_service"."search_vector" @@ %s::tsquery',
-            [literal],
+            '("marketplace_service"."search_headline" @@ %s::tsquery'
+            ' OR "marketplace_service"."search_vector" @@ %s::tsquery)',
+            [literal, literal],
             output_field=BooleanField(),
         )
         rank = RawSQL(
-            'ts_rank("marketplace_service"."search_vector", %s::tsquery)',
-            [literal],
-            output_field=FloatField(),
+            RANK_SQL,
+            [tsquery(groups, weights="A"), literal],
+            output_field=IntegerField(),
         )
         return services.filter(matches).annotate(rank=rank), True
     # Embedded SQLite: the same terms, matched in the space-separated term list.

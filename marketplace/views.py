@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +16,7 @@ from marketplace.forms import (
     ServiceForm,
     WeeklyHoursFormSet,
 )
-from marketplace.models import Category, DateException, Service
+from marketplace.models import DateException, Service
 from marketplace.money import fen_from_yuan
 from providers.models import Provider
 
@@ -49,7 +48,7 @@ def _catalogue_body(params, page_number, *, home, reader) -> str:
     services_page = None
     if form.is_valid():
         results = selectors.search_services(form.filters(home=home))
-        services_page = Paginator(results, PAGE_SIZE).get_page(page_number)
+        services_page = selectors.CappedPaginator(results, PAGE_SIZE).get_page(page_number)
     query_without_page = params.copy()
     query_without_page.pop("page", None)
     return render_to_string(
@@ -57,7 +56,7 @@ def _catalogue_body(params, page_number, *, home, reader) -> str:
         {
             "form": form,
             "page": services_page,
-            "categories": Category.objects.filter(parent__isnull=True),
+            "categories": form.top_categories,
             "query_string": query_without_page.urlencode(),
             "rendition": selectors.LIST_RENDITION,
             "home": home,
