@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Region
@@ -42,8 +43,30 @@ class CommunityField(forms.ModelChoiceField):
 
 
 class CategoryField(forms.ModelChoiceField):
+    loaded: list[Category] | None = None
+
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+    def preload(self) -> list[Category]:
+        """Read the categories once: the options, the chosen one and the page's category
+        links all come from this list (one query for the catalogue, decision 0046)."""
+        self.loaded = list(self.queryset)
+        self.choices = [
+            ("", self.empty_label),
+            *((c.slug, self.label_from_instance(c)) for c in self.loaded),
+        ]
+        return self.loaded
+
+    def to_python(self, value):
+        if self.loaded is None or value in self.empty_values:
+            return super().to_python(value)
+        for category in self.loaded:
+            if category.slug == str(value):
+                return category
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class CatalogueFilterForm(forms.Form):
@@ -110,6 +133,7 @@ class CatalogueFilterForm(forms.Form):
         # Plain values for the hundred options; a chosen one is still looked up in the
         # field's queryset when the form is validated.
         community.choices = [("", community.empty_label), *Region.objects.community_choices()]
+        self.categories = self.fields["category"].preload()
 
     def clean(self):
         data = super().clean()

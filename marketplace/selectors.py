@@ -106,12 +106,18 @@ def search_services(
     order = SORTS.get(filters.sort)
     if order is None:
         order = ("-rank", "pk") if ranked else SORTS["newest"]
-    image_model = get_image_model()
+    renditions = get_image_model().get_rendition_model().objects
     return (
         # The category's parent picks the drawn placeholder of a service without a photo.
-        services.select_related("provider", "category__parent")
+        # The photo joins the services; its thumbnails come in one more query (what
+        # prefetch_renditions does, without a query of its own for the images).
+        services.select_related("provider", "category__parent", "image")
         .prefetch_related(
-            Prefetch("image", queryset=image_model.objects.prefetch_renditions(LIST_RENDITION))
+            Prefetch(
+                "image__renditions",
+                queryset=renditions.filter(filter_spec=LIST_RENDITION),
+                to_attr="prefetched_renditions",
+            )
         )
         .order_by(*order)
     )

@@ -17,7 +17,7 @@ from marketplace.forms import (
     ServiceForm,
     WeeklyHoursFormSet,
 )
-from marketplace.models import Category, DateException, Service
+from marketplace.models import DateException, Service
 from marketplace.money import fen_from_yuan
 from providers.models import Provider
 
@@ -40,7 +40,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if params.get("available_on"):
         body = render_body()
     else:
-        body = page_cache.part("catalogue", (sorted(params.lists()), reader), render_body)
+        # Dropped when a service of the chosen category changes, or any for a list of all.
+        category = params.get("category")
+        shown = page_cache.category_list_tag(category) if category else page_cache.ANY_LIST
+        body = page_cache.part(
+            "catalogue",
+            (sorted(params.lists()), reader),
+            render_body,
+            tags=[shown, page_cache.CATEGORIES],
+        )
     return render(request, "marketplace/catalogue.html", {"body": body})
 
 
@@ -57,7 +65,7 @@ def _catalogue_body(params, page_number, *, home, reader) -> str:
         {
             "form": form,
             "page": services_page,
-            "categories": Category.objects.filter(parent__isnull=True),
+            "categories": [c for c in form.categories if c.parent_id is None],
             "query_string": query_without_page.urlencode(),
             "rendition": selectors.LIST_RENDITION,
             "home": home,
@@ -68,7 +76,9 @@ def _catalogue_body(params, page_number, *, home, reader) -> str:
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Everything but the free times is the same for every reader (marketplace.page_cache).
-    parts = page_cache.part("service", pk, lambda: _service_parts(pk))
+    parts = page_cache.part(
+        "service", pk, lambda: _service_parts(pk), tags=[page_cache.service_tag(pk)]
+    )
     if parts is None:
         raise Http404
     slots = selectors.next_open_slots(Service(pk=pk))
