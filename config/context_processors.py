@@ -5,17 +5,10 @@ from functools import partial
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, RoleAssignment
+from accounts.models import Role
 from accounts.notifications import unread_count
+from accounts.roles import member_roles_of, scoped_roles_of
 from config.landing import landing_url
-from providers.models import ProviderMember
-
-
-def roles_of(user) -> set[str]:
-    """Scoped roles and provider roles of a user, in one query."""
-    scoped = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
-    provider = ProviderMember.objects.filter(user=user).values_list("role", flat=True)
-    return set(scoped.union(provider))
 
 
 def _navigation(user) -> list[dict]:
@@ -26,8 +19,9 @@ def _navigation(user) -> list[dict]:
         {"label": _("My orders"), "url": reverse("orders:mine")},
         {"label": _("People I care for"), "url": reverse("accounts:care_recipients")},
     ]
-    roles = roles_of(user)
-    member_roles = roles & set(ProviderMember.Role.values)
+    # Both from the one query the second-factor check already made for this request.
+    member_roles = member_roles_of(user)
+    roles = scoped_roles_of(user) | member_roles
     if "worker" in member_roles:
         items.append({"label": _("My visits"), "url": reverse("orders:visits")})
     if member_roles:

@@ -39,7 +39,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if params.get("available_on"):
         body = render_body()
     else:
-        body = page_cache.part("catalogue", (sorted(params.lists()), reader), render_body)
+        # Dropped when a service of the chosen category changes, or any for a list of all.
+        category = params.get("category")
+        shown = page_cache.category_list_tag(category) if category else page_cache.ANY_LIST
+        body = page_cache.part(
+            "catalogue",
+            (sorted(params.lists()), reader),
+            render_body,
+            tags=[shown, page_cache.CATEGORIES],
+        )
     return render(request, "marketplace/catalogue.html", {"body": body})
 
 
@@ -67,7 +75,9 @@ def _catalogue_body(params, page_number, *, home, reader) -> str:
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Everything but the free times is the same for every reader (marketplace.page_cache).
-    parts = page_cache.part("service", pk, lambda: _service_parts(pk))
+    parts = page_cache.part(
+        "service", pk, lambda: _service_parts(pk), tags=[page_cache.service_tag(pk)]
+    )
     if parts is None:
         raise Http404
     slots = selectors.next_open_slots(Service(pk=pk))

@@ -1,10 +1,12 @@
 import datetime
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -470,15 +472,21 @@ def my_orders(request: HttpRequest) -> HttpResponse:
         {"name": name, "label": TAB_LABELS[name], "count": counts[name]}
         for name in selectors.ORDER_TABS
     ]
+    orders = orders.select_related("care_recipient", "provider", "service")
     return render(
         request,
         "orders/my_orders.html",
         {
-            "orders": orders.select_related("care_recipient", "provider", "service")[:100],
+            "orders": Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page")),
             "tab": tab,
             "tabs": tabs,
+            "query_string": urlencode({"tab": tab}),
         },
     )
+
+
+# A resident with years of orders, a provider with a busy week: lists come a page at a time.
+PAGE_SIZE = 15
 
 
 TAB_LABELS = {
@@ -528,7 +536,9 @@ def my_visits(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def provider_orders(request: HttpRequest, pk: int) -> HttpResponse:
-    provider = get_object_or_404(Provider.objects.managed_by(request.user), pk=pk)
+    provider = get_object_or_404(
+        Provider.objects.managed_by(request.user).select_related("payout_account"), pk=pk
+    )
     today = timezone.localdate()
     orders = Order.objects.filter(provider=provider).select_related(
         "care_recipient", "worker__user"
@@ -545,7 +555,9 @@ def provider_orders(request: HttpRequest, pk: int) -> HttpResponse:
         "orders/provider_orders.html",
         {
             "provider": provider,
-            "requests": orders.filter(status=Order.Status.REQUESTED).order_by("starts_at"),
+            "requests": Paginator(
+                orders.filter(status=Order.Status.REQUESTED).order_by("starts_at"), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
             # A suspended worker's visits still to come wait for someone else (ADR 0020).
             "to_reassign": orders.filter(
                 status__in=WORKER_MAY_BE_SENT, worker__suspended_at__isnull=False

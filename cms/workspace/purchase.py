@@ -8,6 +8,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,7 +47,10 @@ def require_officer(request: HttpRequest):
 
 class OfficerMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return Purchaser.objects.visible_to(request.user).exists()
+        # Asked once per request, however many of the officer's menu items there are.
+        if not hasattr(request, "_linli_is_officer"):
+            request._linli_is_officer = Purchaser.objects.visible_to(request.user).exists()
+        return request._linli_is_officer
 
 
 def _month(request: HttpRequest) -> datetime.date:
@@ -163,6 +167,9 @@ def _statement(request: HttpRequest, pk: int) -> Statement:
     )
 
 
+LINES_PER_PAGE = 100
+
+
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
     preview_billed = preview_held = None
@@ -176,7 +183,10 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         str(statement),
         statement=statement,
         totals=services.totals(statement),
-        lines=services.lines_for_export(statement),
+        # A month of a district's visits runs to 100,000 lines: a page of them at a time.
+        lines=Paginator(services.lines_for_export(statement), LINES_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         adjustments=statement.adjustments.select_related("corrects__statement"),
         payment_records=statement.payment_records.select_related("recorded_by", "corrects"),
         today=timezone.localdate(),

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from marketplace import page_cache
-from marketplace.models import Slot
+from marketplace.models import Category, Slot
 from providers import services as provider_services
+from providers.models import Provider
 from tests.marketplace.conftest import publish
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,101 @@ def test_when_a_parts_minute_is_up_one_reader_renders_it_and_the_others_get_the_
     assert page_cache.part("list", "q", renewing) == "second"
     assert page_cache.part("list", "q", render("not wanted")) == "second"
     assert rendered == ["first"]
+
+
+def parts_rendered(client, url, data=None) -> int:
+    """Queries that read services' titles in one request: none when its parts are cached
+    (the free times are read on every request, by service id alone)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, data).status_code == 200
+    return sum('"marketplace_service"."title_zh"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_saving_one_service_leaves_another_services_page_cached(client, two_services):
+    cleaning, bathing = two_services
+    cleaning_url = reverse("marketplace:service", args=[cleaning.pk])
+    bathing_url = reverse("marketplace:service", args=[bathing.pk])
+    assert parts_rendered(client, cleaning_url) >= 1
+    assert parts_rendered(client, bathing_url) >= 1
+
+    cleaning.title_zh = "深度保洁"
+    cleaning.save(update_fields=["title_zh"])
+
+    assert parts_rendered(client, bathing_url) == 0
+    assert "深度保洁" in client.get(cleaning_url).content.decode()
+
+
+def test_saving_a_service_leaves_the_lists_of_other_categories_cached(client, two_services):
+    cleaning = two_services[0]
+    catalogue = reverse("marketplace:catalogue")
+    # Cleaning is household work, bathing eldercare: neither list shows the other.
+    for bathing_list in ({"category": "bathing"}, {"category": "eldercare"}):
+        assert parts_rendered(client, catalogue, bathing_list) >= 1
+    for cleaning_list in ({"category": "cleaning"}, {"category": "household"}, {}):
+        assert "¥42.00" not in client.get(catalogue, cleaning_list).content.decode()
+
+    cleaning.price_fen = 4200
+    cleaning.save(update_fields=["price_fen"])
+
+    for bathing_list in ({"category": "bathing"}, {"category": "eldercare"}):
+        assert parts_rendered(client, catalogue, bathing_list) == 0
+    # Every list that shows the service shows the new price at once.
+    for cleaning_list in ({"category": "cleaning"}, {"category": "household"}, {}):
+        assert "¥42.00" in client.get(catalogue, cleaning_list).content.decode()
+
+
+def test_a_name_saved_on_a_service_shows_on_its_category_list_at_once(client, two_services):
+    cleaning = two_services[0]
+    catalogue = reverse("marketplace:catalogue")
+    for data in ({"category": cleaning.category.slug}, {}):
+        assert "家庭保洁" in client.get(catalogue, data).content.decode()
+
+    cleaning.title_zh = "全屋保洁"
+    cleaning.save(update_fields=["title_zh"])
+
+    for data in ({"category": cleaning.category.slug}, {}):
+        page = client.get(catalogue, data).content.decode()
+        assert "全屋保洁" in page and "家庭保洁" not in page
+
+
+def test_saving_a_provider_refreshes_its_services_pages_only(client, two_services, weifang_1):
+    other = Provider.objects.create(
+        name="乐山物业", kind="property_company", status=Provider.Status.APPROVED
+    )
+    other.communities.add(weifang_1)
+    elsewhere = publish(other, title_zh="管道疏通", category="cleaning")
+    elsewhere_url = reverse("marketplace:service", args=[elsewhere.pk])
+    ours_url = reverse("marketplace:service", args=[two_services[0].pk])
+    assert "安馨居家养老服务社" in client.get(ours_url).content.decode()
+    assert parts_rendered(client, elsewhere_url) >= 1
+
+    provider = two_services[0].provider
+    provider.name = "安馨养老"
+    provider.save(update_fields=["name"])
+
+    page = client.get(ours_url).content.decode()
+    assert "安馨养老" in page and "安馨居家养老服务社" not in page
+    assert parts_rendered(client, elsewhere_url) == 0
+
+
+def test_saving_a_category_refreshes_the_lists_that_show_it(client, two_services):
+    catalogue = reverse("marketplace:catalogue")
+    cleaning_url = reverse("marketplace:service", args=[two_services[0].pk])
+    bathing_url = reverse("marketplace:service", args=[two_services[1].pk])
+    lists = [{}, {"category": "bathing"}, {"q": "保洁"}]
+    for data in lists:
+        assert "家政服务" in client.get(catalogue, data).content.decode()
+    assert "家政服务" in client.get(cleaning_url).content.decode()
+    assert parts_rendered(client, bathing_url) >= 1
+
+    household = Category.objects.get(slug="household")
+    household.name_zh = "家务服务"
+    household.save(update_fields=["name_zh"])
+
+    # Every list shows the categories in its links and choices.
+    for data in lists:
+        page = client.get(catalogue, data).content.decode()
+        assert "家务服务" in page and "家政服务" not in page
+    assert "家务服务" in client.get(cleaning_url).content.decode()
+    # The page of a service of another category stays as it was.
+    assert parts_rendered(client, bathing_url) == 0
