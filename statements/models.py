@@ -386,6 +386,7 @@ class StatementJob(models.Model):
                 fields=["statement", "kind"],
                 condition=Q(status__in=["queued", "running"]),
                 name="one_open_statement_job_per_kind",
+                violation_error_message=_("This work is already under way for this statement."),
             ),
         ]
 
