@@ -14,6 +14,7 @@ from statements.exceptions import StatementsError
 from statements.querysets import (
     ContestEvidenceQuerySet,
     LineContestQuerySet,
+    StatementJobQuerySet,
     StatementLineQuerySet,
     StatementQuerySet,
 )
@@ -346,3 +347,58 @@ class PaymentRecord(FrozenRow):
 
     def __str__(self) -> str:
         return f"{self.statement} · {self.paid_on} · {self.reference}"
+
+
+class StatementJob(models.Model):
+    """Work on a statement that runs as a background task (decision 0048): issuing the month
+    or writing its PDF. The page shows its progress; a PDF job keeps the file it wrote."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("Issue")
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    lines_total = models.PositiveIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=private_storage, upload_to="statement-pdf/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatementJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One job of a kind at a time per statement: a second click finds the first.
+            models.UniqueConstraint(
+                fields=["statement", "kind"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_open_statement_job_per_kind",
+                violation_error_message=_("This work is already under way for this statement."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} · {self.kind} · {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.lines_done * 100 // self.lines_total if self.lines_total else 0

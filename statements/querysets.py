@@ -50,3 +50,9 @@ class ContestEvidenceQuerySet(models.QuerySet):
 
     def managed_by(self, user) -> "ContestEvidenceQuerySet":
         return self.filter(contest__line__statement__provider__in=_providers_managed_by(user))
+
+
+class StatementJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StatementJobQuerySet":
+        """Jobs of statements the purchaser's officers read."""
+        return self.filter(statement__purchaser__in=Purchaser.objects.visible_to(user))

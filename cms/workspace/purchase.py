@@ -25,6 +25,7 @@ from billing.models import Programme, Purchaser
 from billing.subsidy import BUDGET_ALERTS
 from cms.workspace import contracts, entitlements
 from communities.models import Region
+from linli.downloads import private_file_response
 from linli.refusals import Refusal
 from linli.views import attempt
 from linli.widgets import DateInput
@@ -33,8 +34,8 @@ from marketplace.models import Category
 from marketplace.money import fen_from_yuan
 from providers.models import Provider
 from reviews import quality
-from statements import exports, figures, payments, pdf, services
-from statements.models import LineExclusion, Statement, StatementLine
+from statements import exports, figures, jobs, payments, services
+from statements.models import LineExclusion, Statement, StatementJob, StatementLine
 from statements.reconciliation import reconcile
 
 
@@ -193,11 +194,12 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         preview_billed=preview_billed,
         preview_held=preview_held,
         reasons=LineExclusion.Reason.choices,
+        jobs=jobs.latest_jobs(statement),
     )
 
 
 STEPS = {
-    "issue": services.issue_statement,
+    "issue": jobs.request_issue,
     "review": services.start_review,
     "approve": services.approve_statement,
 }
@@ -228,7 +230,8 @@ def statement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         action = partial(STEPS[step], statement=statement, by=request.user)
     else:
         raise Http404
-    attempt(request, action, success=_("Done."))
+    done = _("The statement is being issued.") if step == "issue" else _("Done.")
+    attempt(request, action, success=done)
     return redirect("purchase:statement", pk=statement.pk)
 
 
@@ -276,7 +279,6 @@ def line_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 FORMATS = {
     "csv": (exports.to_csv, "text/csv; charset=utf-8"),
     "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (pdf.to_pdf, "application/pdf"),
 }
 
 
@@ -294,6 +296,30 @@ def statement_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"statement-{statement.number}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the PDF: a task writes it while the statement page shows how far it is."""
+    statement = _statement(request, pk)
+    attempt(
+        request,
+        lambda: jobs.request_pdf(statement=statement, by=request.user),
+        success=_("The PDF is being written."),
+    )
+    return redirect("purchase:statement", pk=statement.pk)
+
+
+def statement_pdf_file(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(
+        StatementJob.objects.visible_to(request.user).filter(
+            kind=StatementJob.Kind.PDF, status=StatementJob.Status.DONE
+        ),
+        pk=pk,
+    )
+    return private_file_response(
+        job.file, content_type="application/pdf", filename=job.file.name.rsplit("/", 1)[-1]
+    )
 
 
 def reconciliation(request: HttpRequest) -> HttpResponse:
@@ -498,6 +524,8 @@ class PurchaseViewSet(ViewSet):
             path("statements/open/", statement_open, name="statement_open"),
             path("statements/<int:pk>/", statement_detail, name="statement"),
             path("statements/<int:pk>/export.<str:fmt>", statement_export, name="export"),
+            path("statements/<int:pk>/pdf/", statement_pdf, name="statement_pdf"),
+            path("statements/pdf/<int:pk>/", statement_pdf_file, name="statement_pdf_file"),
             path("statements/<int:pk>/<slug:step>/", statement_step, name="statement_step"),
             path("lines/<int:pk>/exclude/", line_exclude, name="line_exclude"),
             path("lines/<int:pk>/adjust/", line_adjust, name="line_adjust"),

@@ -261,6 +261,8 @@ def test_a_purchaser_contracts_a_provider_and_pays_its_statement_after_a_contest
     officer.get_by_test_id("record-payment").click()
     expect(officer.get_by_test_id("statement-status")).to_have_text("已付款")
     shoot(officer, "officer-recorded-the-payment")
+    # The PDF is written by a task (immediate in tests); the page then links the file.
+    officer.get_by_test_id("make-pdf").click()
     with officer.expect_download() as download:
         officer.get_by_test_id("download-pdf").click()
     document = tmp_path / f"{statement.number}.pdf"

@@ -61,6 +61,8 @@ def test_the_officer_pays_corrects_the_payment_and_reads_the_pdf(
     officer.get_by_test_id("payment-records").scroll_into_view_if_needed()
     screenshot(officer, "02-payment-corrected")
 
+    # The PDF is written by a task (immediate in tests); the page then links the file.
+    officer.get_by_test_id("make-pdf").click()
     with officer.expect_download() as download:
         officer.get_by_test_id("download-pdf").click()
     document = tmp_path / f"{approved.number}.pdf"

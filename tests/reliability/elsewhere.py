@@ -8,6 +8,7 @@ stranger may contain one.
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ from reviews import services as review_services
 from reviews.models import FeedbackRequest, SpotCheck
 from statements import contests
 from statements import services as statement_services
+from statements.models import StatementJob
 from tests.assessments.conftest import MODERATE
 from tests.billing.conftest import make_eligible, make_programme
 from tests.cms.conftest import add_activity
@@ -329,6 +331,7 @@ def build() -> dict:
         "feedback": feedback,
         "statement": statement,
         "line": statement.lines.get(),
+        "statement_pdf": _written_pdf(statement, officer),
         "contest": contested,
         "contest_evidence": contested.evidence.get(),
         "stuck_refund": stuck_refund,
@@ -339,6 +342,19 @@ def build() -> dict:
             *(order.code for order in later.values()),
         ],
     }
+
+
+def _written_pdf(statement, officer) -> StatementJob:
+    """The statement's PDF as the background task leaves it (decision 0048)."""
+    job = StatementJob(
+        statement=statement,
+        kind="pdf",
+        status="done",
+        requested_by=officer,
+        finished_at=timezone.now(),
+    )
+    job.file.save("statement-elsewhere.pdf", ContentFile(b"%PDF-1.4 " + CONTEST.encode()))
+    return job
 
 
 def _contested_line(statement, officer, owner, slot, stranger, recipient, worker_user):

@@ -139,6 +139,7 @@ FILL = [
     (r"cms-admin/service_review/services/<int:pk>/$", lambda w: w["service"].pk),
     (r"cms-admin/service_review/changes/<int:pk>/$", lambda w: w["change"].pk),
     (r"cms-admin/purchase/statements/<int:pk>/$", lambda w: w["statement"].pk),
+    (r"cms-admin/purchase/statements/pdf/<int:pk>/$", lambda w: w["statement_pdf"].pk),
     (r"cms-admin/purchase/lines/<int:pk>/$", lambda w: w["line"].pk),
     (r"cms-admin/purchase/programmes/<int:pk>/$", lambda w: w["programme"].pk),
     (r"cms-admin/contests/<int:pk>/$", lambda w: w["contest"].pk),

@@ -23,7 +23,7 @@ def statement_urls(statement):
     return [
         ("get", reverse("purchase:statement", args=[statement.pk])),
         ("get", reverse("purchase:export", args=[statement.pk, "xlsx"])),
-        ("get", reverse("purchase:export", args=[statement.pk, "pdf"])),
+        ("post", reverse("purchase:statement_pdf", args=[statement.pk])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "review"])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "approve"])),
         ("post", reverse("purchase:statement_step", args=[statement.pk, "pay"])),
