@@ -5,7 +5,9 @@
 As the production server runs requests: a process per CPU, each with a few requests in
 threads (one process with 16 threads spends its time passing the interpreter lock around).
 
-Picks open slots of published services a week or so ahead whose places add up to 80% of
+Makes the slots of a week from the day after tomorrow (the real date, whatever the data
+set's --today) on services drawn at random, as the daily slot job would, then picks open
+slots of published services a week or so ahead whose places add up to 80% of
 the attempts, so about one attempt in five must lose; each attempt books for a care
 recipient (with their linked family account) who lives where the service is offered.
 Afterwards every slot is checked: places taken never exceed capacity and equal the orders
@@ -13,6 +15,7 @@ holding a place. The orders stay in the database (they are ordinary bookings).
 """
 
 import argparse
+import datetime
 import multiprocessing
 import os
 import random
@@ -31,12 +34,13 @@ import django
 django.setup()
 
 from django.db import connection, connections  # noqa: E402
-from django.db.models import Count, F, Q  # noqa: E402
+from django.db.models import Count, F, Q, QuerySet, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import CareLink, CareRecipient, User  # noqa: E402
 from linli.refusals import Refusal  # noqa: E402
-from marketplace.models import Slot  # noqa: E402
+from marketplace.models import Service, Slot  # noqa: E402
+from marketplace.slots import materialise_slots  # noqa: E402
 from orders.exceptions import SlotFull  # noqa: E402
 from orders.models import Order  # noqa: E402
 from orders.services import place_order  # noqa: E402
@@ -66,14 +70,46 @@ def families_by_community() -> dict[int, list[tuple[int, int]]]:
     return pairs
 
 
+def bookable_services() -> QuerySet:
+    return (
+        Service.objects.filter(status="published", provider__status="approved")
+        # Public services are free for eligible people only: most families would be refused.
+        .exclude(funding_mode="public")
+    )
+
+
+def make_slots(rng: random.Random, places: int, now: datetime.datetime) -> int:
+    """The daily job's slots (marketplace.slots.materialise_slots) for a week from the day
+    after tomorrow, on services drawn at random until their free places are twice
+    `places`: the data set's slots end a week after its --today, which may lie behind the
+    real date. Slots already there are kept as they are; returns how many were made."""
+    start = timezone.localdate(now) + datetime.timedelta(days=2)
+    window = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    ids = list(bookable_services().order_by("pk").values_list("pk", flat=True))
+    rng.shuffle(ids)
+    made = free = 0
+    for pk in ids:
+        if free >= places * 2:
+            break
+        service = Service.objects.get(pk=pk)
+        made += materialise_slots(service, start=start, days=7)
+        free += (
+            Slot.objects.open_for_booking(now=now)
+            .filter(service=service, starts_at__gte=window)
+            .aggregate(free=Sum(F("capacity") - F("booked")))["free"]
+            or 0
+        )
+    return made
+
+
 def plan(rng: random.Random, attempts: int) -> list[Attempt]:
     now = timezone.now()
     places = round(attempts * 0.8)
+    made = make_slots(rng, places, now)
+    print(f"slots made for the week from the day after tomorrow: {made}")
     slots = list(
         Slot.objects.open_for_booking(now=now)
-        .filter(service__status="published", service__provider__status="approved")
-        # Public services are free for eligible people only: most families would be refused.
-        .exclude(service__funding_mode="public")
+        .filter(service__in=bookable_services())
         .filter(starts_at__gte=now + timezone.timedelta(days=2))
         .select_related("service")
         .order_by("?")[: places * 2]

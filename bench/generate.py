@@ -125,16 +125,38 @@ def main() -> None:
         clock.lap("reset and migrate")
     if Service.objects.exists():
         sys.exit("The database already has services: run with --reset.")
+    try:
+        every = generate(
+            scale=args.scale,
+            seed=args.seed,
+            today=args.today or datetime.datetime.now(TZ).date(),
+            plans=args.plans,
+            clock=clock,
+        )
+    except BrokenForeignKeys as exc:
+        sys.exit(str(exc))
+    print(f"\n{'table':<34} {'rows':>10} {'COPY s':>8} {'rows/s':>10}")
+    for table in every:
+        rate = table.written / table.seconds if table.seconds else 0
+        print(f"{table.name:<34} {table.written:>10,} {table.seconds:>8.2f} {rate:>10,.0f}")
+    print(f"\ntotal {time.perf_counter() - clock.started:.1f} s; every password: {PASSWORD}")
 
-    rng = random.Random(args.seed)
-    today = args.today or datetime.datetime.now(TZ).date()
+
+class BrokenForeignKeys(Exception):
+    pass
+
+
+def generate(
+    *, scale: float, seed: int, today: datetime.date, plans: int | None, clock: Clock
+) -> list[Table]:
+    """The city into the current (empty) database; the tables written, with their counts.
+    Any `today` works: orders run from a year before it to a week after."""
+    rng = random.Random(seed)
     now = datetime.datetime.combine(today, datetime.time(12), tzinfo=TZ)
     joined = now - datetime.timedelta(days=800)
-    scale = args.scale
     providers_count = max(10, round(2000 * scale))
     recipients_count = max(20, round(100_000 * scale))
     orders_count = max(100, round(500_000 * scale))
-
     users = cat.Users(make_password(PASSWORD), joined)
     tables = cat.catalogue_tables()
     district, communities = cat.build_regions(tables)
@@ -196,26 +218,21 @@ def main() -> None:
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("ANALYZE")
     clock.lap("sequences and ANALYZE")
-    plans = care_gen.make_plans(
-        count=args.plans if args.plans is not None else round(20_000 * scale),
-        seed=args.seed,
+    made_plans = care_gen.make_plans(
+        count=plans if plans is not None else round(20_000 * scale),
+        seed=seed,
         today=today,
     )
-    every += plans.pop("tables")
-    clock.lap(f"care plans ({plans['plans']}, {plans['lines']} weekly lines)")
+    every += made_plans.pop("tables")
+    clock.lap(f"care plans ({made_plans['plans']}, {made_plans['lines']} weekly lines)")
     with connection.cursor() as cursor:
         people.count_contract_use(cursor)
     clock.lap("contracts' use counted")
     broken = {k: v for k, v in broken_foreign_keys([*every, usage]).items() if v}
     clock.lap("foreign keys checked")
     if broken:
-        sys.exit(f"broken foreign keys: {broken}")
-
-    print(f"\n{'table':<34} {'rows':>10} {'COPY s':>8} {'rows/s':>10}")
-    for table in [*every, usage]:
-        rate = table.written / table.seconds if table.seconds else 0
-        print(f"{table.name:<34} {table.written:>10,} {table.seconds:>8.2f} {rate:>10,.0f}")
-    print(f"\ntotal {time.perf_counter() - clock.started:.1f} s; every password: {PASSWORD}")
+        raise BrokenForeignKeys(f"broken foreign keys: {broken}")
+    return [*every, usage]
 
 
 if __name__ == "__main__":

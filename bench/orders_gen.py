@@ -59,6 +59,7 @@ class OrderState:
     slots: dict[datetime.date, dict[tuple[int, datetime.datetime], SlotEntry]] = field(
         default_factory=dict
     )
+    written: set[datetime.date] = field(default_factory=set)  # months whose slots are out
 
 
 def order_tables() -> dict[str, Table]:
@@ -75,6 +76,21 @@ def order_tables() -> dict[str, Table]:
 
 def month_of(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
+
+
+def open_day(weekdays: set[int], day: datetime.date, last: datetime.date) -> datetime.date | None:
+    """The first of `weekdays` from `day` on, or the one a week before it, staying in
+    `day`'s month and not after `last`; None when neither does. Orders are written month
+    by month: a slot in a month already written would be made a second time
+    (slot_unique_start), which a week back from a month's first days did when `last`
+    (--today + 6) fell in that first week."""
+    ahead = min((w - day.weekday()) % 7 for w in weekdays)
+    moved = day + datetime.timedelta(days=ahead)
+    if moved > last or month_of(moved) != month_of(day):
+        moved -= datetime.timedelta(days=7)
+    if month_of(moved) != month_of(day):
+        return None
+    return moved
 
 
 class OrderMaker:
@@ -98,6 +114,8 @@ class OrderMaker:
     # Slots -------------------------------------------------------------------------
 
     def slot(self, service: ServiceInfo, starts: datetime.datetime, capacity: int) -> SlotEntry:
+        if month_of(starts.date()) in self.state.written:
+            raise ValueError(f"slot on {starts:%Y-%m-%d} after its month was written")
         month = self.state.slots.setdefault(month_of(starts.date()), {})
         key = (service.id, starts)
         entry = month.get(key)
@@ -126,6 +144,7 @@ class OrderMaker:
                     self.slot(service, datetime.datetime.combine(day, start, tzinfo=TZ), capacity)
 
     def write_slots(self, month: datetime.date) -> None:
+        self.state.written.add(month)
         for entry in self.state.slots.pop(month, {}).values():
             self.tables["slots"].add(
                 id=entry.id,
@@ -187,14 +206,11 @@ class OrderMaker:
 
     def pick_time(
         self, service: ServiceInfo, day: datetime.date, last: datetime.date
-    ) -> tuple[datetime.datetime, int]:
-        weekdays = sorted(service.plan)
-        ahead = min((w - day.weekday()) % 7 for w in weekdays)
-        moved = day + datetime.timedelta(days=ahead)
-        # Orders are written month by month: stay in the drawn day's month.
-        if moved > last or moved.month != day.month:
-            moved -= datetime.timedelta(days=7)
-        day = moved
+    ) -> tuple[datetime.datetime, int] | None:
+        opens = open_day(set(service.plan), day, last)
+        if opens is None:
+            return None
+        day = opens
         start, capacity = self.rng.choice(service.plan[day.weekday()])
         return datetime.datetime.combine(day, start, tzinfo=TZ), capacity
 
@@ -209,7 +225,10 @@ class OrderMaker:
         if not offered:
             return False
         service = rng.choice(offered)
-        starts, capacity = self.pick_time(service, day, last)
+        picked = self.pick_time(service, day, last)
+        if picked is None:
+            return False
+        starts, capacity = picked
         quantity = _quantity(service, rng)
         month = month_of(starts.date())
         subsidy, programme, minutes = self.quote(service, recipient, quantity, month)

@@ -6,7 +6,7 @@ that is rolled back never reaches a browser."""
 
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,11 +81,23 @@ def record(order: Order, action: str, *, by: User | None, reason: str = "") -> O
     return event
 
 
+# A conditional update: two people racing for the last place cannot both get it. Written
+# out once: the ORM took longer to build this update (about 0.5 ms of CPU, every booking)
+# than PostgreSQL to run it.
+_TAKE_PLACE = (
+    "UPDATE {table} SET {booked} = {booked} + 1 "
+    "WHERE {id} = %s AND NOT {closed} AND {booked} < {capacity}"
+).format(
+    table=Slot._meta.db_table,
+    **{name: Slot._meta.get_field(name).column for name in ("booked", "closed", "capacity")},
+    id=Slot._meta.pk.column,
+)
+
+
 def take_place(slot_id: int) -> None:
-    # A conditional update: two people racing for the last place cannot both get it.
-    taken = Slot.objects.filter(pk=slot_id, closed=False, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_PLACE, [slot_id])
+        taken = cursor.rowcount
     if taken != 1:
         raise SlotFull(FULL)
 

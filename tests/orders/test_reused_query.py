@@ -3,11 +3,14 @@ ORM would have given, and is built afresh when a value cannot be found to replac
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from communities.models import Region
+from marketplace.models import Slot
 from orders.events import CONCERNED
 from orders.reused_query import ReusedQuery
-from orders.services import BOOKABLE_SLOT
+from orders.services import BOOKABLE_SLOT, slot_from_row
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,30 @@ def test_on_postgresql_the_booking_paths_queries_are_reused():
     assert connection.vendor == "postgresql"
     assert CONCERNED.reusable()
     assert BOOKABLE_SLOT.reusable()
+
+
+def columns(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_the_bookable_slot_comes_with_its_service_provider_and_category_as_the_orm_gives_them(
+    slot, grandma_li
+):
+    rows = BOOKABLE_SLOT.rows(
+        slot_id=slot.pk, community_id=grandma_li.community_id, now=timezone.now()
+    )
+    loaded = slot_from_row(rows[0])
+    expected = Slot.objects.select_related("service__provider", "service__category").get(pk=slot.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        pairs = [
+            (loaded, expected),
+            (loaded.service, expected.service),
+            (loaded.service.provider, expected.service.provider),
+            (loaded.service.category, expected.service.category),
+        ]
+        for got, want in pairs:
+            assert type(got) is type(want)
+            assert columns(got) == columns(want)
+            assert not got._state.adding
+    assert not queries.captured_queries
