@@ -39,7 +39,7 @@ MAX_P99_MS, MAX_QUERIES = 100, 10
 
 def cache_off() -> None:
     """Every cached part is rendered afresh (the bench measures search, not Redis)."""
-    page_cache.part = lambda name, identity, render: render()
+    page_cache.part = lambda name, identity, render, **_options: render()
 
 
 def percentile(values: list[float], share: float) -> float:

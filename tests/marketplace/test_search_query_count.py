@@ -17,7 +17,7 @@ MAX_QUERIES = {False: 10, True: 10}  # by signed in
 
 @pytest.fixture
 def uncached(monkeypatch):
-    monkeypatch.setattr(page_cache, "part", lambda name, identity, render: render())
+    monkeypatch.setattr(page_cache, "part", lambda name, identity, render, **_options: render())
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

@@ -165,7 +165,7 @@ def city(weifang_1, weifang_2, laoshan) -> list[Known]:
 
 @pytest.fixture
 def uncached(monkeypatch):
-    monkeypatch.setattr(page_cache, "part", lambda name, identity, render: render())
+    monkeypatch.setattr(page_cache, "part", lambda name, identity, render, **_options: render())
     monkeypatch.setattr(selectors, "COUNT_CAP", CAP)
 
 
